@@ -1,0 +1,1 @@
+"""Plumbing shared by every Dropin Auto service. Nothing service-specific lives here."""

@@ -1,0 +1,109 @@
+"""Verifying the JWTs that only the auth service can sign, and refusing revoked ones.
+
+Tokens are EdDSA (Ed25519) signed; services hold the public key only. A token is refused when
+its `jti` was revoked (logout) or it was issued before the account's cut-off (password change).
+Both lists live in each service's own database, fed by `account.tokens_revoked` events.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import jwt
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import Connection, Engine
+
+from .errors import Forbidden, Unauthorized
+from .timeutil import parse_iso
+
+JWT_ALGORITHM = "EdDSA"
+JWT_AUDIENCE = "dropin"
+JWT_ISSUER = "dropin-auth"
+ACCEPTED_SCHEMES = ("jwt", "bearer")
+
+ROLE_DEALER = "dealer"
+ROLE_ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Principal:
+    account_id: str
+    role: str
+    organization_id: str | None
+    jti: str
+    issued_at: float
+    expires_at: float
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ROLE_ADMIN
+
+
+class RevocationList(Protocol):
+    def is_revoked(self, principal: Principal) -> bool: ...
+
+
+class SqlRevocationList:
+    def __init__(self, engine: Engine, revoked_tokens: sa.Table, token_cutoffs: sa.Table):
+        self._engine = engine
+        self._revoked = revoked_tokens
+        self._cutoffs = token_cutoffs
+
+    def is_revoked(self, principal: Principal) -> bool:
+        query = sa.select(sa.literal(1)).where(self._revoked.c.jti == principal.jti).union_all(
+            sa.select(sa.literal(1)).where(self._cutoffs.c.account_id == principal.account_id,
+                                           self._cutoffs.c.not_before > principal.issued_at))
+        with self._engine.connect() as conn:
+            return conn.execute(query.limit(1)).first() is not None
+
+
+def apply_revocation(conn: Connection, revoked_tokens: sa.Table, token_cutoffs: sa.Table, data: dict) -> None:
+    """Handler body for `account.tokens_revoked` (also used by auth on its own transaction)."""
+    if data.get("jti"):
+        conn.execute(pg_insert(revoked_tokens).values(
+            jti=data["jti"], expires_at=parse_iso(data.get("expiresAt"))).on_conflict_do_nothing())
+    if data.get("notBefore") is not None:
+        not_before = float(data["notBefore"])
+        stmt = pg_insert(token_cutoffs).values(account_id=data["accountId"], not_before=not_before)
+        conn.execute(stmt.on_conflict_do_update(
+            index_elements=["account_id"],
+            set_={"not_before": sa.func.greatest(token_cutoffs.c.not_before, stmt.excluded.not_before)}))
+
+
+class TokenVerifier:
+    def __init__(self, public_key: str, revocations: RevocationList):
+        self._public_key = public_key
+        self._revocations = revocations
+
+    def verify(self, token: str) -> Principal:
+        try:
+            claims = jwt.decode(token, self._public_key, algorithms=[JWT_ALGORITHM],
+                                audience=JWT_AUDIENCE, issuer=JWT_ISSUER,
+                                options={"require": ["exp", "iat", "sub", "jti"]})
+        except jwt.ExpiredSignatureError:
+            raise Unauthorized("The token has expired.", code="token_expired") from None
+        except jwt.InvalidTokenError:
+            raise Unauthorized("The token is not valid.", code="invalid_token") from None
+        principal = Principal(account_id=str(claims["sub"]), role=str(claims.get("role", "")),
+                              organization_id=claims.get("org"), jti=str(claims["jti"]),
+                              issued_at=float(claims["iat"]), expires_at=float(claims["exp"]))
+        if self._revocations.is_revoked(principal):
+            raise Unauthorized("The token has been revoked.", code="token_revoked")
+        return principal
+
+
+def token_from_header(header: str | None) -> str | None:
+    """`JWT <token>` (the contract) or `Bearer <token>`; None when absent."""
+    if not header:
+        return None
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() not in ACCEPTED_SCHEMES or not token.strip():
+        raise Unauthorized("Authorization must be 'JWT <token>' or 'Bearer <token>'.",
+                           code="invalid_authorization_header")
+    return token.strip()
+
+
+def require_role(principal: Principal, *roles: str) -> None:
+    if roles and principal.role not in roles:
+        raise Forbidden(f"This needs the {' or '.join(roles)} role.", code="forbidden_role")

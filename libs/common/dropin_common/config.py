@@ -1,0 +1,90 @@
+"""Typed configuration read from the environment, only ever inside a bootstrap (never at import)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def env_str(name: str, default: str) -> str:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"environment variable {name} must be an integer, got {raw!r}") from exc
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    return raw.strip().lower() in ("1", "true", "yes", "on")
+
+
+def database_url_for(service: str) -> str:
+    """`<SERVICE>_DATABASE_URL`, else `DATABASE_URL`, else built from the PG* variables."""
+    explicit = os.environ.get(f"{service.upper()}_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if explicit:
+        return explicit
+    host = env_str("PGHOST", "127.0.0.1")
+    port = env_int("PGPORT", 5432)
+    user = env_str("PGUSER", "postgres")
+    password = os.environ.get("PGPASSWORD", "")
+    auth = f"{user}:{password}" if password else user
+    name = env_str(f"{service.upper()}_DATABASE_NAME", f"dropin_{service}")
+    return f"postgresql+psycopg://{auth}@{host}:{port}/{name}"
+
+
+def read_key_file(path: str) -> str:
+    return Path(path).read_text()
+
+
+@dataclass(frozen=True)
+class CommonSettings:
+    service: str
+    database_url: str
+    amqp_url: str
+    event_exchange: str
+    jwt_public_key: str | None
+    max_body_bytes: int
+
+    @classmethod
+    def from_env(cls, service: str) -> "CommonSettings":
+        key_file = os.environ.get("JWT_PUBLIC_KEY_FILE")
+        return cls(
+            service=service,
+            database_url=database_url_for(service),
+            amqp_url=env_str("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F"),
+            event_exchange=env_str("EVENT_EXCHANGE", "dropin.events"),
+            jwt_public_key=read_key_file(key_file) if key_file else os.environ.get("JWT_PUBLIC_KEY"),
+            max_body_bytes=env_int("MAX_BODY_BYTES", 64 * 1024),
+        )
+
+
+@dataclass(frozen=True)
+class PusherSettings:
+    app_id: str
+    key: str
+    secret: str
+    host: str | None
+    port: int | None
+    ssl: bool
+
+    @classmethod
+    def from_env(cls) -> "PusherSettings":
+        port = os.environ.get("PUSHER_PORT")
+        return cls(
+            app_id=env_str("PUSHER_APP_ID", "100001"),
+            key=env_str("PUSHER_KEY", "dev-key"),
+            secret=env_str("PUSHER_SECRET", "dev-secret"),
+            host=os.environ.get("PUSHER_HOST") or None,
+            port=int(port) if port else None,
+            ssl=env_bool("PUSHER_SSL", True),
+        )

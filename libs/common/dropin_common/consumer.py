@@ -1,0 +1,142 @@
+"""The consumer loop: one durable queue per service, manual acks, prefetch, bounded retries,
+a dead-letter queue, and an inbox so a redelivered event has no second effect.
+
+A handler gets the event and a SQLAlchemy connection inside a transaction; the inbox row is
+written on that same transaction, so "handled" and "its effect" commit together or not at all.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import time
+from collections.abc import Callable
+
+import pika
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import Connection, Engine
+
+from .broker import CONNECTION_ERRORS, QueueSpec, connection_parameters, declare_queue
+from .events import Event
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Event, Connection], None]
+RETRY_HEADER = "x-dropin-attempts"
+
+
+class EventProcessor:
+    """Applies one event exactly once per database: inbox check, handler, commit."""
+
+    def __init__(self, engine: Engine, inbox: sa.Table, handlers: dict[str, Handler]):
+        self._engine = engine
+        self._inbox = inbox
+        self._handlers = handlers
+
+    def process(self, event: Event) -> bool:
+        """Returns False when the event had been handled before (or nobody handles its type)."""
+        handler = self._handlers.get(event.type)
+        if handler is None:
+            return False
+        with self._engine.begin() as conn:
+            inserted = conn.execute(
+                pg_insert(self._inbox).values(event_id=event.id, event_type=event.type)
+                .on_conflict_do_nothing(index_elements=["event_id"])).rowcount
+            if not inserted:
+                return False
+            handler(event, conn)
+        return True
+
+
+class Consumer:
+    def __init__(self, amqp_url: str, exchange: str, queue: QueueSpec, processor: EventProcessor,
+                 *, prefetch: int = 20, max_attempts: int = 4):
+        self._params = connection_parameters(amqp_url)
+        self._exchange = exchange
+        self._queue = queue
+        self._processor = processor
+        self._prefetch = prefetch
+        self._max_attempts = max_attempts
+        self._connection: pika.BlockingConnection | None = None
+        self._channel = None
+        self._running = True
+
+    def stop(self, *_args) -> None:
+        self._running = False
+        if self._connection is not None and self._connection.is_open:
+            self._connection.add_callback_threadsafe(self._stop_consuming)
+
+    def _stop_consuming(self) -> None:
+        if self._channel is not None and self._channel.is_open:
+            self._channel.stop_consuming()
+
+    def run_forever(self) -> None:
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+        wait = 0.5
+        while self._running:
+            try:
+                self._connection = pika.BlockingConnection(self._params)
+                self._channel = self._connection.channel()
+                declare_queue(self._channel, self._exchange, self._queue)
+                self._channel.basic_qos(prefetch_count=self._prefetch)
+                self._channel.basic_consume(queue=self._queue.name, on_message_callback=self._on_message)
+                log.info("consuming %s", self._queue.name)
+                wait = 0.5
+                self._channel.start_consuming()
+            except CONNECTION_ERRORS as exc:
+                if not self._running:
+                    break
+                log.warning("broker connection lost (%r); reconnecting in %.1fs", exc, wait)
+                time.sleep(wait)
+                wait = min(wait * 2, 5.0)
+            finally:
+                self._close()
+
+    def _close(self) -> None:
+        try:
+            if self._connection is not None and self._connection.is_open:
+                self._connection.close()
+        except Exception:  # noqa: BLE001
+            pass
+        self._connection = None
+        self._channel = None
+
+    def _on_message(self, channel, method, properties, body: bytes) -> None:
+        try:
+            event = Event.from_envelope(json.loads(body))
+        except ValueError as exc:
+            log.error("poison message on %s, dead-lettering: %s", self._queue.name, exc)
+            channel.basic_nack(method.delivery_tag, requeue=False)
+            return
+        try:
+            self._processor.process(event)
+        except sa.exc.OperationalError as exc:
+            # Our database is down: not the event's fault. Put it back and slow down.
+            log.warning("database unavailable while handling %s: %s", event.id, exc)
+            time.sleep(1.0)
+            channel.basic_nack(method.delivery_tag, requeue=True)
+            return
+        except Exception:  # noqa: BLE001 - a failing handler must not kill the consumer
+            attempts = int((properties.headers or {}).get(RETRY_HEADER, 1))
+            log.exception("handler failed for %s %s (attempt %s)", event.type, event.id, attempts)
+            if attempts >= self._max_attempts:
+                channel.basic_nack(method.delivery_tag, requeue=False)  # to the dead-letter queue
+                return
+            time.sleep(min(0.1 * 2 ** attempts, 2.0))
+            headers = dict(properties.headers or {})
+            headers[RETRY_HEADER] = attempts + 1
+            channel.basic_publish(
+                exchange="", routing_key=self._queue.name, body=body,
+                properties=pika.BasicProperties(content_type="application/json", delivery_mode=2,
+                                                message_id=properties.message_id, type=properties.type,
+                                                headers=headers))
+            channel.basic_ack(method.delivery_tag)
+            return
+        channel.basic_ack(method.delivery_tag)
+
+
+def run_consumer(consumer: Consumer) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    consumer.run_forever()

@@ -1,0 +1,133 @@
+"""Engine factory, the messaging tables every service has, and the unit-of-work base.
+
+Each service adds `messaging_tables(metadata)` to its own metadata and creates them in its own
+Alembic migrations (`create_messaging_tables(op)`), so outbox, inbox and revocations live in the
+service's database and are written in the same transaction as its state changes.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Connection, Engine
+
+from .events import Event
+
+OUTBOX_NOTIFY_CHANNEL = "dropin_outbox"
+
+
+def make_engine(url: str, *, pool_size: int = 5) -> Engine:
+    return sa.create_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True,
+                            pool_recycle=1800, future=True)
+
+
+def messaging_tables(metadata: sa.MetaData) -> dict[str, sa.Table]:
+    outbox = sa.Table(
+        "outbox", metadata,
+        sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+        # broker | pusher | email ...: one relay process per destination, so one slow sink
+        # never holds back another.
+        sa.Column("destination", sa.String(32), nullable=False),
+        sa.Column("topic", sa.String(200), nullable=False),
+        sa.Column("payload", JSONB, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+        sa.Column("available_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+        sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("last_error", sa.Text),
+        sa.Column("sent_at", sa.DateTime(timezone=True)),
+    )
+    sa.Index("ix_outbox_pending", outbox.c.destination, outbox.c.available_at, outbox.c.id,
+             postgresql_where=outbox.c.sent_at.is_(None))
+    inbox = sa.Table(
+        "inbox", metadata,
+        sa.Column("event_id", sa.String(64), primary_key=True),
+        sa.Column("event_type", sa.String(200), nullable=False),
+        sa.Column("handled_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    )
+    revoked_tokens = sa.Table(
+        "revoked_tokens", metadata,
+        sa.Column("jti", sa.String(64), primary_key=True),
+        sa.Column("expires_at", sa.DateTime(timezone=True)),
+    )
+    token_cutoffs = sa.Table(
+        "token_cutoffs", metadata,
+        sa.Column("account_id", sa.String(64), primary_key=True),
+        sa.Column("not_before", sa.Float, nullable=False),
+    )
+    return {"outbox": outbox, "inbox": inbox, "revoked_tokens": revoked_tokens,
+            "token_cutoffs": token_cutoffs}
+
+
+def create_messaging_tables(op) -> None:
+    """For a service's first Alembic revision: create the messaging tables."""
+    metadata = sa.MetaData()
+    tables = messaging_tables(metadata)
+    bind = op.get_bind()
+    for table in tables.values():
+        table.create(bind, checkfirst=True)
+
+
+class OutboxWriter:
+    """Writes outgoing messages into the outbox on the caller's transaction."""
+
+    def __init__(self, connection: Connection, outbox: sa.Table):
+        self._connection = connection
+        self._outbox = outbox
+
+    def publish(self, event: Event) -> None:
+        """An integration event for the broker (routing key = event type)."""
+        self.add("broker", event.type, event.to_envelope())
+
+    def add(self, destination: str, topic: str, payload: dict[str, Any]) -> None:
+        self._connection.execute(self._outbox.insert().values(
+            destination=destination, topic=topic, payload=payload))
+        # Delivered only if the transaction commits; wakes the relay at once instead of a poll.
+        self._connection.execute(sa.select(sa.func.pg_notify(OUTBOX_NOTIFY_CHANNEL, destination)))
+
+
+class SqlUnitOfWork:
+    """One transaction on one connection. Subclasses build their repositories in `_open`.
+
+        with uow:
+            uow.streams.add(stream)
+            uow.outbox.publish(event)
+            uow.commit()
+    Leaving the block without `commit()` rolls back.
+    """
+
+    outbox_table: sa.Table
+
+    def __init__(self, engine: Engine, outbox_table: sa.Table):
+        self._engine = engine
+        self.outbox_table = outbox_table
+        self.connection: Connection | None = None
+
+    def __enter__(self):
+        self.connection = self._engine.connect()
+        self._transaction = self.connection.begin()
+        self.outbox = OutboxWriter(self.connection, self.outbox_table)
+        self._open(self.connection)
+        return self
+
+    def _open(self, connection: Connection) -> None:  # pragma: no cover - overridden
+        pass
+
+    def commit(self) -> None:
+        self._transaction.commit()
+
+    def rollback(self) -> None:
+        if self._transaction.is_active:
+            self._transaction.rollback()
+
+    def __exit__(self, *exc_info) -> None:
+        try:
+            self.rollback()
+        finally:
+            self.connection.close()
+            self.connection = None
+
+
+def json_dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), default=str)

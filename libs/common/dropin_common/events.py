@@ -1,0 +1,73 @@
+"""Integration events: the envelope and every event type the services exchange.
+
+Envelope: {"id", "type", "occurredAt", "version", "data"}; routing key = type.
+Payloads carry full snapshots so a consumer never calls the producer back. Snapshots carry
+`updatedAt` (accounts, organizations) or a monotonically increasing `version` (streams) so a
+consumer can drop an older event that arrives after a newer one.
+
+Event types and their `data`:
+- account.registered / account.updated / account.presence_changed:
+    {"account": {id, email, username, firstName, lastName, phone, role, status, accountStatus,
+                 organizationId, createdAt, updatedAt}}
+- account.tokens_revoked:
+    {"accountId", "jti"?, "expiresAt"?, "notBefore"?}  (a jti for a logout; notBefore for
+    a password change: every token of the account issued before it is refused)
+- organization.created / organization.updated:
+    {"organization": {id, name, code, loanLink, tokenHash, createdAt, updatedAt}}
+    tokenHash is sha256 hex of the organization token; the token itself never leaves auth.
+- stream.requested / stream.accepted / stream.stopped / stream.noted:
+    {"stream": {id, version, organizationId, organizationCode, organizationName, vin,
+                vehicle {make, model, type, year}, status, dealerId, dealer {id, firstName,
+                lastName} | null, requestedAt, acceptedAt, stoppedAt, stoppedBy, note,
+                durationSeconds}}
+- lead.created:
+    {"lead": {id, streamId, organizationId, organizationName, vin, vehicle, firstName, lastName,
+              email, phone, comment, createdAt}}
+- chat.message_saved:
+    {"message": {id, streamId, from, message, createdAt}}
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from .timeutil import iso, parse_iso, utcnow
+
+ENVELOPE_VERSION = 1
+
+ACCOUNT_REGISTERED = "account.registered"
+ACCOUNT_UPDATED = "account.updated"
+ACCOUNT_PRESENCE_CHANGED = "account.presence_changed"
+ACCOUNT_TOKENS_REVOKED = "account.tokens_revoked"
+ORGANIZATION_CREATED = "organization.created"
+ORGANIZATION_UPDATED = "organization.updated"
+STREAM_REQUESTED = "stream.requested"
+STREAM_ACCEPTED = "stream.accepted"
+STREAM_STOPPED = "stream.stopped"
+STREAM_NOTED = "stream.noted"
+LEAD_CREATED = "lead.created"
+CHAT_MESSAGE_SAVED = "chat.message_saved"
+
+
+@dataclass(frozen=True)
+class Event:
+    type: str
+    data: dict[str, Any]
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    occurred_at: datetime = field(default_factory=utcnow)
+    version: int = ENVELOPE_VERSION
+
+    def to_envelope(self) -> dict[str, Any]:
+        return {"id": self.id, "type": self.type, "occurredAt": iso(self.occurred_at),
+                "version": self.version, "data": self.data}
+
+    @classmethod
+    def from_envelope(cls, body: dict[str, Any]) -> "Event":
+        try:
+            return cls(type=body["type"], data=body["data"], id=str(body["id"]),
+                       occurred_at=parse_iso(body["occurredAt"]),
+                       version=int(body.get("version", ENVELOPE_VERSION)))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"not an event envelope: {exc}") from exc

@@ -1,0 +1,148 @@
+"""The Flask edge every service shares: JSON errors for everything, one structured log line per
+request with the gateway's request id, `/healthz`, `/readyz`, and JWT helpers for views."""
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, Response, current_app, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from .auth import Principal, TokenVerifier, require_role, token_from_header
+from .errors import AppError, BadRequest, Unauthorized
+
+log = logging.getLogger("dropin.http")
+access_log = logging.getLogger("dropin.access")
+
+ReadinessCheck = Callable[[], None]
+HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 409: "conflict", 413: "body_too_large",
+              415: "unsupported_media_type", 429: "rate_limited"}
+
+
+def error_response(status: int, code: str, message: str, **extra: Any) -> Response:
+    body = {"error": {"code": code, "message": message, **extra}}
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def create_service_app(name: str, *, max_body_bytes: int, readiness_checks: dict[str, ReadinessCheck],
+                       verifier: TokenVerifier | None = None) -> Flask:
+    app = Flask(name)
+    app.config["MAX_CONTENT_LENGTH"] = max_body_bytes
+    app.json.sort_keys = False
+    app.extensions["dropin.verifier"] = verifier
+    _register_error_handlers(app)
+    _register_request_logging(app, name)
+
+    @app.get("/healthz")
+    def healthz():
+        return {"status": "ok", "service": name}
+
+    @app.get("/readyz")
+    def readyz():
+        failures = {}
+        for check_name, check in readiness_checks.items():
+            try:
+                check()
+            except Exception as exc:  # noqa: BLE001 - report any dependency failure
+                failures[check_name] = str(exc)[:200]
+        if failures:
+            return error_response(503, "not_ready", "Dependencies unavailable.", checks=failures)
+        return {"status": "ready", "service": name, "checks": sorted(readiness_checks)}
+
+    return app
+
+
+def _register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(AppError)
+    def app_error(exc: AppError):
+        response = jsonify(exc.to_dict())
+        response.status_code = exc.status
+        if exc.status == 401:
+            response.headers["WWW-Authenticate"] = 'JWT realm="dropin"'
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        status = exc.code or 500
+        message = exc.description or exc.name
+        if status == 413:
+            message = f"The body is larger than {app.config['MAX_CONTENT_LENGTH']} bytes."
+        if status == 400 and "JSON" in (message or ""):
+            return error_response(400, "invalid_json", "The body is not valid JSON.")
+        return error_response(status, HTTP_CODES.get(status, "http_error"), message)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(500, "internal_error", "Something went wrong on our side.")
+
+
+def _register_request_logging(app: Flask, service: str) -> None:
+    @app.before_request
+    def start_timer():
+        g.request_started = time.perf_counter()
+        g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
+
+    @app.after_request
+    def log_request(response: Response):
+        started = g.get("request_started")
+        elapsed_ms = (time.perf_counter() - started) * 1000 if started else 0.0
+        response.headers["X-Request-Id"] = g.get("request_id", "")
+        if request.path not in ("/healthz", "/readyz"):
+            access_log.info(json.dumps({
+                "service": service, "requestId": g.get("request_id"), "method": request.method,
+                "path": request.path, "status": response.status_code, "ms": round(elapsed_ms, 2),
+                "account": getattr(g.get("principal"), "account_id", None)}))
+        return response
+
+
+def json_body() -> dict[str, Any]:
+    """The request body as a JSON object (form-encoded bodies are accepted too); 400 otherwise."""
+    if request.mimetype == "application/x-www-form-urlencoded" or request.mimetype == "multipart/form-data":
+        return request.form.to_dict()
+    if not request.get_data(cache=True):
+        return {}
+    data = request.get_json(force=True, silent=True)
+    if data is None:
+        raise BadRequest("The body is not valid JSON.", code="invalid_json")
+    if not isinstance(data, dict):
+        raise BadRequest("The body must be a JSON object.", code="invalid_body")
+    return data
+
+
+def optional_principal() -> Principal | None:
+    token = token_from_header(request.headers.get("Authorization"))
+    if token is None:
+        return None
+    verifier: TokenVerifier | None = current_app.extensions.get("dropin.verifier")
+    if verifier is None:
+        raise Unauthorized("This service cannot verify tokens.", code="no_verifier")
+    g.principal = verifier.verify(token)
+    return g.principal
+
+
+def current_principal() -> Principal:
+    principal = optional_principal()
+    if principal is None:
+        raise Unauthorized("Authentication required: send 'Authorization: JWT <token>'.",
+                           code="authentication_required")
+    return principal
+
+
+def authenticated(*roles: str):
+    """View decorator: a valid, unrevoked JWT (and one of `roles`, if given); sets `g.principal`."""
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            require_role(current_principal(), *roles)
+            return view(*args, **kwargs)
+        return wrapper
+    return decorator

@@ -1,0 +1,155 @@
+"""The outbox relay: takes unsent rows of one destination and hands them to a sink.
+
+Rows are claimed with `FOR UPDATE SKIP LOCKED`, so several relays can run side by side. A row is
+marked sent only after its sink returned (for the broker: after the publisher confirm), so a crash
+in between re-sends it: delivery is at-least-once and consumers de-duplicate by event id. A sink
+failure leaves the row for a later attempt with exponential backoff; nothing is ever dropped.
+The relay sleeps on PostgreSQL LISTEN, woken by the NOTIFY the writer sends on commit.
+"""
+from __future__ import annotations
+
+import logging
+import signal
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any, Protocol
+
+import psycopg
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.engine.url import make_url
+
+from .db import OUTBOX_NOTIFY_CHANNEL
+from .timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+
+class SinkUnavailable(Exception):
+    """The sink's transport is down (broker, Pusher, SMTP): wait and retry the same rows, without
+    counting an attempt against any of them."""
+
+
+class Sink(Protocol):
+    def send(self, topic: str, payload: dict[str, Any], row_id: int) -> None: ...
+
+    def idle(self, seconds: float) -> None:
+        """Called while waiting, e.g. to serve broker heartbeats."""
+
+
+class BrokerSink:
+    def __init__(self, publisher):
+        self._publisher = publisher
+
+    def send(self, topic: str, payload: dict[str, Any], row_id: int) -> None:
+        from .broker import CONNECTION_ERRORS
+        try:
+            self._publisher.publish(topic, payload, message_id=payload.get("id"))
+        except CONNECTION_ERRORS as exc:
+            raise SinkUnavailable(f"broker unreachable: {exc!r}") from exc
+
+    def idle(self, seconds: float) -> None:
+        self._publisher.process_events(0)
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(60.0, 0.5 * (2 ** min(attempts, 7))))
+
+
+class OutboxRelay:
+    def __init__(self, engine: Engine, outbox: sa.Table, destination: str, sink: Sink,
+                 batch_size: int = 100, idle_wait_seconds: float = 1.0):
+        self._engine = engine
+        self._outbox = outbox
+        self._destination = destination
+        self._sink = sink
+        self._batch_size = batch_size
+        self._idle_wait = idle_wait_seconds
+        self._running = True
+
+    def stop(self, *_args) -> None:
+        self._running = False
+
+    def relay_batch(self) -> int:
+        """Sends one batch; returns how many rows were sent. Stops the batch at the first failure."""
+        o = self._outbox
+        sent = 0
+        with self._engine.begin() as conn:
+            rows = conn.execute(
+                sa.select(o.c.id, o.c.topic, o.c.payload, o.c.attempts)
+                .where(o.c.destination == self._destination, o.c.sent_at.is_(None),
+                       o.c.available_at <= sa.func.now())
+                .order_by(o.c.id).limit(self._batch_size)
+                .with_for_update(skip_locked=True)).all()
+            for row in rows:
+                try:
+                    self._sink.send(row.topic, row.payload, row.id)
+                except SinkUnavailable:
+                    if sent:
+                        break  # keep what was sent; the caller backs off before the next batch
+                    raise
+                except Exception as exc:  # noqa: BLE001 - any sink fault: retry later, keep the row
+                    log.warning("outbox %s row %s failed (attempt %s): %s", self._destination,
+                                row.id, row.attempts + 1, exc)
+                    conn.execute(o.update().where(o.c.id == row.id).values(
+                        attempts=o.c.attempts + 1, last_error=str(exc)[:2000],
+                        available_at=utcnow() + _backoff(row.attempts)))
+                    break
+                conn.execute(o.update().where(o.c.id == row.id).values(sent_at=sa.func.now()))
+                sent += 1
+        return sent
+
+    def run_forever(self) -> None:
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+        log.info("outbox relay for %s started", self._destination)
+        listener = None
+        outage_wait = 0.5
+        while self._running:
+            try:
+                if listener is None:
+                    listener = _listen(self._engine)
+                try:
+                    sent = self.relay_batch()
+                except SinkUnavailable as exc:
+                    log.warning("%s unavailable, retrying in %.1fs: %s", self._destination, outage_wait, exc)
+                    time.sleep(outage_wait)
+                    outage_wait = min(outage_wait * 2, 5.0)
+                    continue
+                outage_wait = 0.5
+                if sent == self._batch_size:
+                    continue
+                self._sink.idle(0)
+                _wait_for_notify(listener, self._idle_wait)
+            except (sa.exc.OperationalError, psycopg.OperationalError) as exc:
+                log.warning("database unavailable for the %s relay: %s", self._destination, exc)
+                listener = _close(listener)
+                time.sleep(1.0)
+        _close(listener)
+
+
+def _listen(engine: Engine) -> psycopg.Connection:
+    url = make_url(engine.url).set(drivername="postgresql")
+    conn = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
+    conn.execute(f"LISTEN {OUTBOX_NOTIFY_CHANNEL}")
+    return conn
+
+
+def _wait_for_notify(conn: psycopg.Connection, timeout: float) -> None:
+    for _ in conn.notifies(timeout=timeout, stop_after=1):
+        pass
+
+
+def _close(conn: psycopg.Connection | None) -> None:
+    if conn is not None:
+        try:
+            conn.close()
+        except Exception:  # noqa: BLE001
+            pass
+    return None
+
+
+def run_relay(engine: Engine, outbox: sa.Table, destination: str, sink_factory: Callable[[], Sink]) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    OutboxRelay(engine, outbox, destination, sink_factory()).run_forever()

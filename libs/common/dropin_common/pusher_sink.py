@@ -1,0 +1,44 @@
+"""Pusher through the outbox: requests queue `pusher` rows, a relay triggers them.
+
+Row payload: {"channels": [...], "data": {...}}; the row's topic is the Pusher event name.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import pusher
+import requests
+from pusher.errors import PusherBadStatus
+
+from .config import PusherSettings
+from .outbox import SinkUnavailable
+
+PUSHER_DESTINATION = "pusher"
+MAX_CHANNELS_PER_TRIGGER = 100  # Pusher's own limit
+
+
+def pusher_client(settings: PusherSettings) -> pusher.Pusher:
+    return pusher.Pusher(app_id=settings.app_id, key=settings.key, secret=settings.secret,
+                         host=settings.host, port=settings.port, ssl=settings.ssl, timeout=5)
+
+
+def pusher_message(channels: list[str], data: dict[str, Any]) -> dict[str, Any]:
+    return {"channels": channels, "data": data}
+
+
+class PusherSink:
+    def __init__(self, client: pusher.Pusher):
+        self._client = client
+
+    def send(self, topic: str, payload: dict[str, Any], row_id: int) -> None:
+        channels = payload["channels"]
+        try:
+            for start in range(0, len(channels), MAX_CHANNELS_PER_TRIGGER):
+                self._client.trigger(channels[start:start + MAX_CHANNELS_PER_TRIGGER], topic, payload["data"])
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise SinkUnavailable(f"pusher unreachable: {exc!r}") from exc
+        except PusherBadStatus as exc:  # 5xx and other unexpected statuses: Pusher's side is ailing
+            raise SinkUnavailable(f"pusher answered {exc}") from exc
+
+    def idle(self, seconds: float) -> None:
+        pass

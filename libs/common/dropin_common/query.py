@@ -1,0 +1,109 @@
+"""The contract's filters: `?query=<URL-encoded JSON object>` or the same keys as plain parameters.
+
+Both are merged (JSON wins) and loaded through a marshmallow schema, so a bad value is a 400
+that names the field. List schemas inherit `PageSchema` for `skip`/`limit` defaults and caps.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+from .errors import BadRequest
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+
+
+class CommaSeparatedSet(fields.Field):
+    """`"missed,completed"` (or a JSON list) -> frozenset, every member checked against `allowed`."""
+
+    def __init__(self, allowed: tuple[str, ...], **kwargs):
+        super().__init__(**kwargs)
+        self.allowed = allowed
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            items = [part.strip() for part in value.split(",")]
+        elif isinstance(value, (list, tuple)):
+            items = [str(part).strip() for part in value]
+        else:
+            raise ValidationError("Must be a comma-separated list.")
+        items = [item for item in items if item]
+        unknown = [item for item in items if item not in self.allowed]
+        if unknown:
+            raise ValidationError(
+                f"Unknown value(s) {', '.join(unknown)}; allowed: {', '.join(self.allowed)}.")
+        return frozenset(items)
+
+
+class LooseString(fields.String):
+    """A filter string; numbers in the JSON (`"vin": 12321`) are taken as their text."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        value = super()._deserialize(value, attr, data, **kwargs)
+        return value.strip() or None
+
+
+class FilterSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class PageSchema(FilterSchema):
+    skip = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT))
+
+
+class DateRangeSchema(FilterSchema):
+    from_day = fields.Date(data_key="from", load_default=None, format="%Y-%m-%d")
+    to_day = fields.Date(data_key="to", load_default=None, format="%Y-%m-%d")
+    timezone_offset = fields.Integer(data_key="timezoneoffset", load_default=0,
+                                     validate=validate.Range(min=-14 * 60, max=14 * 60))
+
+
+def merge_query_args(args: Mapping[str, Any]) -> dict[str, Any]:
+    """Plain parameters, overlaid with the keys of the `query` JSON object."""
+    merged: dict[str, Any] = {key: value for key, value in args.items() if key != "query"}
+    raw = args.get("query")
+    if raw not in (None, ""):
+        try:
+            decoded = json.loads(raw)
+        except (TypeError, ValueError):
+            raise BadRequest("query must be a URL-encoded JSON object.", code="invalid_query",
+                             field="query") from None
+        if not isinstance(decoded, dict):
+            raise BadRequest("query must be a JSON object.", code="invalid_query", field="query")
+        merged.update({key: value for key, value in decoded.items() if value is not None})
+    # Empty plain parameters (`?status=`) mean "no filter", not "invalid".
+    return {key: value for key, value in merged.items() if value != ""}
+
+
+def load_or_400(schema: Schema, data: Any) -> dict[str, Any]:
+    """Load with marshmallow; a ValidationError becomes a 400 naming the first bad field."""
+    if not isinstance(data, Mapping):
+        raise BadRequest("The body must be a JSON object.", code="invalid_body")
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        raise validation_error_to_bad_request(exc) from None
+
+
+def validation_error_to_bad_request(exc: ValidationError) -> BadRequest:
+    messages = exc.normalized_messages()
+    field = next(iter(messages), None) if isinstance(messages, dict) else None
+    detail = messages.get(field) if field else messages
+    if isinstance(detail, list):
+        detail = " ".join(str(item) for item in detail)
+    field_name = None if field in (None, "_schema") else field
+    text = f"{field_name}: {detail}" if field_name else str(detail)
+    return BadRequest(text, code="invalid_field", field=field_name,
+                      details=messages if isinstance(messages, dict) else None)
+
+
+def parse_filters(schema: Schema, args: Mapping[str, Any]) -> dict[str, Any]:
+    return load_or_400(schema, merge_query_args(args))

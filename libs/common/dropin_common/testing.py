@@ -1,0 +1,128 @@
+"""Test fixtures' plumbing: a throwaway database and a throwaway RabbitMQ vhost per test session.
+
+Tests use the PostgreSQL and RabbitMQ named by TEST_PG_URL / TEST_AMQP_HOST (defaults: the local
+servers), never the databases or vhost of a running `make run` stack. Where neither local server
+answers and Docker exists, testcontainers starts them.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import pika
+import sqlalchemy as sa
+
+
+def _reachable(host: str, port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=1):
+        return True
+    return False
+
+
+def admin_pg_url() -> str:
+    url = os.environ.get("TEST_PG_URL")
+    if url:
+        return url
+    if _reachable("127.0.0.1", 5432) or not shutil.which("docker"):
+        return "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    from testcontainers.postgres import PostgresContainer  # only where Docker exists
+    container = PostgresContainer("postgres:15", driver="psycopg")
+    container.start()
+    os.environ["TEST_PG_URL"] = container.get_connection_url()
+    return os.environ["TEST_PG_URL"]
+
+
+@contextlib.contextmanager
+def throwaway_database(name: str) -> Iterator[str]:
+    """Creates (dropping any leftover) database `name`; yields its URL; drops it afterwards."""
+    admin = sa.create_engine(admin_pg_url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def rabbitmqctl(*args: str) -> str:
+    return subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, text=True).stdout
+
+
+@contextlib.contextmanager
+def throwaway_vhost(prefix: str) -> Iterator[str]:
+    """A fresh vhost on the local RabbitMQ (needs `rabbitmqctl`, i.e. root); yields its AMQP URL."""
+    host = os.environ.get("TEST_AMQP_HOST", "127.0.0.1")
+    vhost = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    rabbitmqctl("add_vhost", vhost)
+    rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+    try:
+        yield f"amqp://guest:guest@{host}:5672/{quote(vhost, safe='')}"
+    finally:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            rabbitmqctl("delete_vhost", vhost)
+
+
+def close_vhost_connections(amqp_url: str) -> None:
+    """Cuts every client connection of the URL's vhost, as a broker restart or network fault would."""
+    vhost = pika.URLParameters(amqp_url).virtual_host
+    rabbitmqctl("close_all_connections", "--vhost", vhost, "test: cut connections")
+
+
+def bind_probe_queue(amqp_url: str, exchange: str, routing_keys: list[str]) -> str:
+    """A durable, non-exclusive queue bound to `routing_keys`, to see what was published."""
+    name = f"probe-{uuid.uuid4().hex[:8]}"
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    try:
+        channel = connection.channel()
+        channel.exchange_declare(exchange=exchange, exchange_type="topic", durable=True)
+        channel.queue_declare(queue=name, durable=True)
+        for key in routing_keys:
+            channel.queue_bind(queue=name, exchange=exchange, routing_key=key)
+    finally:
+        connection.close()
+    return name
+
+
+def drain_queue(amqp_url: str, queue: str, *, expect: int, timeout: float = 10.0) -> list[dict]:
+    """Collects messages from `queue` until `expect` arrived and the queue stays empty briefly."""
+    received: list[dict] = []
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    try:
+        channel = connection.channel()
+        deadline = time.monotonic() + timeout
+        quiet_until = None
+        while time.monotonic() < deadline:
+            method, _props, body = channel.basic_get(queue, auto_ack=True)
+            if method is None:
+                if len(received) >= expect:
+                    quiet_until = quiet_until or time.monotonic() + 0.3
+                    if time.monotonic() >= quiet_until:
+                        break
+                time.sleep(0.02)
+                continue
+            received.append(json.loads(body))
+    finally:
+        connection.close()
+    return received
+
+
+def wait_until(predicate, *, timeout: float = 10.0, interval: float = 0.05, message: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {message}")

@@ -1,0 +1,1 @@
+"""Accounts, organizations, login and token revocation."""

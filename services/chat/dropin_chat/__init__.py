@@ -1,0 +1,1 @@
+"""Chat messages per stream, with real-time delivery."""

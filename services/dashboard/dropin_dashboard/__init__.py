@@ -1,0 +1,1 @@
+"""Reporting read models: calls, leads, organizations, dealers."""

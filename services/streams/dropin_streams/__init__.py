@@ -1,0 +1,1 @@
+"""Streams, leads, VIN decoding, Pusher notifications and loan links."""
