@@ -1,0 +1,121 @@
+"""A local HTTP server standing in for Pusher's REST API, for tests and the local stack.
+
+It checks each request's signature exactly as Pusher does (HMAC-SHA256 of method, path and
+sorted query, plus the body's MD5), answers 401 on a bad one, and records every event.
+Run it alone: `python -m dropin_common.fake_pusher --port 8190` (used by `make run`, where Pusher's
+servers are out of reach).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import json
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+
+@dataclass(frozen=True)
+class ReceivedEvent:
+    channels: tuple[str, ...]
+    name: str
+    data: dict
+
+
+class FakePusherServer:
+    def __init__(self, app_id: str, key: str, secret: str, host: str = "127.0.0.1", port: int = 0):
+        self.app_id, self.key, self.secret = app_id, key, secret
+        self.events: list[ReceivedEvent] = []
+        self.rejected = 0
+        self.fail_with_status: int | None = None  # set to e.g. 503 to simulate an outage
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer((host, port), self._handler_class())
+        self._server.daemon_threads = True
+        self.host, self.port = self._server.server_address[:2]
+        self._thread: threading.Thread | None = None
+
+    def signature_ok(self, method: str, path: str, query: dict[str, str], body: bytes) -> bool:
+        signature = query.pop("auth_signature", "")
+        if query.get("auth_key") != self.key:
+            return False
+        if query.get("body_md5") != hashlib.md5(body).hexdigest():
+            return False
+        to_sign = "\n".join([method, path, "&".join(f"{k}={v}" for k, v in sorted(query.items()))])
+        expected = hmac.new(self.secret.encode(), to_sign.encode(), hashlib.sha256).hexdigest()
+        return hmac.compare_digest(expected, signature)
+
+    def _handler_class(self):
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *_args):  # keep test output clean
+                pass
+
+            def _answer(self, status: int, body: dict):
+                payload = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def do_POST(self):
+                parts = urlsplit(self.path)
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if fake.fail_with_status:
+                    return self._answer(fake.fail_with_status, {"error": "simulated outage"})
+                if parts.path != f"/apps/{fake.app_id}/events":
+                    return self._answer(404, {"error": "unknown path"})
+                if not fake.signature_ok("POST", parts.path, dict(parse_qsl(parts.query)), body):
+                    with fake._lock:
+                        fake.rejected += 1
+                    return self._answer(401, {"error": "invalid signature"})
+                message = json.loads(body)
+                data = message.get("data")
+                event = ReceivedEvent(tuple(message.get("channels") or [message.get("channel")]),
+                                      message["name"], json.loads(data) if isinstance(data, str) else data)
+                with fake._lock:
+                    fake.events.append(event)
+                return self._answer(200, {})
+
+            def do_GET(self):
+                # Lets the e2e tests read what a separately running fake received.
+                if urlsplit(self.path).path == "/_received":
+                    with fake._lock:
+                        events = [{"channels": list(e.channels), "name": e.name, "data": e.data}
+                                  for e in fake.events]
+                    return self._answer(200, {"events": events, "rejected": fake.rejected})
+                return self._answer(404, {"error": "unknown path"})
+
+        return Handler
+
+    def start(self) -> "FakePusherServer":
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def events_named(self, name: str) -> list[ReceivedEvent]:
+        with self._lock:
+            return [event for event in self.events if event.name == name]
+
+
+def main() -> None:
+    from .config import PusherSettings
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8190)
+    args = parser.parse_args()
+    settings = PusherSettings.from_env()
+    server = FakePusherServer(settings.app_id, settings.key, settings.secret, args.host, args.port)
+    print(f"fake Pusher API on http://{args.host}:{server.port}", flush=True)
+    server._server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""End-to-end harness: the whole stack (every service's processes and nginx) on the `test` profile,
+with Pusher and SMTP replaced by servers running inside this pytest process so tests can see what
+the services sent. Started once per session; its databases and vhost are fresh each time."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+import requests
+from aiosmtpd.controller import Controller
+
+from dropin_common.fake_pusher import FakePusherServer
+
+ROOT = Path(__file__).resolve().parents[2]
+STACK = [sys.executable, str(ROOT / "tools" / "stack.py")]
+API_KEY = "e2e-api-key"
+PUSHER = {"app_id": "424242", "key": "e2e-key", "secret": "e2e-secret"}
+
+
+class Mailbox(list):
+    """Every message the services sent through SMTP, as EmailMessage objects."""
+
+    async def handle_DATA(self, server, session, envelope):
+        self.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+@dataclass
+class Stack:
+    gateway_url: str
+    api_key: str
+    pusher: FakePusherServer
+    mailbox: Mailbox
+    admin_email: str
+    admin_password: str
+    environment: dict = field(default_factory=dict)
+
+
+class Api:
+    """Calls through nginx, the way the client apps do."""
+
+    def __init__(self, stack: Stack):
+        self._stack = stack
+        self._session = requests.Session()
+
+    def request(self, method: str, path: str, *, token: str | None = None, json=None, params=None,
+                headers: dict | None = None, data=None, api_key: str | None = "default") -> requests.Response:
+        sent = dict(headers or {})
+        if api_key == "default":
+            api_key = self._stack.api_key
+        if api_key is not None:
+            sent["apikey"] = api_key
+        if token:
+            sent["Authorization"] = f"JWT {token}"
+        return self._session.request(method, self._stack.gateway_url + path, json=json, params=params,
+                                     data=data, headers=sent, timeout=15)
+
+
+@pytest.fixture(scope="session")
+def stack():
+    pusher = FakePusherServer(PUSHER["app_id"], PUSHER["key"], PUSHER["secret"]).start()
+    mailbox = Mailbox()
+    smtp = Controller(mailbox, hostname="127.0.0.1", port=0)
+    smtp.start()
+    environment = {
+        **os.environ,
+        "API_KEYS": f"{API_KEY},second-e2e-key",
+        "PUSHER_APP_ID": PUSHER["app_id"], "PUSHER_KEY": PUSHER["key"], "PUSHER_SECRET": PUSHER["secret"],
+        "PUSHER_HOST": "127.0.0.1", "PUSHER_PORT": str(pusher.port), "PUSHER_SSL": "false",
+        "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp.server.sockets[0].getsockname()[1]),
+        "ADMIN_EMAIL": "e2e-admin@example.com", "ADMIN_PASSWORD": "e2e-admin-password",
+        "STREAM_RING_TIMEOUT_SECONDS": "30", "STREAM_PING_TIMEOUT_SECONDS": "15",
+    }
+    result = subprocess.run([*STACK, "up", "--profile", "test", "--fresh"], env=environment,
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        subprocess.run([*STACK, "down", "--profile", "test"], env=environment, capture_output=True)
+        pytest.fail(f"the test stack did not start:\n{result.stdout}\n{result.stderr}")
+    try:
+        yield Stack(gateway_url="http://127.0.0.1:18080", api_key=API_KEY, pusher=pusher, mailbox=mailbox,
+                    admin_email=environment["ADMIN_EMAIL"], admin_password=environment["ADMIN_PASSWORD"],
+                    environment=environment)
+    finally:
+        subprocess.run([*STACK, "down", "--profile", "test"], env=environment, capture_output=True)
+        smtp.stop()
+        pusher.stop()
+
+
+@pytest.fixture(scope="session")
+def api(stack) -> Api:
+    return Api(stack)
+
+
+@pytest.fixture(scope="session")
+def admin_token(api, stack) -> str:
+    response = api.request("POST", "/auth", json={"email": stack.admin_email, "password": stack.admin_password})
+    assert response.status_code == 200, response.text
+    return response.json()["token"]

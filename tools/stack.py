@@ -1,0 +1,398 @@
+#!/usr/bin/env python3
+"""Runs the whole Dropin Auto stack on this machine, without Docker.
+
+    python tools/stack.py up [--profile dev|test|bench] [--fresh]
+    python tools/stack.py down|status|logs [--profile ...]
+
+A profile is an isolated copy of the stack: its own databases (dropin_<service><suffix>), its own
+RabbitMQ vhost, its own ports (offset), its own var/<profile>/ folder (keys, config, logs, pids).
+`make run` uses `dev`; the end-to-end tests use `test`; benchmarks use `bench`; all can run at once.
+
+Every process (each service's Procfile entries, nginx, and, when PUSHER_HOST / SMTP_HOST are not
+set, a local Pusher stand-in and a local SMTP sink) runs under supervisord, which restarts what
+crashes and stops exactly what it started.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+SERVICES = ("auth", "streams", "dashboard", "chat")
+BASE_PORTS = {"auth": 8101, "streams": 8102, "dashboard": 8103, "chat": 8104,
+              "gateway": 8080, "pusher": 8190, "smtp": 8025, "baseline": 8199}
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    port_offset: int
+    db_suffix: str
+    vhost: str
+    login_rate: str
+    stream_request_rate: str
+
+    def port(self, what: str) -> int:
+        if what == "gateway" and self.name == "dev":
+            return int(os.environ.get("GATEWAY_PORT", BASE_PORTS["gateway"]))
+        return BASE_PORTS[what] + self.port_offset
+
+    @property
+    def var(self) -> Path:
+        return ROOT / "var" / self.name
+
+    def database(self, service: str) -> str:
+        return f"dropin_{service}{self.db_suffix}"
+
+
+PROFILES = {
+    # Production-like limits for people; the test and bench profiles raise them because one
+    # client (the test process) stands for many shoppers.
+    "dev": Profile("dev", 0, "", "/", "10r/m", "6r/m"),
+    "test": Profile("test", 10000, "_e2e", "dropin-e2e", "600r/m", "600r/m"),
+    "bench": Profile("bench", 20000, "_bench", "dropin-bench", "60000r/m", "60000r/m"),
+}
+
+
+def env(name: str, default: str) -> str:
+    return os.environ.get(name) or default
+
+
+def log(message: str) -> None:
+    print(f"[stack] {message}", flush=True)
+
+
+# --- infrastructure -----------------------------------------------------------------------------
+
+def pg_admin_url() -> str:
+    user = env("PGUSER", "postgres")
+    password = os.environ.get("PGPASSWORD", "")
+    auth = f"{user}:{password}" if password else user
+    return f"postgresql+psycopg://{auth}@{env('PGHOST', '127.0.0.1')}:{env('PGPORT', '5432')}/postgres"
+
+
+def database_url(profile: Profile, service: str) -> str:
+    explicit = os.environ.get(f"{service.upper()}_DATABASE_URL")
+    if explicit and profile.name == "dev":
+        return explicit
+    return pg_admin_url().rsplit("/", 1)[0] + "/" + profile.database(service)
+
+
+def ensure_databases(profile: Profile, fresh: bool) -> None:
+    engine = sa.create_engine(pg_admin_url(), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        for service in SERVICES:
+            name = profile.database(service)
+            if fresh:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
+            if not exists:
+                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+                log(f"created database {name}")
+    engine.dispose()
+
+
+def amqp_url(profile: Profile) -> str:
+    if profile.name == "dev" and os.environ.get("AMQP_URL"):
+        return os.environ["AMQP_URL"]
+    vhost = "%2F" if profile.vhost == "/" else profile.vhost
+    return f"amqp://guest:guest@{env('AMQP_HOST', '127.0.0.1')}:5672/{vhost}"
+
+
+def ensure_vhost(profile: Profile, fresh: bool) -> None:
+    if profile.vhost == "/" or not shutil.which("rabbitmqctl"):
+        return
+    if fresh:
+        subprocess.run(["rabbitmqctl", "-q", "delete_vhost", profile.vhost], capture_output=True)
+    subprocess.run(["rabbitmqctl", "-q", "add_vhost", profile.vhost], capture_output=True)
+    subprocess.run(["rabbitmqctl", "-q", "set_permissions", "-p", profile.vhost, "guest", ".*", ".*", ".*"],
+                   check=True, capture_output=True)
+
+
+# --- configuration ------------------------------------------------------------------------------
+
+def service_env(profile: Profile, service: str, keys: Path) -> dict[str, str]:
+    pusher_local = not os.environ.get("PUSHER_HOST")
+    smtp_local = not os.environ.get("SMTP_HOST")
+    values = {
+        "PATH": f"{VENV_BIN}:{os.environ.get('PATH', '/usr/bin:/bin')}",
+        "PYTHONUNBUFFERED": "1",
+        "DATABASE_URL": database_url(profile, service),
+        "AMQP_URL": amqp_url(profile),
+        "EVENT_EXCHANGE": env("EVENT_EXCHANGE", "dropin.events"),
+        "JWT_PUBLIC_KEY_FILE": str(keys / "jwt_ed25519.pub.pem"),
+        "PORT": str(profile.port(service)),
+        "WEB_CONCURRENCY": env("WEB_CONCURRENCY", "2"),
+        "PUSHER_APP_ID": env("PUSHER_APP_ID", "100001"),
+        "PUSHER_KEY": env("PUSHER_KEY", "dev-key"),
+        "PUSHER_SECRET": env("PUSHER_SECRET", "dev-secret"),
+        "PUSHER_HOST": "127.0.0.1" if pusher_local else os.environ["PUSHER_HOST"],
+        "PUSHER_PORT": str(profile.port("pusher")) if pusher_local else env("PUSHER_PORT", "443"),
+        "PUSHER_SSL": "false" if pusher_local else env("PUSHER_SSL", "true"),
+        "SMTP_HOST": "127.0.0.1" if smtp_local else os.environ["SMTP_HOST"],
+        "SMTP_PORT": str(profile.port("smtp")) if smtp_local else env("SMTP_PORT", "25"),
+        "STREAM_RING_TIMEOUT_SECONDS": env("STREAM_RING_TIMEOUT_SECONDS", "60"),
+        "STREAM_PING_TIMEOUT_SECONDS": env("STREAM_PING_TIMEOUT_SECONDS", "30"),
+    }
+    if service == "auth":
+        values["JWT_PRIVATE_KEY_FILE"] = str(keys / "jwt_ed25519.pem")
+    if os.environ.get("JWT_TTL_SECONDS"):
+        values["JWT_TTL_SECONDS"] = os.environ["JWT_TTL_SECONDS"]
+    return values
+
+
+def procfile(service: str) -> list[tuple[str, str]]:
+    entries = []
+    for line in (ROOT / "services" / service / "Procfile").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, command = line.partition(":")
+            entries.append((name.strip(), command.strip()))
+    return entries
+
+
+def supervisor_program(name: str, command: str, directory: Path, environment: dict[str, str],
+                       logs: Path) -> str:
+    # supervisord interpolates %(...)s in its config: a literal % (as in amqp://.../%2F) is %%.
+    env_line = ",".join(f'{key}="{value}"'.replace("%", "%%") for key, value in environment.items())
+    command = command.replace("%", "%%")
+    return f"""
+[program:{name}]
+command={command}
+directory={directory}
+environment={env_line}
+autostart=true
+autorestart=true
+startsecs=1
+startretries=20
+stopasgroup=true
+killasgroup=true
+stopwaitsecs=10
+redirect_stderr=true
+stdout_logfile={logs / (name + '.log')}
+stdout_logfile_maxbytes=20MB
+stdout_logfile_backups=2
+"""
+
+
+def render_gateway(profile: Profile, extra_locations: str = "") -> Path:
+    run_dir, log_dir = profile.var / "run", profile.var / "logs"
+    keys = [key.strip() for key in env("API_KEYS", "dev-api-key").split(",") if key.strip()]
+    replacements = {
+        "RUN_DIR": str(run_dir), "LOG_DIR": str(log_dir),
+        "LISTEN": f"127.0.0.1:{profile.port('gateway')}",
+        "MAX_BODY": env("GATEWAY_MAX_BODY", "64k"),
+        "API_KEY_LINES": "\n".join(f'        "{key}" 1;' for key in keys),
+        "LOGIN_RATE": env("GATEWAY_LOGIN_RATE", profile.login_rate), "LOGIN_BURST": "10",
+        "STREAM_REQUEST_RATE": env("GATEWAY_STREAM_REQUEST_RATE", profile.stream_request_rate),
+        "STREAM_REQUEST_BURST": "5",
+        "AUTH_PORT": str(profile.port("auth")), "STREAMS_PORT": str(profile.port("streams")),
+        "DASHBOARD_PORT": str(profile.port("dashboard")), "CHAT_PORT": str(profile.port("chat")),
+        "EXTRA_LOCATIONS": extra_locations,
+    }
+    text = (ROOT / "gateway" / "nginx.conf.template").read_text()
+    for key, value in replacements.items():
+        text = text.replace(f"@@{key}@@", value)
+    if "@@" in text:
+        raise SystemExit("gateway template has an unreplaced @@placeholder@@")
+    target = profile.var / "nginx.conf"
+    target.write_text(text)
+    return target
+
+
+def bench_locations(profile: Profile) -> str:
+    # Only the bench profile: the baseline app the streams benchmark compares against.
+    if profile.name != "bench":
+        return ""
+    return (f"        location /__baseline/ {{ proxy_pass http://127.0.0.1:{profile.port('baseline')}; }}\n")
+
+
+def nginx_binary() -> str:
+    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if not found:
+        raise SystemExit("nginx is not installed: run `sudo apt-get install -y nginx` (make run does it as root)")
+    return found
+
+
+def write_supervisor_config(profile: Profile) -> Path:
+    var, logs, run = profile.var, profile.var / "logs", profile.var / "run"
+    keys = var / "keys"
+    nginx_conf = render_gateway(profile, bench_locations(profile))
+    parts = [f"""[unix_http_server]
+file={run / 'supervisor.sock'}
+
+[supervisord]
+logfile={logs / 'supervisord.log'}
+pidfile={run / 'supervisord.pid'}
+childlogdir={logs}
+nodaemon=false
+
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+
+[supervisorctl]
+serverurl=unix://{run / 'supervisor.sock'}
+"""]
+    base_env = {"PATH": f"{VENV_BIN}:{os.environ.get('PATH', '/usr/bin:/bin')}", "PYTHONUNBUFFERED": "1"}
+    for service in SERVICES:
+        environment = service_env(profile, service, keys)
+        for process, command in procfile(service):
+            parts.append(supervisor_program(f"{service}-{process}", command, ROOT / "services" / service,
+                                            environment, logs))
+    parts.append(supervisor_program(
+        "gateway", f"{nginx_binary()} -p {run} -e {logs / 'nginx-error.log'} -c {nginx_conf}", ROOT,
+        base_env, logs))
+    if not os.environ.get("PUSHER_HOST"):
+        pusher_env = {**base_env, **{k: v for k, v in service_env(profile, "streams", keys).items()
+                                      if k.startswith("PUSHER_")}}
+        parts.append(supervisor_program(
+            "pusher-standin", f"python -m dropin_common.fake_pusher --port {profile.port('pusher')}",
+            ROOT, pusher_env, logs))
+    if not os.environ.get("SMTP_HOST"):
+        parts.append(supervisor_program(
+            "smtp-sink", f"python -m aiosmtpd -n -c aiosmtpd.handlers.Debugging stdout "
+                         f"-l 127.0.0.1:{profile.port('smtp')}", ROOT, base_env, logs))
+    target = var / "supervisord.conf"
+    target.write_text("".join(parts))
+    return target
+
+
+# --- steps --------------------------------------------------------------------------------------
+
+def run(command: list[str], *, cwd: Path = ROOT, environment: dict[str, str] | None = None) -> None:
+    result = subprocess.run(command, cwd=cwd, env={**os.environ, **(environment or {})},
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit(f"failed: {' '.join(command)}")
+
+
+def migrate(profile: Profile) -> None:
+    for service in SERVICES:
+        run([str(VENV_BIN / "alembic"), "-c", "alembic.ini", "upgrade", "head"],
+            cwd=ROOT / "services" / service, environment={"DATABASE_URL": database_url(profile, service)})
+    log("migrated " + ", ".join(profile.database(s) for s in SERVICES))
+
+
+def prepare_auth(profile: Profile) -> tuple[str, str]:
+    keys = profile.var / "keys"
+    auth_env = service_env(profile, "auth", keys)
+    run([str(VENV_BIN / "python"), "-m", "dropin_auth.entrypoints.cli", "generate-keys", "--out", str(keys)],
+        cwd=ROOT / "services" / "auth", environment=auth_env)
+    email, password = env("ADMIN_EMAIL", "admin@example.com"), env("ADMIN_PASSWORD", "change-me-now")
+    run([str(VENV_BIN / "python"), "-m", "dropin_auth.entrypoints.cli", "create-admin",
+         "--email", email, "--password", password], cwd=ROOT / "services" / "auth", environment=auth_env)
+    return email, password
+
+
+def supervisord_running(profile: Profile) -> bool:
+    pidfile = profile.var / "run" / "supervisord.pid"
+    if not pidfile.exists():
+        return False
+    try:
+        os.kill(int(pidfile.read_text().strip()), 0)
+        return True
+    except (ValueError, ProcessLookupError, PermissionError):
+        return False
+
+
+def supervisorctl(profile: Profile, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run([str(VENV_BIN / "supervisorctl"), "-c", str(profile.var / "supervisord.conf"), *args],
+                          capture_output=True, text=True, check=check)
+
+
+def wait_healthy(profile: Profile, timeout: float = 60.0) -> None:
+    targets = {s: f"http://127.0.0.1:{profile.port(s)}/readyz" for s in SERVICES}
+    targets["gateway"] = f"http://127.0.0.1:{profile.port('gateway')}/healthz"
+    deadline = time.monotonic() + timeout
+    pending = dict(targets)
+    while pending and time.monotonic() < deadline:
+        for name, url in list(pending.items()):
+            try:
+                if requests.get(url, timeout=1).status_code == 200:
+                    del pending[name]
+            except requests.RequestException:
+                pass
+        if pending:
+            time.sleep(0.3)
+    if pending:
+        status = supervisorctl(profile, "status", check=False).stdout
+        raise SystemExit(f"not healthy after {timeout:.0f}s: {', '.join(pending)}\n{status}\n"
+                         f"logs: {profile.var / 'logs'}")
+
+
+def up(profile: Profile, fresh: bool) -> None:
+    started = time.monotonic()
+    if fresh and supervisord_running(profile):
+        down(profile)
+    for folder in ("logs", "run", "keys"):
+        (profile.var / folder).mkdir(parents=True, exist_ok=True)
+    ensure_databases(profile, fresh)
+    ensure_vhost(profile, fresh)
+    migrate(profile)
+    email, password = prepare_auth(profile)
+    config = write_supervisor_config(profile)
+    if supervisord_running(profile):
+        supervisorctl(profile, "update")
+        supervisorctl(profile, "start", "all", check=False)
+    else:
+        run([str(VENV_BIN / "supervisord"), "-c", str(config)])
+    wait_healthy(profile)
+    keys = env("API_KEYS", "dev-api-key").split(",")[0].strip()
+    log(f"up in {time.monotonic() - started:.1f}s ({profile.name})")
+    print(f"""
+  Gateway:   http://127.0.0.1:{profile.port('gateway')}
+  API key:   {keys}            (header  apikey: {keys})
+  Admin:     {email} / {password}
+  Logs:      {profile.var / 'logs'}   (make logs)
+  Stop:      make stop
+""", flush=True)
+
+
+def down(profile: Profile) -> None:
+    if not supervisord_running(profile):
+        log(f"{profile.name}: not running")
+        return
+    pid = int((profile.var / "run" / "supervisord.pid").read_text().strip())
+    supervisorctl(profile, "shutdown", check=False)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    log(f"{profile.name}: stopped")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=("up", "down", "status", "logs"))
+    parser.add_argument("--profile", choices=sorted(PROFILES), default="dev")
+    parser.add_argument("--fresh", action="store_true", help="drop the profile's databases and vhost first")
+    args = parser.parse_args()
+    profile = PROFILES[args.profile]
+    if args.command == "up":
+        up(profile, args.fresh)
+    elif args.command == "down":
+        down(profile)
+    elif args.command == "status":
+        if not supervisord_running(profile):
+            log(f"{profile.name}: not running")
+            return
+        print(supervisorctl(profile, "status", check=False).stdout, end="")
+    else:
+        os.execvp("tail", ["tail", "-n", "40", "-F", *map(str, sorted((profile.var / "logs").glob("*.log")))])
+
+
+if __name__ == "__main__":
+    main()
