@@ -40,10 +40,12 @@ class EventProcessor:
         if handler is None:
             return False
         with self._engine.begin() as conn:
-            inserted = conn.execute(
+            # RETURNING, not rowcount: rowcount after ON CONFLICT is not reliable across drivers.
+            first_time = conn.execute(
                 pg_insert(self._inbox).values(event_id=event.id, event_type=event.type)
-                .on_conflict_do_nothing(index_elements=["event_id"])).rowcount
-            if not inserted:
+                .on_conflict_do_nothing(index_elements=["event_id"])
+                .returning(self._inbox.c.event_id)).first()
+            if first_time is None:
                 return False
             handler(event, conn)
         return True
@@ -71,9 +73,11 @@ class Consumer:
         if self._channel is not None and self._channel.is_open:
             self._channel.stop_consuming()
 
-    def run_forever(self) -> None:
-        signal.signal(signal.SIGTERM, self.stop)
-        signal.signal(signal.SIGINT, self.stop)
+    def run_forever(self, *, handle_signals: bool = True) -> None:
+        """Runs until stopped; `handle_signals=False` when run in a thread (tests)."""
+        if handle_signals:
+            signal.signal(signal.SIGTERM, self.stop)
+            signal.signal(signal.SIGINT, self.stop)
         wait = 0.5
         while self._running:
             try:

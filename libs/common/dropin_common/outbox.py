@@ -100,9 +100,11 @@ class OutboxRelay:
                 sent += 1
         return sent
 
-    def run_forever(self) -> None:
-        signal.signal(signal.SIGTERM, self.stop)
-        signal.signal(signal.SIGINT, self.stop)
+    def run_forever(self, *, handle_signals: bool = True) -> None:
+        """Runs until stopped; `handle_signals=False` when run in a thread (tests)."""
+        if handle_signals:
+            signal.signal(signal.SIGTERM, self.stop)
+            signal.signal(signal.SIGINT, self.stop)
         log.info("outbox relay for %s started", self._destination)
         listener = None
         outage_wait = 0.5

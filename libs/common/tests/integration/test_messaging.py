@@ -1,0 +1,192 @@
+"""Outbox, relay and consumer on real PostgreSQL and RabbitMQ."""
+import json
+import threading
+import time
+
+import pika
+import pytest
+import sqlalchemy as sa
+
+from dropin_common.auth import Principal, SqlRevocationList, apply_revocation
+from dropin_common.broker import ConfirmingPublisher, QueueSpec
+from dropin_common.consumer import Consumer, EventProcessor
+from dropin_common.db import SqlUnitOfWork
+from dropin_common.events import Event
+from dropin_common.outbox import BrokerSink, OutboxRelay
+from dropin_common.testing import (bind_probe_queue, close_vhost_connections, drain_queue, wait_until)
+
+from .conftest import EXCHANGE
+
+pytestmark = pytest.mark.integration
+
+
+def write_events(engine, tables, count, type_="thing.happened"):
+    events = [Event(type_, {"n": n}) for n in range(count)]
+    for event in events:
+        with SqlUnitOfWork(engine, tables["outbox"]) as uow:
+            uow.outbox.publish(event)
+            uow.commit()
+    return events
+
+
+def relay(engine, tables, amqp_url):
+    return OutboxRelay(engine, tables["outbox"], "broker", BrokerSink(ConfirmingPublisher(amqp_url, EXCHANGE)),
+                       idle_wait_seconds=0.1)
+
+
+def run_in_thread(target):
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    return thread
+
+
+def recording_handler(tables, fail_times=None):
+    def handle(event, conn):
+        if fail_times is not None and fail_times.get(event.id, 0) > 0:
+            fail_times[event.id] -= 1
+            raise RuntimeError("handler failure")
+        conn.execute(tables["effects"].insert().values(event_id=event.id))
+    return handle
+
+
+def effects(engine, tables):
+    with engine.connect() as conn:
+        return [row.event_id for row in conn.execute(sa.select(tables["effects"].c.event_id))]
+
+
+def test_event_written_with_a_change_reaches_a_bound_queue_exactly_once(engine, tables, amqp_url):
+    probe = bind_probe_queue(amqp_url, EXCHANGE, ["thing.#"])
+    events = write_events(engine, tables, 5)
+    assert relay(engine, tables, amqp_url).relay_batch() == 5
+    received = drain_queue(amqp_url, probe, expect=5)
+    assert sorted(m["id"] for m in received) == sorted(e.id for e in events)
+    assert relay(engine, tables, amqp_url).relay_batch() == 0  # marked sent: never published twice
+
+
+def test_rolled_back_change_publishes_nothing(engine, tables, amqp_url):
+    with SqlUnitOfWork(engine, tables["outbox"]) as uow:
+        uow.outbox.publish(Event("thing.happened", {}))  # no commit
+    assert relay(engine, tables, amqp_url).relay_batch() == 0
+
+
+def test_events_wait_in_the_outbox_while_the_broker_is_unreachable(engine, tables, amqp_url):
+    write_events(engine, tables, 2)
+    unreachable = OutboxRelay(engine, tables["outbox"], "broker",
+                              BrokerSink(ConfirmingPublisher("amqp://guest:guest@127.0.0.1:1/%2F", EXCHANGE)))
+    with pytest.raises(Exception):
+        unreachable.relay_batch()
+    probe = bind_probe_queue(amqp_url, EXCHANGE, ["thing.#"])
+    assert relay(engine, tables, amqp_url).relay_batch() == 2
+    assert len(drain_queue(amqp_url, probe, expect=2)) == 2
+
+
+def test_consumer_applies_a_redelivered_event_once(engine, tables):
+    processor = EventProcessor(engine, tables["inbox"], {"thing.happened": recording_handler(tables)})
+    event = Event("thing.happened", {"n": 1})
+    assert processor.process(event) is True
+    assert processor.process(Event.from_envelope(event.to_envelope())) is False
+    assert effects(engine, tables) == [event.id]
+
+
+def test_failed_handler_leaves_no_inbox_row_so_a_retry_applies_it(engine, tables):
+    event = Event("thing.happened", {})
+    processor = EventProcessor(engine, tables["inbox"],
+                               {"thing.happened": recording_handler(tables, {event.id: 1})})
+    with pytest.raises(RuntimeError):
+        processor.process(event)
+    assert processor.process(event) is True
+    assert effects(engine, tables) == [event.id]
+
+
+def publish_raw(amqp_url, events):
+    publisher = ConfirmingPublisher(amqp_url, EXCHANGE)
+    for event in events:
+        publisher.publish(event.type, event.to_envelope(), message_id=event.id)
+    publisher.close()
+
+
+def start_consumer(engine, tables, amqp_url, handler, queue):
+    consumer = Consumer(amqp_url, EXCHANGE, queue,
+                        EventProcessor(engine, tables["inbox"], {"thing.happened": handler}), max_attempts=3)
+    thread = run_in_thread(lambda: consumer.run_forever(handle_signals=False))
+    return consumer, thread
+
+
+def declare(amqp_url, queue):
+    from dropin_common.broker import declare_queue
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    declare_queue(connection.channel(), EXCHANGE, queue)
+    connection.close()
+
+
+def test_consumer_gets_the_same_event_twice_and_applies_it_once(engine, tables, amqp_url):
+    queue = QueueSpec("it-dedupe", ("thing.#",))
+    declare(amqp_url, queue)
+    event = Event("thing.happened", {})
+    publish_raw(amqp_url, [event, event])
+    consumer, thread = start_consumer(engine, tables, amqp_url, recording_handler(tables), queue)
+    try:
+        wait_until(lambda: effects(engine, tables), message="the event to be applied")
+        time.sleep(0.3)
+        assert effects(engine, tables) == [event.id]
+    finally:
+        consumer.stop()
+        thread.join(5)
+
+
+def test_handler_that_keeps_failing_sends_the_message_to_the_dead_letter_queue(engine, tables, amqp_url):
+    queue = QueueSpec("it-dlq", ("thing.#",))
+    declare(amqp_url, queue)
+    poison = Event("thing.happened", {"poison": True})
+    healthy = Event("thing.happened", {})
+    publish_raw(amqp_url, [poison, healthy])
+    consumer, thread = start_consumer(engine, tables, amqp_url,
+                                      recording_handler(tables, {poison.id: 99}), queue)
+    try:
+        dead = drain_queue(amqp_url, queue.dead_letter_queue, expect=1, timeout=15)
+        assert [m["id"] for m in dead] == [poison.id]
+        assert effects(engine, tables) == [healthy.id]  # the bad one did not block the good one
+    finally:
+        consumer.stop()
+        thread.join(5)
+
+
+def test_cutting_relay_and_consumer_connections_while_events_flow_loses_none(engine, tables, amqp_url):
+    queue = QueueSpec("it-cut", ("thing.#",))
+    declare(amqp_url, queue)
+    consumer, consumer_thread = start_consumer(engine, tables, amqp_url, recording_handler(tables), queue)
+    the_relay = relay(engine, tables, amqp_url)
+    relay_thread = run_in_thread(lambda: the_relay.run_forever(handle_signals=False))
+    written = []
+    try:
+        for round_ in range(4):
+            written += write_events(engine, tables, 50)
+            time.sleep(0.2)
+            close_vhost_connections(amqp_url)
+        wait_until(lambda: len(set(effects(engine, tables))) >= len(written), timeout=40,
+                   message="every event to reach the consumer")
+        applied = effects(engine, tables)
+        assert sorted(applied) == sorted(e.id for e in written)  # all of them, each exactly once
+    finally:
+        the_relay.stop()
+        consumer.stop()
+        relay_thread.join(5)
+        consumer_thread.join(5)
+
+
+def test_revocations_from_events_refuse_the_token(engine, tables):
+    principal = Principal("acc-9", "dealer", None, jti="j-1", issued_at=100.0, expires_at=200.0)
+    revocations = SqlRevocationList(engine, tables["revoked_tokens"], tables["token_cutoffs"])
+    assert not revocations.is_revoked(principal)
+    with engine.begin() as conn:
+        apply_revocation(conn, tables["revoked_tokens"], tables["token_cutoffs"], {"accountId": "acc-9", "jti": "j-1"})
+    assert revocations.is_revoked(principal)
+    later = Principal("acc-9", "dealer", None, jti="j-2", issued_at=150.0, expires_at=200.0)
+    with engine.begin() as conn:
+        apply_revocation(conn, tables["revoked_tokens"], tables["token_cutoffs"],
+                         {"accountId": "acc-9", "notBefore": 160.0})
+        apply_revocation(conn, tables["revoked_tokens"], tables["token_cutoffs"],
+                         {"accountId": "acc-9", "notBefore": 120.0})  # older cut-off arriving late
+    assert revocations.is_revoked(later)
+    fresh = Principal("acc-9", "dealer", None, jti="j-3", issued_at=170.0, expires_at=300.0)
+    assert not revocations.is_revoked(fresh)

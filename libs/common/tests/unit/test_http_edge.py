@@ -1,0 +1,151 @@
+"""The shared Flask edge: every error is JSON with a code; tokens are checked and revocations honoured."""
+import time
+import uuid
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from flask import g
+
+from dropin_common.auth import JWT_AUDIENCE, JWT_ISSUER, ROLE_ADMIN, TokenVerifier
+from dropin_common.errors import Conflict
+from dropin_common.http import authenticated, create_service_app, json_body
+
+
+class MemoryRevocations:
+    def __init__(self):
+        self.jtis = set()
+
+    def is_revoked(self, principal):
+        return principal.jti in self.jtis
+
+
+@pytest.fixture(scope="module")
+def keys():
+    private = Ed25519PrivateKey.generate()
+    pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()).decode()
+    public = private.public_key().public_bytes(serialization.Encoding.PEM,
+                                               serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return pem, public
+
+
+def sign(private_pem, role="dealer", jti=None, **overrides):
+    now = time.time()
+    claims = {"sub": "acc-1", "role": role, "org": "org-1", "jti": jti or uuid.uuid4().hex, "iat": now,
+              "exp": now + 60, "aud": JWT_AUDIENCE, "iss": JWT_ISSUER, **overrides}
+    return jwt.encode(claims, private_pem, algorithm="EdDSA")
+
+
+@pytest.fixture()
+def edge(keys):
+    revocations = MemoryRevocations()
+    app = create_service_app("probe", max_body_bytes=1024, readiness_checks={"db": lambda: None},
+                             verifier=TokenVerifier(keys[1], revocations))
+
+    @app.post("/echo")
+    def echo():
+        return json_body()
+
+    @app.get("/conflict")
+    def conflict():
+        raise Conflict("Already taken.", code="taken")
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret detail")
+
+    @app.get("/admin")
+    @authenticated(ROLE_ADMIN)
+    def admin_only():
+        return {"account": g.principal.account_id}
+
+    @app.get("/me")
+    @authenticated()
+    def me():
+        return {"account": g.principal.account_id, "role": g.principal.role}
+
+    return app.test_client(), revocations
+
+
+def test_unknown_path_is_a_json_404(edge):
+    response = edge[0].get("/nowhere")
+    assert response.status_code == 404 and response.json["error"]["code"] == "not_found"
+
+
+def test_wrong_method_is_a_json_405(edge):
+    response = edge[0].get("/echo")
+    assert response.status_code == 405 and response.json["error"]["code"] == "method_not_allowed"
+
+
+def test_body_over_the_limit_is_a_json_413(edge):
+    response = edge[0].post("/echo", data="x" * 2000, content_type="application/json")
+    assert response.status_code == 413 and response.json["error"]["code"] == "body_too_large"
+
+
+def test_malformed_json_is_a_400(edge):
+    response = edge[0].post("/echo", data="{nope", content_type="application/json")
+    assert response.status_code == 400 and response.json["error"]["code"] == "invalid_json"
+
+
+def test_form_bodies_are_read_like_json(edge):
+    assert edge[0].post("/echo", data={"socket_id": "1.2"}).json == {"socket_id": "1.2"}
+
+
+def test_app_errors_keep_their_status_and_code(edge):
+    response = edge[0].get("/conflict")
+    assert response.status_code == 409 and response.json == {"error": {"code": "taken", "message": "Already taken."}}
+
+
+def test_unexpected_errors_are_a_json_500_without_details(edge):
+    response = edge[0].get("/boom")
+    assert response.status_code == 500 and "secret" not in response.get_data(as_text=True)
+
+
+def test_request_id_from_the_gateway_is_echoed(edge):
+    assert edge[0].get("/healthz", headers={"X-Request-Id": "abc123"}).headers["X-Request-Id"] == "abc123"
+
+
+def test_readyz_reports_ready_when_checks_pass(edge):
+    assert edge[0].get("/readyz").json["status"] == "ready"
+
+
+def test_missing_token_is_401(edge):
+    response = edge[0].get("/me")
+    assert response.status_code == 401 and response.json["error"]["code"] == "authentication_required"
+
+
+@pytest.mark.parametrize("scheme", ["JWT", "Bearer"])
+def test_both_schemes_are_accepted(edge, keys, scheme):
+    response = edge[0].get("/me", headers={"Authorization": f"{scheme} {sign(keys[0])}"})
+    assert response.status_code == 200 and response.json == {"account": "acc-1", "role": "dealer"}
+
+
+def test_unknown_scheme_is_401(edge, keys):
+    assert edge[0].get("/me", headers={"Authorization": f"Basic {sign(keys[0])}"}).status_code == 401
+
+
+def test_token_signed_by_another_key_is_refused(edge):
+    other = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    response = edge[0].get("/me", headers={"Authorization": f"JWT {sign(other)}"})
+    assert response.status_code == 401 and response.json["error"]["code"] == "invalid_token"
+
+
+def test_expired_token_is_refused(edge, keys):
+    token = sign(keys[0], exp=time.time() - 5)
+    assert edge[0].get("/me", headers={"Authorization": f"JWT {token}"}).json["error"]["code"] == "token_expired"
+
+
+def test_revoked_token_is_refused(edge, keys):
+    client, revocations = edge
+    revocations.jtis.add("gone")
+    response = client.get("/me", headers={"Authorization": f"JWT {sign(keys[0], jti='gone')}"})
+    assert response.status_code == 401 and response.json["error"]["code"] == "token_revoked"
+
+
+def test_dealer_is_forbidden_from_admin_views(edge, keys):
+    assert edge[0].get("/admin", headers={"Authorization": f"JWT {sign(keys[0])}"}).status_code == 403
+    admin = sign(keys[0], role="admin")
+    assert edge[0].get("/admin", headers={"Authorization": f"JWT {admin}"}).status_code == 200

@@ -1,0 +1,90 @@
+from datetime import date, datetime, timezone
+
+import pytest
+from marshmallow import fields
+from werkzeug.datastructures import MultiDict
+
+from dropin_common.errors import BadRequest
+from dropin_common.query import (CommaSeparatedSet, DateRangeSchema, LooseString, PageSchema,
+                                 merge_query_args, parse_filters)
+from dropin_common.timeutil import day_range_utc, iso, to_client_zone
+
+
+class CallFilters(PageSchema, DateRangeSchema):
+    status = CommaSeparatedSet(("missed", "completed", "expired"), load_default=None)
+    vin = LooseString(load_default=None)
+    name = LooseString(load_default=None)
+
+
+def parse(**args):
+    return parse_filters(CallFilters(), MultiDict(args))
+
+
+def test_query_json_and_plain_parameters_are_merged_with_json_winning():
+    merged = merge_query_args(MultiDict({"query": '{"name": "ann", "skip": 5}', "name": "bob", "limit": "3"}))
+    assert merged == {"name": "ann", "skip": 5, "limit": "3"}
+
+
+def test_defaults_apply_when_nothing_is_given():
+    filters = parse()
+    assert (filters["skip"], filters["limit"], filters["timezone_offset"]) == (0, 20, 0)
+    assert filters["status"] is None and filters["from_day"] is None
+
+
+def test_status_is_a_comma_separated_set():
+    assert parse(status="missed, completed")["status"] == {"missed", "completed"}
+
+
+def test_unknown_status_is_rejected_naming_the_field():
+    with pytest.raises(BadRequest) as caught:
+        parse(status="missed,lost")
+    assert caught.value.field == "status" and "lost" in caught.value.message
+
+
+@pytest.mark.parametrize("key,value", [("skip", "-1"), ("limit", "101"), ("limit", "ten"), ("from", "2016-13-01"),
+                                       ("to", "yesterday"), ("timezoneoffset", "abc")])
+def test_bad_values_are_400s_naming_the_field(key, value):
+    with pytest.raises(BadRequest) as caught:
+        parse(**{key: value})
+    assert caught.value.field == key
+
+
+def test_query_that_is_not_json_is_rejected_naming_query():
+    with pytest.raises(BadRequest) as caught:
+        parse(query="{name:")
+    assert caught.value.field == "query"
+
+
+def test_query_that_is_a_json_list_is_rejected():
+    with pytest.raises(BadRequest):
+        parse(query="[1, 2]")
+
+
+def test_numbers_in_the_json_are_taken_as_text_filters():
+    assert parse(query='{"vin": 12321}')["vin"] == "12321"
+
+
+def test_empty_plain_parameters_mean_no_filter():
+    assert parse(status="", name="")["status"] is None
+
+
+def test_day_range_west_of_utc_starts_later_in_utc():
+    start, end = day_range_utc(date(2016, 6, 16), date(2016, 6, 16), 300)  # GMT-5
+    assert start == datetime(2016, 6, 16, 5, tzinfo=timezone.utc)
+    assert end == datetime(2016, 6, 17, 5, tzinfo=timezone.utc)
+
+
+def test_day_range_east_of_utc_starts_the_previous_utc_evening():
+    start, end = day_range_utc(date(2016, 6, 16), date(2016, 6, 17), -420)  # GMT+7
+    assert start == datetime(2016, 6, 15, 17, tzinfo=timezone.utc)
+    assert end == datetime(2016, 6, 17, 17, tzinfo=timezone.utc)
+
+
+def test_open_ended_ranges_leave_a_side_unbounded():
+    assert day_range_utc(None, date(2016, 6, 16), 0) == (None, datetime(2016, 6, 17, tzinfo=timezone.utc))
+
+
+def test_timestamps_render_in_utc_with_z_and_in_the_client_zone():
+    moment = datetime(2016, 6, 16, 20, 30, tzinfo=timezone.utc)
+    assert iso(moment) == "2016-06-16T20:30:00Z"
+    assert to_client_zone(moment, -420).isoformat() == "2016-06-17T03:30:00+07:00"
