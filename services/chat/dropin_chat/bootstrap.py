@@ -1,0 +1,98 @@
+"""The one place that reads configuration and wires adapters into the use cases.
+
+Every process (HTTP app, consumer, relays) and the tests build their objects here, so nothing
+connects at import time and tests swap pieces by passing their own settings.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from dropin_common.auth import SqlRevocationList, TokenVerifier
+from dropin_common.broker import ConfirmingPublisher, QueueSpec
+from dropin_common.config import CommonSettings, PusherSettings, env_int, env_str
+from dropin_common.consumer import Consumer, EventProcessor
+from dropin_common.db import make_engine
+from dropin_common.events import ACCOUNT_TOKENS_REVOKED
+from dropin_common.outbox import BrokerSink, OutboxRelay, Sink
+from dropin_common.pusher_sink import PUSHER_DESTINATION, PusherSink, pusher_client
+from dropin_common.timeutil import utcnow
+
+from .adapters.event_handlers import event_handlers
+from .adapters.repositories import SqlChatUnitOfWork, SqlStreamReplica
+from .adapters.tables import chat_tables
+from .use_cases.post_message import ChatPolicy
+from .use_cases.waiting import ReplicaWait
+
+SERVICE = "chat"
+QUEUE = QueueSpec(SERVICE, ("stream.*", ACCOUNT_TOKENS_REVOKED))
+BROKER_DESTINATION = "broker"
+
+
+@dataclass(frozen=True)
+class ChatSettings:
+    common: CommonSettings
+    stream_wait_seconds: float = 2.0
+    ended_grace_seconds: int = 600
+    pusher: PusherSettings | None = None  # read only by the pusher relay
+
+    @classmethod
+    def from_env(cls) -> "ChatSettings":
+        return cls(common=CommonSettings.from_env(SERVICE),
+                   stream_wait_seconds=float(env_str("CHAT_STREAM_WAIT_SECONDS", "2")),
+                   ended_grace_seconds=env_int("CHAT_ENDED_GRACE_SECONDS", 600))
+
+    @property
+    def policy(self) -> ChatPolicy:
+        return ChatPolicy(replica_wait=ReplicaWait(timeout_seconds=self.stream_wait_seconds),
+                          ended_grace=timedelta(seconds=self.ended_grace_seconds))
+
+
+@dataclass
+class Container:
+    settings: ChatSettings
+    engine: Engine
+    tables: dict[str, sa.Table]
+    now: Callable[[], datetime] = field(default=utcnow)
+
+    def __post_init__(self) -> None:
+        self.policy = self.settings.policy
+        self.replica = SqlStreamReplica(self.engine, self.tables)
+        self.verifier = self._verifier()
+
+    def uow(self) -> SqlChatUnitOfWork:
+        return SqlChatUnitOfWork(self.engine, self.tables)
+
+    def _verifier(self) -> TokenVerifier | None:
+        key = self.settings.common.jwt_public_key
+        if not key:
+            return None
+        return TokenVerifier(key, SqlRevocationList(
+            self.engine, self.tables["revoked_tokens"], self.tables["token_cutoffs"]))
+
+    def consumer(self) -> Consumer:
+        processor = EventProcessor(self.engine, self.tables["inbox"], event_handlers(self.tables))
+        common = self.settings.common
+        return Consumer(common.amqp_url, common.event_exchange, QUEUE, processor)
+
+    def relay(self, destination: str) -> OutboxRelay:
+        return OutboxRelay(self.engine, self.tables["outbox"], destination, self._sink(destination))
+
+    def _sink(self, destination: str) -> Sink:
+        common = self.settings.common
+        if destination == BROKER_DESTINATION:
+            return BrokerSink(ConfirmingPublisher(common.amqp_url, common.event_exchange))
+        if destination == PUSHER_DESTINATION:
+            return PusherSink(pusher_client(self.settings.pusher or PusherSettings.from_env()))
+        raise ValueError(f"unknown outbox destination {destination!r}; "
+                         f"use {BROKER_DESTINATION} or {PUSHER_DESTINATION}")
+
+
+def bootstrap(settings: ChatSettings | None = None) -> Container:
+    settings = settings or ChatSettings.from_env()
+    return Container(settings=settings, engine=make_engine(settings.common.database_url),
+                     tables=chat_tables())

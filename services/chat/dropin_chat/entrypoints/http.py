@@ -1,0 +1,63 @@
+"""The chat HTTP API: `POST /chat/<streamId>` and `GET /chat/<streamId>?start=&limit=`.
+
+History answers `{"messages": [...oldest first], "start", "limit", "total"}`.
+"""
+from __future__ import annotations
+
+import pika
+import sqlalchemy as sa
+from flask import Blueprint, Flask, request
+
+from dropin_common.broker import connection_parameters
+from dropin_common.http import create_service_app, json_body, optional_principal
+from dropin_common.query import load_or_400, parse_filters
+
+from ..bootstrap import Container, bootstrap
+from ..use_cases.post_message import PostMessage, post_message
+from ..use_cases.read_history import read_history
+from ..use_cases.snapshots import message_snapshot
+from .schemas import HistoryQuerySchema, PostMessageSchema
+
+
+def create_app(container: Container | None = None) -> Flask:
+    container = container or bootstrap()
+    app = create_service_app("chat", max_body_bytes=container.settings.common.max_body_bytes,
+                             readiness_checks=_readiness_checks(container),
+                             verifier=container.verifier)
+    app.register_blueprint(chat_blueprint(container))
+    return app
+
+
+def chat_blueprint(container: Container) -> Blueprint:
+    chat = Blueprint("chat", __name__)
+
+    @chat.post("/chat/<stream_id>", strict_slashes=False)
+    def save_message(stream_id: str):
+        body = load_or_400(PostMessageSchema(), json_body())
+        command = PostMessage(stream_id=stream_id, claimed_sender=body["sender"],
+                              text=body["message"], principal=optional_principal())
+        message = post_message(command, container.replica, container.uow, container.now,
+                               container.policy)
+        return message_snapshot(message), 201
+
+    @chat.get("/chat/<stream_id>", strict_slashes=False)
+    def history(stream_id: str):
+        optional_principal()  # a revoked or forged token is refused even where none is needed
+        query = parse_filters(HistoryQuerySchema(), request.args)
+        page = read_history(stream_id, query["start"], query["limit"], container.replica,
+                            container.uow, container.policy.replica_wait)
+        return {"messages": [message_snapshot(message) for message in page.messages],
+                "start": page.start, "limit": page.limit, "total": page.total}
+
+    return chat
+
+
+def _readiness_checks(container: Container) -> dict:
+    def database() -> None:
+        with container.engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+
+    def broker() -> None:
+        pika.BlockingConnection(connection_parameters(container.settings.common.amqp_url)).close()
+
+    return {"database": database, "broker": broker}

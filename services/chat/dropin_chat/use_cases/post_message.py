@@ -1,0 +1,74 @@
+"""Saving a chat message, and queueing its real-time delivery and its integration event."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from dropin_common.auth import Principal
+from dropin_common.errors import Conflict, NotFound
+from dropin_common.events import CHAT_MESSAGE_SAVED, Event
+from dropin_common.pusher_sink import PUSHER_DESTINATION, pusher_message
+
+from ..domain.messages import ChatMessage, valid_text
+from ..domain.senders import may_write, resolve_sender
+from ..domain.streams import StreamMembership
+from ..ports import StreamReplica, UnitOfWorkFactory
+from .snapshots import message_snapshot
+from .waiting import ReplicaWait, wait_for_stream
+
+PUSHER_EVENT = "chat.message"
+
+
+def stream_channel(stream_id: str) -> str:
+    return f"private-stream-{stream_id}"
+
+
+@dataclass(frozen=True)
+class PostMessage:
+    stream_id: str
+    claimed_sender: str | None
+    text: str | None
+    principal: Principal | None = None
+
+
+@dataclass(frozen=True)
+class ChatPolicy:
+    replica_wait: ReplicaWait = ReplicaWait()
+    # How long after a stream ended its chat still takes messages.
+    ended_grace: timedelta = timedelta(minutes=10)
+
+
+def post_message(command: PostMessage, replica: StreamReplica, uow_factory: UnitOfWorkFactory,
+                 now: Callable[[], datetime], policy: ChatPolicy = ChatPolicy()) -> ChatMessage:
+    valid_text(command.text)  # refuse bad input before waiting on anything
+    stream = _writable_stream(command, replica, policy)
+    sender = resolve_sender(command.claimed_sender, command.principal, stream)
+    moment = now()
+    if stream.is_closed_for_chat(moment, policy.ended_grace):
+        raise Conflict("This stream ended; its chat is closed.", code="stream_ended")
+    message = ChatMessage.new(stream.id, sender, command.text, moment)
+    snapshot = message_snapshot(message)
+    with uow_factory() as uow:
+        uow.messages.add(message)
+        uow.outbox.add(PUSHER_DESTINATION, PUSHER_EVENT,
+                       pusher_message([stream_channel(stream.id)], snapshot))
+        uow.outbox.publish(Event(CHAT_MESSAGE_SAVED, {"message": snapshot}))
+        uow.commit()
+    return message
+
+
+def _writable_stream(command: PostMessage, replica: StreamReplica, policy: ChatPolicy) -> StreamMembership:
+    principal = command.principal
+
+    def ready(stream: StreamMembership) -> bool:
+        # A dealer who has just accepted may write before `stream.accepted` reached us: wait
+        # for it too, as long as the replica still shows nobody owning the stream.
+        if principal is None or may_write(principal, stream):
+            return True
+        return stream.dealer_id is not None or stream.has_ended
+
+    stream = wait_for_stream(replica, command.stream_id, policy.replica_wait, ready)
+    if stream is None:
+        raise NotFound("No stream with this id.", code="stream_not_found")
+    return stream

@@ -1,0 +1,29 @@
+"""Reading a stream's chat history, oldest first, a page at a time."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dropin_common.errors import NotFound
+
+from ..domain.messages import ChatMessage
+from ..ports import StreamReplica, UnitOfWorkFactory
+from .waiting import ReplicaWait, wait_for_stream
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    messages: list[ChatMessage]
+    start: int
+    limit: int
+    total: int
+
+
+def read_history(stream_id: str, start: int, limit: int, replica: StreamReplica,
+                 uow_factory: UnitOfWorkFactory, wait: ReplicaWait = ReplicaWait()) -> HistoryPage:
+    """The stream id is the reader's capability (as for the shopper's other stream calls)."""
+    if wait_for_stream(replica, stream_id, wait) is None:
+        raise NotFound("No stream with this id.", code="stream_not_found")
+    with uow_factory() as uow:
+        messages = uow.messages.page(stream_id, start, limit)
+        total = uow.messages.count(stream_id)
+    return HistoryPage(messages=messages, start=start, limit=limit, total=total)

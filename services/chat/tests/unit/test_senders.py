@@ -1,0 +1,110 @@
+import uuid
+from dataclasses import replace
+
+import pytest
+
+from dropin_common.errors import BadRequest, Forbidden
+
+from .conftest import a_principal, a_stream, an_admin
+
+
+def test_message_without_from_and_without_token_is_from_the_shopper(chat):
+    stream = chat.add_stream(a_stream())
+
+    assert chat.post(stream.id, sender=None).sender == "shopper"
+
+
+def test_shopper_may_sign_with_a_display_name(chat):
+    stream = chat.add_stream(a_stream())
+
+    assert chat.post(stream.id, sender="  Jane D. ").sender == "Jane D."
+
+
+def test_shopper_display_name_over_100_characters_is_refused(chat):
+    stream = chat.add_stream(a_stream())
+
+    with pytest.raises(BadRequest) as refused:
+        chat.post(stream.id, sender="n" * 101)
+
+    assert refused.value.field == "from"
+
+
+@pytest.mark.parametrize("with_token", [False, True])
+def test_empty_from_is_refused(chat, with_token):
+    dealer = a_principal()
+    stream = chat.add_stream(a_stream(status="streaming", dealer_id=dealer.account_id))
+
+    with pytest.raises(BadRequest) as refused:
+        chat.post(stream.id, sender=" ", principal=dealer if with_token else None)
+
+    assert refused.value.field == "from"
+
+
+def test_shopper_cannot_write_as_the_streams_dealer(chat):
+    dealer_id = str(uuid.uuid4())
+    stream = chat.add_stream(a_stream(status="streaming", dealer_id=dealer_id))
+
+    with pytest.raises(Forbidden) as refused:
+        chat.post(stream.id, sender=dealer_id)
+
+    assert (refused.value.code, refused.value.field) == ("sender_requires_token", "from")
+    assert chat.store.messages == []
+
+
+def test_shopper_cannot_write_as_any_account_id(chat):
+    stream = chat.add_stream(a_stream())
+
+    with pytest.raises(Forbidden):
+        chat.post(stream.id, sender=str(uuid.uuid4()))
+
+
+def test_streams_dealer_writes_as_its_account(chat):
+    dealer = a_principal()
+    stream = chat.add_stream(a_stream(status="streaming", dealer_id=dealer.account_id))
+
+    assert chat.post(stream.id, sender=dealer.account_id, principal=dealer).sender == dealer.account_id
+
+
+def test_dealer_may_omit_from(chat):
+    dealer = a_principal()
+    stream = chat.add_stream(a_stream(status="streaming", dealer_id=dealer.account_id))
+
+    assert chat.post(stream.id, sender=None, principal=dealer).sender == dealer.account_id
+
+
+def test_token_holder_claiming_someone_else_is_forbidden(chat):
+    dealer = a_principal()
+    stream = chat.add_stream(a_stream(status="streaming", dealer_id=dealer.account_id))
+
+    with pytest.raises(Forbidden) as refused:
+        chat.post(stream.id, sender="shopper", principal=dealer)
+
+    assert refused.value.code == "sender_mismatch"
+
+
+def test_dealer_who_does_not_own_the_stream_is_forbidden(chat):
+    owner, other = a_principal(), a_principal()
+    stream = chat.add_stream(a_stream(status="streaming", dealer_id=owner.account_id))
+
+    with pytest.raises(Forbidden) as refused:
+        chat.post(stream.id, principal=other)
+
+    assert refused.value.code == "not_stream_dealer"
+    assert chat.time.sleeps == 0  # somebody else owns it: nothing to wait for
+
+
+def test_admin_may_write_on_any_stream(chat):
+    admin = an_admin()
+    stream = chat.add_stream(a_stream(status="streaming", dealer_id=str(uuid.uuid4())))
+
+    assert chat.post(stream.id, principal=admin).sender == admin.account_id
+
+
+def test_dealer_who_just_accepted_waits_for_stream_accepted_to_arrive(chat):
+    dealer = a_principal()
+    requested = chat.add_stream(a_stream())
+    accepted = replace(requested, version=2, status="streaming", dealer_id=dealer.account_id)
+    chat.time.on_sleep = lambda sleeps: sleeps == 3 and chat.add_stream(accepted)
+
+    assert chat.post(requested.id, principal=dealer).sender == dealer.account_id
+    assert chat.time.sleeps == 3
