@@ -1,0 +1,83 @@
+# Dropin Auto: `make run` starts the whole stack, `make test` runs every test. See README.md.
+SHELL := /bin/bash
+VENV := $(CURDIR)/.venv
+PY := $(VENV)/bin/python
+SERVICES := auth streams dashboard chat
+PACKAGES := libs/common $(addprefix services/,$(SERVICES))
+STAMP := $(VENV)/.installed
+
+.PHONY: help install nginx run stop status logs test test-unit test-integration test-e2e \
+        $(addprefix test-,$(SERVICES)) bench-streams bench-dashboard bench-chat create-admin up down clean
+
+help:
+	@echo "make run      start the whole stack (gateway on http://127.0.0.1:$${GATEWAY_PORT:-8080})"
+	@echo "make test     run every test (unit, integration, end-to-end)"
+	@echo "make stop | status | logs | test-unit | test-integration | test-e2e | test-<service>"
+	@echo "make bench-streams | bench-dashboard | bench-chat | create-admin | up | down"
+
+# One virtual environment for the monorepo; each service can also install alone (make -C services/x).
+$(STAMP): $(addsuffix /pyproject.toml,$(PACKAGES))
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q supervisor aiosmtpd $(foreach p,$(PACKAGES),-e "$(p)[test]")
+	touch $@
+
+install: $(STAMP)
+
+nginx:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing nginx"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	  else echo "nginx is missing: run 'sudo apt-get install -y nginx' and retry" >&2; exit 1; fi; \
+	fi
+
+run: install nginx
+	$(PY) tools/stack.py up --profile dev
+
+stop:
+	$(PY) tools/stack.py down --profile dev
+
+status:
+	$(PY) tools/stack.py status --profile dev
+
+logs:
+	$(PY) tools/stack.py logs --profile dev
+
+# Each package's tests run in their own pytest process: every service is its own project.
+test: test-unit test-integration test-e2e
+
+test-unit: install
+	@set -e; for p in $(PACKAGES); do echo "== unit: $$p"; (cd $$p && $(PY) -m pytest -q tests/unit); done
+
+test-integration: install
+	@set -e; for p in $(PACKAGES); do echo "== integration: $$p"; (cd $$p && $(PY) -m pytest -q tests/integration); done
+
+test-e2e: install nginx
+	@echo "== end-to-end through nginx"; $(PY) -m pytest -q tests/e2e
+
+$(addprefix test-,$(SERVICES)): test-%: install
+	$(MAKE) -C services/$* test VENV=$(VENV)
+
+# Benchmarks print their figures; they are not tests. They run on the isolated `bench` profile.
+bench-streams: install nginx
+	$(PY) tools/bench.py streams
+
+bench-dashboard: install
+	$(PY) tools/bench.py dashboard
+
+bench-chat: install nginx
+	$(PY) tools/bench.py chat
+
+# Production: the first admin. Needs AUTH's DATABASE_URL (and keys) in the environment.
+create-admin: install
+	cd services/auth && $(PY) -m dropin_auth.entrypoints.cli create-admin --email "$${ADMIN_EMAIL:?set ADMIN_EMAIL}" --password "$${ADMIN_PASSWORD:?set ADMIN_PASSWORD}"
+
+# For people with Docker: the same system in containers.
+up:
+	docker compose up -d --build
+
+down:
+	docker compose down
+
+clean: stop
+	rm -rf var

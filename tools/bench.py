@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Runs one service's benchmark against the isolated `bench` profile of the stack.
+
+    python tools/bench.py streams|dashboard|chat
+
+Brings the bench stack up (its own databases, vhost and ports; a dev stack may run beside it), runs
+the service's `make bench` with the gateway's address and credentials in the environment, and
+leaves the figures on stdout. The stack is stopped afterwards unless BENCH_KEEP_STACK=1.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import stack  # noqa: E402
+
+API_KEY = "bench-api-key"
+
+
+def main() -> None:
+    service = sys.argv[1] if len(sys.argv) > 1 else ""
+    if service not in ("streams", "dashboard", "chat"):
+        raise SystemExit(__doc__)
+    profile = stack.PROFILES["bench"]
+    environment = {**os.environ, "API_KEYS": API_KEY, "ADMIN_EMAIL": "bench-admin@example.com",
+                   "ADMIN_PASSWORD": "bench-admin-password", "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2")}
+    for key in ("PUSHER_HOST", "SMTP_HOST"):  # the bench stack uses its local stand-ins
+        environment.pop(key, None)
+    subprocess.run([sys.executable, str(ROOT / "tools" / "stack.py"), "up", "--profile", "bench", "--fresh"],
+                   env=environment, check=True)
+    bench_env = {
+        **environment,
+        "GATEWAY_URL": f"http://127.0.0.1:{profile.port('gateway')}",
+        "API_KEY": API_KEY,
+        "PUSHER_RECEIVED_URL": f"http://127.0.0.1:{profile.port('pusher')}/_received",
+        "BASELINE_PORT": str(profile.port("baseline")),
+        "STREAMS_DATABASE_URL": stack.database_url(profile, "streams"),
+        "DASHBOARD_DATABASE_URL": stack.database_url(profile, "dashboard"),
+        "CHAT_DATABASE_URL": stack.database_url(profile, "chat"),
+    }
+    try:
+        result = subprocess.run(["make", "-C", str(ROOT / "services" / service), "bench",
+                                 f"VENV={ROOT / '.venv'}"], env=bench_env)
+    finally:
+        if os.environ.get("BENCH_KEEP_STACK") != "1":
+            subprocess.run([sys.executable, str(ROOT / "tools" / "stack.py"), "down", "--profile", "bench"],
+                           env=environment)
+    raise SystemExit(result.returncode)
+
+
+if __name__ == "__main__":
+    main()
