@@ -1,0 +1,1 @@
+"""Streams' domain: plain data and rules, no framework imports."""

@@ -1,0 +1,226 @@
+"""SQL repositories on one connection (the unit of work's transaction) and the unit of work."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import Connection, Engine
+
+from dropin_common.db import SqlUnitOfWork
+
+from ..domain.lead import Contact, Lead
+from ..domain.replica import ROLE_DEALER, ACTIVE, ONLINE, Account, Organization
+from ..domain.stream import REQUESTED, STREAMING, DealerRef, Stream, StreamLog
+from ..domain.vehicle import Vehicle
+from .. import ports
+
+Tables = dict[str, sa.Table]
+
+
+class SqlStreamRepository(ports.StreamRepository):
+    def __init__(self, conn: Connection, tables: Tables):
+        self._conn = conn
+        self._streams = tables["streams"]
+        self._logs = tables["stream_logs"]
+        self._pings = tables["dealer_pings"]
+
+    def add(self, stream: Stream) -> None:
+        self._conn.execute(self._streams.insert().values(id=stream.id, **_stream_columns(stream)))
+
+    def get(self, stream_id: str) -> Stream | None:
+        row = self._conn.execute(sa.select(self._streams).where(self._streams.c.id == stream_id)).first()
+        if row is None:
+            return None
+        logs = self._conn.execute(
+            sa.select(self._logs.c.type, self._logs.c.code, self._logs.c.at)
+            .where(self._logs.c.stream_id == stream_id).order_by(self._logs.c.id)).all()
+        return _stream_from_row(row, tuple(StreamLog(log.type, log.code, log.at) for log in logs))
+
+    def update(self, stream: Stream, *, expected_status: str) -> bool:
+        s = self._streams
+        result = self._conn.execute(
+            s.update().where(s.c.id == stream.id, s.c.status == expected_status,
+                             s.c.version == stream.version - 1)
+            .values(**_stream_columns(stream)))
+        return result.rowcount == 1
+
+    def add_log(self, stream_id: str, log: StreamLog) -> None:
+        self._conn.execute(self._logs.insert().values(stream_id=stream_id, type=log.type, code=log.code,
+                                                      at=log.at))
+
+    def list(self, query: ports.StreamQuery) -> list[Stream]:
+        s = self._streams
+        select = sa.select(s)
+        if query.organization_id is not None:
+            select = select.where(s.c.organization_id == query.organization_id)
+        if query.statuses:
+            select = select.where(s.c.status.in_(sorted(query.statuses)))
+        rows = self._conn.execute(
+            select.order_by(s.c.requested_at.desc(), s.c.id).offset(query.skip).limit(query.limit)).all()
+        logs = self._logs_of([row.id for row in rows])
+        return [_stream_from_row(row, logs.get(row.id, ())) for row in rows]
+
+    def claim_overdue(self, *, ring_deadline: datetime, ping_deadline: datetime,
+                      limit: int) -> list[Stream]:
+        s, p = self._streams, self._pings
+        last_sign_of_life = sa.func.greatest(s.c.accepted_at, p.c.last_ping_at)  # NULLs are ignored
+        rows = self._conn.execute(
+            sa.select(s).select_from(s.outerjoin(p, p.c.dealer_id == s.c.dealer_id))
+            .where(sa.or_(sa.and_(s.c.status == REQUESTED, s.c.requested_at < ring_deadline),
+                          sa.and_(s.c.status == STREAMING, last_sign_of_life < ping_deadline)))
+            .order_by(s.c.requested_at).limit(limit)
+            .with_for_update(of=s, skip_locked=True)).all()
+        return [_stream_from_row(row, ()) for row in rows]
+
+    def _logs_of(self, stream_ids: list[str]) -> dict[str, tuple[StreamLog, ...]]:
+        if not stream_ids:
+            return {}
+        grouped: dict[str, list[StreamLog]] = {}
+        for log in self._conn.execute(sa.select(self._logs).where(self._logs.c.stream_id.in_(stream_ids))
+                                      .order_by(self._logs.c.id)):
+            grouped.setdefault(log.stream_id, []).append(StreamLog(log.type, log.code, log.at))
+        return {key: tuple(value) for key, value in grouped.items()}
+
+
+def _stream_columns(stream: Stream) -> dict:
+    dealer = stream.dealer
+    return dict(
+        version=stream.version, organization_id=stream.organization_id,
+        organization_code=stream.organization_code, organization_name=stream.organization_name,
+        vin=stream.vin, make=stream.vehicle.make, model=stream.vehicle.model, type=stream.vehicle.type,
+        year=stream.vehicle.year, country=stream.vehicle.country, status=stream.status,
+        token_hash=stream.token_hash, dealer_id=dealer.id if dealer else None,
+        dealer_first_name=dealer.first_name if dealer else None,
+        dealer_last_name=dealer.last_name if dealer else None,
+        requested_at=stream.requested_at, accepted_at=stream.accepted_at, stopped_at=stream.stopped_at,
+        stopped_by=stream.stopped_by, note=stream.note)
+
+
+def _stream_from_row(row, logs: tuple[StreamLog, ...]) -> Stream:
+    return Stream(
+        id=row.id, version=row.version, organization_id=row.organization_id,
+        organization_code=row.organization_code, organization_name=row.organization_name, vin=row.vin,
+        vehicle=Vehicle(row.make, row.model, row.type, row.year, row.country), status=row.status,
+        token_hash=row.token_hash,
+        dealer=DealerRef(row.dealer_id, row.dealer_first_name, row.dealer_last_name) if row.dealer_id else None,
+        requested_at=row.requested_at, accepted_at=row.accepted_at, stopped_at=row.stopped_at,
+        stopped_by=row.stopped_by, note=row.note, logs=logs)
+
+
+class SqlOrganizationRepository(ports.OrganizationRepository):
+    def __init__(self, conn: Connection, tables: Tables):
+        self._conn = conn
+        self._table = tables["organizations"]
+
+    def get(self, organization_id: str) -> Organization | None:
+        return self._one(self._table.c.id == organization_id)
+
+    def by_code(self, code: str) -> Organization | None:
+        return self._one(self._table.c.code == code)
+
+    def by_token_hash(self, token_hash: str) -> Organization | None:
+        return self._one(self._table.c.token_hash == token_hash)
+
+    def save_if_newer(self, organization: Organization) -> bool:
+        return _upsert_if_newer(self._conn, self._table, organization.__dict__)
+
+    def _one(self, condition) -> Organization | None:
+        row = self._conn.execute(sa.select(self._table).where(condition)
+                                 .order_by(self._table.c.updated_at.desc()).limit(1)).first()
+        return Organization(**row._mapping) if row else None
+
+
+class SqlAccountRepository(ports.AccountRepository):
+    def __init__(self, conn: Connection, tables: Tables):
+        self._conn = conn
+        self._table = tables["accounts"]
+
+    def get(self, account_id: str) -> Account | None:
+        row = self._conn.execute(sa.select(self._table).where(self._table.c.id == account_id)).first()
+        return Account(**row._mapping) if row else None
+
+    def online_active_dealers(self, organization_id: str) -> list[Account]:
+        a = self._table
+        rows = self._conn.execute(sa.select(a).where(
+            a.c.organization_id == organization_id, a.c.role == ROLE_DEALER, a.c.status == ACTIVE,
+            a.c.account_status == ONLINE).order_by(a.c.id)).all()
+        return [Account(**row._mapping) for row in rows]
+
+    def save_if_newer(self, account: Account) -> bool:
+        return _upsert_if_newer(self._conn, self._table, account.__dict__)
+
+
+def _upsert_if_newer(conn: Connection, table: sa.Table, values: dict) -> bool:
+    """Insert, or overwrite only an older row: redelivered and late snapshots change nothing."""
+    stmt = pg_insert(table).values(**values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["id"], set_={key: stmt.excluded[key] for key in values if key != "id"},
+        where=table.c.updated_at < stmt.excluded.updated_at)
+    return conn.execute(stmt).rowcount == 1
+
+
+class SqlPingRepository(ports.PingRepository):
+    def __init__(self, conn: Connection, tables: Tables):
+        self._conn = conn
+        self._table = tables["dealer_pings"]
+
+    def record(self, dealer_id: str, at: datetime) -> None:
+        stmt = pg_insert(self._table).values(dealer_id=dealer_id, last_ping_at=at)
+        self._conn.execute(stmt.on_conflict_do_update(
+            index_elements=["dealer_id"],
+            set_={"last_ping_at": sa.func.greatest(self._table.c.last_ping_at, stmt.excluded.last_ping_at)}))
+
+    def last_ping(self, dealer_id: str) -> datetime | None:
+        return self._conn.execute(sa.select(self._table.c.last_ping_at)
+                                  .where(self._table.c.dealer_id == dealer_id)).scalar()
+
+
+class SqlLeadRepository(ports.LeadRepository):
+    def __init__(self, conn: Connection, tables: Tables):
+        self._conn = conn
+        self._table = tables["leads"]
+
+    def add(self, lead: Lead) -> None:
+        vehicle, contact = lead.vehicle, lead.contact
+        self._conn.execute(self._table.insert().values(
+            id=lead.id, stream_id=lead.stream_id, organization_id=lead.organization_id,
+            organization_name=lead.organization_name, vin=lead.vin, make=vehicle.make,
+            model=vehicle.model, type=vehicle.type, year=vehicle.year, country=vehicle.country,
+            first_name=contact.first_name, last_name=contact.last_name, email=contact.email,
+            phone=contact.phone, comment=contact.comment, created_at=lead.created_at))
+
+    def latest_for_stream(self, stream_id: str) -> Lead | None:
+        t = self._table
+        row = self._conn.execute(sa.select(t).where(t.c.stream_id == stream_id)
+                                 .order_by(t.c.created_at.desc()).limit(1)).first()
+        if row is None:
+            return None
+        return Lead(id=row.id, stream_id=row.stream_id, organization_id=row.organization_id,
+                    organization_name=row.organization_name, vin=row.vin,
+                    vehicle=Vehicle(row.make, row.model, row.type, row.year, row.country),
+                    contact=Contact(row.first_name, row.last_name, row.email, row.phone, row.comment),
+                    created_at=row.created_at)
+
+
+class SqlOutboundMessageRepository(ports.OutboundMessageRepository):
+    def __init__(self, conn: Connection, tables: Tables):
+        self._conn = conn
+        self._table = tables["outbound_messages"]
+
+    def add(self, message: ports.OutboundMessage) -> None:
+        self._conn.execute(self._table.insert().values(**message.__dict__))
+
+
+class StreamsUnitOfWork(SqlUnitOfWork, ports.UnitOfWork):
+    def __init__(self, engine: Engine, tables: Tables):
+        super().__init__(engine, tables["outbox"])
+        self._tables = tables
+
+    def _open(self, connection: Connection) -> None:
+        self.streams = SqlStreamRepository(connection, self._tables)
+        self.organizations = SqlOrganizationRepository(connection, self._tables)
+        self.accounts = SqlAccountRepository(connection, self._tables)
+        self.pings = SqlPingRepository(connection, self._tables)
+        self.leads = SqlLeadRepository(connection, self._tables)
+        self.outbound_messages = SqlOutboundMessageRepository(connection, self._tables)

@@ -1,0 +1,73 @@
+"""The one place that reads configuration and wires adapters; every process starts here."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from dropin_common.auth import SqlRevocationList, TokenVerifier
+from dropin_common.config import CommonSettings, PusherSettings, env_int, env_str
+from dropin_common.db import make_engine
+from dropin_common.timeutil import utcnow
+
+from .adapters.pusher_channels import PusherChannelSigner
+from .adapters.repositories import StreamsUnitOfWork
+from .adapters.tables import build_tables
+from .adapters.vin_decoder import VininfoDecoder
+from .ports import ChannelSigner, UnitOfWork, VinDecoder
+
+SERVICE = "streams"
+
+
+@dataclass(frozen=True)
+class StreamsSettings:
+    common: CommonSettings
+    pusher: PusherSettings
+    ring_timeout: timedelta = timedelta(seconds=60)
+    ping_timeout: timedelta = timedelta(seconds=30)
+    worker_poll_seconds: float = 1.0
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    mail_from: str = "no-reply@dropin.local"
+
+    @classmethod
+    def from_env(cls) -> "StreamsSettings":
+        return cls(
+            common=CommonSettings.from_env(SERVICE),
+            pusher=PusherSettings.from_env(),
+            ring_timeout=timedelta(seconds=env_int("STREAM_RING_TIMEOUT_SECONDS", 60)),
+            ping_timeout=timedelta(seconds=env_int("STREAM_PING_TIMEOUT_SECONDS", 30)),
+            worker_poll_seconds=float(env_str("STREAM_WORKER_POLL_SECONDS", "1.0")),
+            smtp_host=env_str("SMTP_HOST", "127.0.0.1"),
+            smtp_port=env_int("SMTP_PORT", 8025),
+            mail_from=env_str("MAIL_FROM", "no-reply@dropin.local"),
+        )
+
+
+@dataclass
+class Container:
+    settings: StreamsSettings
+    engine: Engine
+    tables: dict[str, sa.Table]
+    verifier: TokenVerifier | None
+    signer: ChannelSigner
+    decoder: VinDecoder
+    clock: Callable[[], datetime] = field(default=utcnow)
+
+    def uow(self) -> UnitOfWork:
+        return StreamsUnitOfWork(self.engine, self.tables)
+
+
+def bootstrap(settings: StreamsSettings | None = None, *, pool_size: int = 5) -> Container:
+    settings = settings or StreamsSettings.from_env()
+    engine = make_engine(settings.common.database_url, pool_size=pool_size)
+    _metadata, tables = build_tables()
+    verifier = None
+    if settings.common.jwt_public_key:
+        verifier = TokenVerifier(settings.common.jwt_public_key,
+                                 SqlRevocationList(engine, tables["revoked_tokens"], tables["token_cutoffs"]))
+    return Container(settings=settings, engine=engine, tables=tables, verifier=verifier,
+                     signer=PusherChannelSigner.from_settings(settings.pusher), decoder=VininfoDecoder())

@@ -1,0 +1,57 @@
+"""`python -m dropin_streams.entrypoints.consumer`: the organizations/accounts replica and the
+token revocation list, fed by auth's events."""
+from __future__ import annotations
+
+from sqlalchemy.engine import Connection
+
+from dropin_common import events
+from dropin_common.auth import apply_revocation
+from dropin_common.broker import QueueSpec
+from dropin_common.consumer import Consumer, EventProcessor, Handler, run_consumer
+from dropin_common.events import Event
+
+from ..adapters.repositories import SqlAccountRepository, SqlOrganizationRepository
+from ..bootstrap import Container, bootstrap
+from ..use_cases.replica import apply_account, apply_organization
+
+QUEUE = QueueSpec("streams", (
+    events.ORGANIZATION_CREATED, events.ORGANIZATION_UPDATED,
+    events.ACCOUNT_REGISTERED, events.ACCOUNT_UPDATED, events.ACCOUNT_PRESENCE_CHANGED,
+    events.ACCOUNT_TOKENS_REVOKED,
+))
+
+
+def handlers(container: Container) -> dict[str, Handler]:
+    tables = container.tables
+
+    def organization_changed(event: Event, conn: Connection) -> None:
+        apply_organization(SqlOrganizationRepository(conn, tables), event.data)
+
+    def account_changed(event: Event, conn: Connection) -> None:
+        apply_account(SqlAccountRepository(conn, tables), event.data)
+
+    def tokens_revoked(event: Event, conn: Connection) -> None:
+        apply_revocation(conn, tables["revoked_tokens"], tables["token_cutoffs"], event.data)
+
+    return {
+        events.ORGANIZATION_CREATED: organization_changed,
+        events.ORGANIZATION_UPDATED: organization_changed,
+        events.ACCOUNT_REGISTERED: account_changed,
+        events.ACCOUNT_UPDATED: account_changed,
+        events.ACCOUNT_PRESENCE_CHANGED: account_changed,
+        events.ACCOUNT_TOKENS_REVOKED: tokens_revoked,
+    }
+
+
+def build_consumer(container: Container) -> Consumer:
+    processor = EventProcessor(container.engine, container.tables["inbox"], handlers(container))
+    common = container.settings.common
+    return Consumer(common.amqp_url, common.event_exchange, QUEUE, processor)
+
+
+def main() -> None:
+    run_consumer(build_consumer(bootstrap()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+"""`python -m dropin_streams.entrypoints.relay broker|pusher|email`: one outbox destination each."""
+from __future__ import annotations
+
+import sys
+
+from dropin_common.broker import ConfirmingPublisher
+from dropin_common.outbox import BrokerSink, Sink, run_relay
+from dropin_common.pusher_sink import PusherSink, pusher_client
+
+from ..adapters.smtp_sink import SmtpSink
+from ..bootstrap import StreamsSettings, bootstrap
+
+
+def sink_for(destination: str, settings: StreamsSettings) -> Sink:
+    if destination == "broker":
+        return BrokerSink(ConfirmingPublisher(settings.common.amqp_url, settings.common.event_exchange))
+    if destination == "pusher":
+        return PusherSink(pusher_client(settings.pusher))
+    if destination == "email":
+        return SmtpSink(settings.smtp_host, settings.smtp_port)
+    raise SystemExit(f"unknown outbox destination {destination!r}: use broker, pusher or email")
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        raise SystemExit("usage: python -m dropin_streams.entrypoints.relay broker|pusher|email")
+    destination = args[0]
+    container = bootstrap(pool_size=2)
+    run_relay(container.engine, container.tables["outbox"], destination,
+              lambda: sink_for(destination, container.settings))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""`python -m dropin_streams.entrypoints.worker`: ends streams nobody answered (missed) and
+streams whose dealer stopped pinging (expired). Several workers may run: rows are claimed with
+FOR UPDATE SKIP LOCKED, so each overdue stream is ended exactly once."""
+from __future__ import annotations
+
+import logging
+import signal
+import time
+
+import sqlalchemy as sa
+
+from ..bootstrap import Container, bootstrap
+from ..use_cases.stop_stream import end_overdue_streams
+
+log = logging.getLogger("dropin.streams.worker")
+
+
+class ExpiryWorker:
+    def __init__(self, container: Container, batch_size: int = 100):
+        self._container = container
+        self._batch_size = batch_size
+        self._running = True
+
+    def stop(self, *_args) -> None:
+        self._running = False
+
+    def run_once(self) -> int:
+        """One pass; returns how many streams it ended. Full batches are followed at once."""
+        settings = self._container.settings
+        ended = end_overdue_streams(self._container.uow(), self._container.clock(),
+                                    ring_timeout=settings.ring_timeout, ping_timeout=settings.ping_timeout,
+                                    batch_size=self._batch_size)
+        for stream in ended:
+            log.info("stream %s ended by the worker: %s", stream.id, stream.status)
+        return len(ended)
+
+    def run_forever(self) -> None:
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+        poll = self._container.settings.worker_poll_seconds
+        log.info("stream worker started (poll %.1fs)", poll)
+        while self._running:
+            try:
+                if self.run_once() == self._batch_size:
+                    continue
+            except sa.exc.OperationalError as exc:
+                log.warning("database unavailable for the stream worker: %s", exc)
+            time.sleep(poll)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    ExpiryWorker(bootstrap(pool_size=2)).run_forever()
+
+
+if __name__ == "__main__":
+    main()

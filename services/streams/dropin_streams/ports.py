@@ -1,0 +1,152 @@
+"""The small interfaces the use cases need; SQL adapters and in-memory fakes implement them."""
+from __future__ import annotations
+
+import abc
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from dropin_common.events import Event
+
+from .domain.lead import Lead
+from .domain.replica import Account, Organization
+from .domain.stream import Stream, StreamLog
+from .domain.vehicle import DecodedVin
+
+
+@dataclass(frozen=True)
+class StreamQuery:
+    organization_id: str | None  # None: every organization (admins)
+    statuses: Collection[str]
+    skip: int
+    limit: int
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    """A message sent to a shopper (the loan link), kept as a record of what was sent."""
+    id: str
+    stream_id: str
+    lead_id: str
+    channel: str
+    recipient: str
+    subject: str
+    body: str
+    created_at: datetime
+
+
+class StreamRepository(abc.ABC):
+    @abc.abstractmethod
+    def add(self, stream: Stream) -> None: ...
+
+    @abc.abstractmethod
+    def get(self, stream_id: str) -> Stream | None: ...
+
+    @abc.abstractmethod
+    def update(self, stream: Stream, *, expected_status: str) -> bool:
+        """Saves `stream` only if the stored row is still `expected_status` at `stream.version - 1`.
+        Returns False when another writer got there first (the atomic guard of every transition)."""
+
+    @abc.abstractmethod
+    def add_log(self, stream_id: str, log: StreamLog) -> None: ...
+
+    @abc.abstractmethod
+    def list(self, query: StreamQuery) -> list[Stream]: ...
+
+    @abc.abstractmethod
+    def claim_overdue(self, *, ring_deadline: datetime, ping_deadline: datetime,
+                      limit: int) -> list[Stream]:
+        """Locks (skipping rows other workers hold) requested streams requested before
+        `ring_deadline` and streaming streams whose dealer's last sign of life (last ping, else
+        acceptedAt) is before `ping_deadline`."""
+
+
+class OrganizationRepository(abc.ABC):
+    @abc.abstractmethod
+    def get(self, organization_id: str) -> Organization | None: ...
+
+    @abc.abstractmethod
+    def by_code(self, code: str) -> Organization | None: ...
+
+    @abc.abstractmethod
+    def by_token_hash(self, token_hash: str) -> Organization | None: ...
+
+    @abc.abstractmethod
+    def save_if_newer(self, organization: Organization) -> bool: ...
+
+
+class AccountRepository(abc.ABC):
+    @abc.abstractmethod
+    def get(self, account_id: str) -> Account | None: ...
+
+    @abc.abstractmethod
+    def online_active_dealers(self, organization_id: str) -> list[Account]: ...
+
+    @abc.abstractmethod
+    def save_if_newer(self, account: Account) -> bool: ...
+
+
+class PingRepository(abc.ABC):
+    @abc.abstractmethod
+    def record(self, dealer_id: str, at: datetime) -> None: ...
+
+    @abc.abstractmethod
+    def last_ping(self, dealer_id: str) -> datetime | None: ...
+
+
+class LeadRepository(abc.ABC):
+    @abc.abstractmethod
+    def add(self, lead: Lead) -> None: ...
+
+    @abc.abstractmethod
+    def latest_for_stream(self, stream_id: str) -> Lead | None: ...
+
+
+class OutboundMessageRepository(abc.ABC):
+    @abc.abstractmethod
+    def add(self, message: OutboundMessage) -> None: ...
+
+
+class Outbox(abc.ABC):
+    """Messages leaving the service, written in the same transaction as the state change."""
+
+    @abc.abstractmethod
+    def publish(self, event: Event) -> None: ...
+
+    @abc.abstractmethod
+    def add(self, destination: str, topic: str, payload: dict[str, Any]) -> None: ...
+
+
+class UnitOfWork(abc.ABC):
+    streams: StreamRepository
+    organizations: OrganizationRepository
+    accounts: AccountRepository
+    pings: PingRepository
+    leads: LeadRepository
+    outbound_messages: OutboundMessageRepository
+    outbox: Outbox
+
+    def __enter__(self) -> "UnitOfWork":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.rollback()
+
+    @abc.abstractmethod
+    def commit(self) -> None: ...
+
+    @abc.abstractmethod
+    def rollback(self) -> None: ...
+
+
+class VinDecoder(abc.ABC):
+    @abc.abstractmethod
+    def decode(self, vin: str) -> DecodedVin:
+        """Raises BadRequest (field vinId/vin) for a malformed VIN."""
+
+
+class ChannelSigner(abc.ABC):
+    @abc.abstractmethod
+    def authenticate(self, channel: str, socket_id: str, custom_data: dict | None = None) -> dict:
+        """The body Pusher's client expects back: {"auth": ..., "channel_data"?: ...}."""

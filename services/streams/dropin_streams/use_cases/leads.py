@@ -1,0 +1,61 @@
+"""Shopper feedback becomes a lead, tied to a stream or to an organization and a VIN."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from dropin_common.errors import BadRequest, NotFound, Unauthorized
+from dropin_common.events import LEAD_CREATED, Event
+
+from ..domain.lead import Contact, Lead
+from ..domain.tokens import sha256_hex
+from ..domain.vehicle import InvalidVin
+from ..ports import UnitOfWork, VinDecoder
+from .lookups import stream_or_404
+from .snapshots import lead_snapshot
+
+
+@dataclass(frozen=True)
+class CreateLead:
+    contact: Contact
+    stream_id: str | None = None
+    organization_token: str | None = None
+    vin: str | None = None
+
+
+def create_lead(uow: UnitOfWork, decoder: VinDecoder, command: CreateLead, now: datetime) -> Lead:
+    command.contact.require_a_way_to_reach()
+    with uow:
+        if command.stream_id:  # the contract: when everything is given, streamId wins
+            lead = _lead_for_stream(uow, command, now)
+        elif command.organization_token and command.vin:
+            lead = _lead_for_vehicle(uow, decoder, command, now)
+        else:
+            raise BadRequest("Give streamId, or organizationToken and vinId.", code="lead_target_missing",
+                             field="streamId")
+        uow.leads.add(lead)
+        uow.outbox.publish(Event(type=LEAD_CREATED, data={"lead": lead_snapshot(lead)}))
+        uow.commit()
+    return lead
+
+
+def _lead_for_stream(uow: UnitOfWork, command: CreateLead, now: datetime) -> Lead:
+    stream = stream_or_404(uow, command.stream_id)
+    return Lead(id=str(uuid.uuid4()), stream_id=stream.id, organization_id=stream.organization_id,
+                organization_name=stream.organization_name, vin=stream.vin, vehicle=stream.vehicle,
+                contact=command.contact, created_at=now)
+
+
+def _lead_for_vehicle(uow: UnitOfWork, decoder: VinDecoder, command: CreateLead, now: datetime) -> Lead:
+    organization = uow.organizations.by_token_hash(sha256_hex(command.organization_token))
+    if organization is None:
+        raise Unauthorized("The organization token is not valid.", code="invalid_organization_token")
+    vin = command.vin.strip().upper()
+    try:
+        vehicle = decoder.decode(vin).vehicle
+    except InvalidVin as exc:
+        raise BadRequest(f"vinId: {exc}", code="invalid_vin", field="vinId") from None
+    return Lead(id=str(uuid.uuid4()), stream_id=None, organization_id=organization.id,
+                organization_name=organization.name, vin=vin, vehicle=vehicle,
+                contact=command.contact, created_at=now)

@@ -1,0 +1,69 @@
+"""How streams and leads look in events, Pusher messages and HTTP answers (one shape for all)."""
+from __future__ import annotations
+
+from typing import Any
+
+from dropin_common.timeutil import iso
+
+from ..domain.lead import Lead
+from ..domain.stream import Stream
+from ..domain.vehicle import DecodedVin, Vehicle
+
+
+def vehicle_snapshot(vehicle: Vehicle) -> dict[str, Any]:
+    return {"make": vehicle.make, "model": vehicle.model, "type": vehicle.type, "year": vehicle.year,
+            "country": vehicle.country}
+
+
+def stream_snapshot(stream: Stream) -> dict[str, Any]:
+    """The `stream` of stream.* events (see dropin_common.events); never the token hash."""
+    dealer = stream.dealer
+    return {
+        "id": stream.id,
+        "version": stream.version,
+        "organizationId": stream.organization_id,
+        "organizationCode": stream.organization_code,
+        "organizationName": stream.organization_name,
+        "vin": stream.vin,
+        "vehicle": vehicle_snapshot(stream.vehicle),
+        "status": stream.status,
+        "dealerId": stream.dealer_id,
+        "dealer": {"id": dealer.id, "firstName": dealer.first_name, "lastName": dealer.last_name}
+        if dealer else None,
+        "requestedAt": iso(stream.requested_at),
+        "acceptedAt": iso(stream.accepted_at),
+        "stoppedAt": iso(stream.stopped_at),
+        "stoppedBy": stream.stopped_by,
+        "note": stream.note,
+        "durationSeconds": stream.duration_seconds,
+    }
+
+
+def stream_view(stream: Stream) -> dict[str, Any]:
+    """The stream resource clients read: the snapshot plus its delivery logs."""
+    return {**stream_snapshot(stream),
+            "logs": [{"type": log.type, "code": log.code, "at": iso(log.at)} for log in stream.logs]}
+
+
+def lead_snapshot(lead: Lead) -> dict[str, Any]:
+    contact = lead.contact
+    return {
+        "id": lead.id,
+        "streamId": lead.stream_id,
+        "organizationId": lead.organization_id,
+        "organizationName": lead.organization_name,
+        "vin": lead.vin,
+        "vehicle": vehicle_snapshot(lead.vehicle),
+        "firstName": contact.first_name,
+        "lastName": contact.last_name,
+        "email": contact.email,
+        "phone": contact.phone,
+        "comment": contact.comment,
+        "createdAt": iso(lead.created_at),
+    }
+
+
+def decoded_vin_view(decoded: DecodedVin) -> dict[str, Any]:
+    return {"vin": decoded.vin, **vehicle_snapshot(decoded.vehicle),
+            "manufacturer": decoded.manufacturer, "region": decoded.region,
+            "checksumValid": decoded.checksum_valid}
