@@ -29,8 +29,9 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def database_url_for(service: str) -> str:
-    """`<SERVICE>_DATABASE_URL`, else `DATABASE_URL`, else built from the PG* variables."""
-    explicit = os.environ.get(f"{service.upper()}_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    """`DATABASE_URL` (what the stack sets per process), else `<SERVICE>_DATABASE_URL`, else built
+    from the PG* variables."""
+    explicit = os.environ.get("DATABASE_URL") or os.environ.get(f"{service.upper()}_DATABASE_URL")
     if explicit:
         return explicit
     host = env_str("PGHOST", "127.0.0.1")

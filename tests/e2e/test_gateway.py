@@ -1,0 +1,51 @@
+"""The gateway's own rules, through the real nginx in front of the real services."""
+import concurrent.futures
+
+import requests
+
+
+def test_request_without_apikey_is_refused_with_json_401(api):
+    response = api.request("GET", "/accounts/me", api_key=None)
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "invalid_api_key"
+
+
+def test_request_with_wrong_apikey_is_refused(api):
+    assert api.request("POST", "/auth", json={}, api_key="not-a-key").status_code == 401
+
+
+def test_every_configured_apikey_is_accepted(api):
+    for key in ("e2e-api-key", "second-e2e-key"):
+        response = api.request("GET", "/vin/1HGCM82633A004352", api_key=key)
+        assert response.status_code != 401, key
+
+
+def test_unknown_path_is_a_json_404(api):
+    response = api.request("GET", "/no/such/thing")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_oversized_body_is_a_json_413(api):
+    response = api.request("POST", "/leads", data=b"x" * 200_000, headers={"Content-Type": "application/json"})
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "body_too_large"
+
+
+def test_gateway_passes_a_request_id_and_overrides_a_spoofed_one(api):
+    response = api.request("GET", "/vin/1HGCM82633A004352", headers={"X-Request-Id": "spoofed"})
+    assert response.headers["X-Request-Id"] and response.headers["X-Request-Id"] != "spoofed"
+
+
+def test_health_probe_needs_no_key(stack):
+    assert requests.get(stack.gateway_url + "/healthz", timeout=5).status_code == 200
+
+
+def test_login_is_rate_limited_per_client(api):
+    body = {"username": "nobody-at-all", "password": "wrong-password"}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(lambda _: api.request("POST", "/auth", json=body).status_code, range(60)))
+    assert 429 in statuses
+    limited = api.request("POST", "/auth", json=body)
+    if limited.status_code == 429:
+        assert limited.json()["error"]["code"] == "rate_limited"
