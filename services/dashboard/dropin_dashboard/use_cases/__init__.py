@@ -1,0 +1,1 @@
+"""Use cases: `projections` (events -> read models) and `reports` (read models -> admin)."""
