@@ -1,0 +1,68 @@
+"""A `RecordFilter` as SQL: the same WHERE clauses serve lists, counts and CSV exports."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from ..domain.filters import RecordFilter
+
+LIKE_ESCAPE = "\\"
+
+
+def contains_text(column: sa.ColumnElement, text: str) -> sa.ColumnElement:
+    """Case-insensitive substring; `%` and `_` typed by the user match themselves."""
+    escaped = text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%") \
+        .replace("_", LIKE_ESCAPE + "_")
+    return column.ilike(f"%{escaped}%", escape=LIKE_ESCAPE)
+
+
+def _equals_any_case(column: sa.ColumnElement, text: str) -> sa.ColumnElement:
+    return sa.func.lower(column) == text.lower()  # served by the lower(column) indexes
+
+
+@dataclass(frozen=True)
+class RecordColumns:
+    """Where calls and leads keep what a filter looks at."""
+    table: sa.Table
+    moment: sa.Column   # requested_at / created_at
+    status: sa.Column   # status / call_status
+
+    @property
+    def newest_first(self) -> tuple:
+        return self.moment.desc(), self.table.c.id.desc()
+
+    def where(self, criteria: RecordFilter) -> list[sa.ColumnElement]:
+        c = self.table.c
+        clauses: list[sa.ColumnElement] = []
+        if criteria.name:
+            clauses.append(sa.or_(contains_text(c.first_name, criteria.name), contains_text(c.last_name, criteria.name)))
+        if criteria.phone:
+            clauses.append(contains_text(c.phone, criteria.phone))
+        if criteria.organization_name:
+            clauses.append(contains_text(c.organization_name, criteria.organization_name))
+        if criteria.statuses:
+            clauses.append(self.status.in_(sorted(criteria.statuses)))
+        if criteria.car_type:
+            clauses.append(_equals_any_case(c.vehicle_type, criteria.car_type))
+        if criteria.car_model:
+            clauses.append(_equals_any_case(c.vehicle_model, criteria.car_model))
+        if criteria.car_make:
+            clauses.append(_equals_any_case(c.vehicle_make, criteria.car_make))
+        if criteria.vin:
+            clauses.append(contains_text(c.vin, criteria.vin))
+        if criteria.period.start is not None:
+            clauses.append(self.moment >= criteria.period.start)
+        if criteria.period.end is not None:
+            clauses.append(self.moment < criteria.period.end)
+        return clauses
+
+
+def call_columns(tables: dict[str, sa.Table]) -> RecordColumns:
+    calls = tables["calls"]
+    return RecordColumns(calls, calls.c.requested_at, calls.c.status)
+
+
+def lead_columns(tables: dict[str, sa.Table]) -> RecordColumns:
+    leads = tables["leads"]
+    return RecordColumns(leads, leads.c.created_at, leads.c.call_status)

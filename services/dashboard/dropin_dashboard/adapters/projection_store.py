@@ -1,0 +1,120 @@
+"""The read models as the consumer writes them, on the consumer's transaction."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import Connection
+
+from dropin_common.auth import apply_revocation
+
+from ..domain.records import Account, Lead, Organization, Shopper, StreamSnapshot, Vehicle
+from ..ports import ProjectionStore
+
+
+def _vehicle_values(vehicle: Vehicle) -> dict:
+    return {"vehicle_make": vehicle.make, "vehicle_model": vehicle.model,
+            "vehicle_type": vehicle.type, "vehicle_year": vehicle.year}
+
+
+def _shopper_values(shopper: Shopper) -> dict:
+    return {"first_name": shopper.first_name, "last_name": shopper.last_name,
+            "email": shopper.email, "phone": shopper.phone}
+
+
+def _upsert(conn: Connection, table: sa.Table, values: dict) -> None:
+    stmt = pg_insert(table).values(**values)
+    conn.execute(stmt.on_conflict_do_update(
+        index_elements=["id"], set_={key: stmt.excluded[key] for key in values if key != "id"}))
+
+
+class SqlProjectionStore(ProjectionStore):
+    def __init__(self, connection: Connection, tables: dict[str, sa.Table]):
+        self._conn = connection
+        self._calls = tables["calls"]
+        self._leads = tables["leads"]
+        self._organizations = tables["organizations"]
+        self._dealers = tables["dealers"]
+        self._revoked_tokens = tables["revoked_tokens"]
+        self._token_cutoffs = tables["token_cutoffs"]
+
+    def lock(self, key: str) -> None:
+        # A transaction-scoped advisory lock also covers rows that do not exist yet.
+        self._conn.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtextextended(key, 0))))
+
+    def _scalar(self, query):
+        return self._conn.execute(query).scalar_one_or_none()
+
+    def call_version(self, stream_id: str) -> int | None:
+        return self._scalar(sa.select(self._calls.c.version).where(self._calls.c.id == stream_id))
+
+    def call_status(self, stream_id: str) -> str | None:
+        return self._scalar(sa.select(self._calls.c.status).where(self._calls.c.id == stream_id))
+
+    def save_call(self, snapshot: StreamSnapshot, shopper: Shopper) -> None:
+        dealer = snapshot.dealer
+        _upsert(self._conn, self._calls, {
+            "id": snapshot.id, "version": snapshot.version,
+            "organization_id": snapshot.organization_id, "organization_code": snapshot.organization_code,
+            "organization_name": snapshot.organization_name, "vin": snapshot.vin,
+            **_vehicle_values(snapshot.vehicle), "status": snapshot.status,
+            "dealer_id": dealer.id if dealer else None,
+            "dealer_first_name": dealer.first_name if dealer else None,
+            "dealer_last_name": dealer.last_name if dealer else None,
+            "requested_at": snapshot.requested_at, "accepted_at": snapshot.accepted_at,
+            "stopped_at": snapshot.stopped_at, "stopped_by": snapshot.stopped_by, "note": snapshot.note,
+            "duration_seconds": snapshot.duration_seconds, **_shopper_values(shopper)})
+
+    def set_call_shopper(self, stream_id: str, shopper: Shopper) -> None:
+        self._conn.execute(self._calls.update().where(self._calls.c.id == stream_id)
+                           .values(**_shopper_values(shopper)))
+
+    def save_lead(self, lead: Lead, call_status: str | None) -> None:
+        _upsert(self._conn, self._leads, {
+            "id": lead.id, "stream_id": lead.stream_id, "organization_id": lead.organization_id,
+            "organization_name": lead.organization_name, "vin": lead.vin, **_vehicle_values(lead.vehicle),
+            **_shopper_values(lead.shopper), "comment": lead.comment, "created_at": lead.created_at,
+            "call_status": call_status})
+
+    def latest_shopper(self, stream_id: str) -> Shopper | None:
+        leads = self._leads
+        row = self._conn.execute(
+            sa.select(leads.c.first_name, leads.c.last_name, leads.c.email, leads.c.phone)
+            .where(leads.c.stream_id == stream_id)
+            .order_by(leads.c.created_at.desc(), leads.c.id.desc()).limit(1)).first()
+        return Shopper(*row) if row else None
+
+    def set_leads_call_status(self, stream_id: str, status: str) -> None:
+        self._conn.execute(self._leads.update().where(self._leads.c.stream_id == stream_id)
+                           .values(call_status=status))
+
+    def organization_updated_at(self, organization_id: str) -> datetime | None:
+        orgs = self._organizations
+        return self._scalar(sa.select(orgs.c.updated_at).where(orgs.c.id == organization_id))
+
+    def save_organization(self, organization: Organization) -> None:
+        _upsert(self._conn, self._organizations, {
+            "id": organization.id, "name": organization.name, "code": organization.code,
+            "loan_link": organization.loan_link, "created_at": organization.created_at,
+            "updated_at": organization.updated_at})
+
+    def rename_organization_records(self, organization_id: str, name: str) -> None:
+        for table in (self._calls, self._leads):
+            self._conn.execute(table.update().where(
+                table.c.organization_id == organization_id,
+                table.c.organization_name.is_distinct_from(name)).values(organization_name=name))
+
+    def account_updated_at(self, account_id: str) -> datetime | None:
+        return self._scalar(sa.select(self._dealers.c.updated_at).where(self._dealers.c.id == account_id))
+
+    def save_account(self, account: Account) -> None:
+        _upsert(self._conn, self._dealers, {
+            "id": account.id, "email": account.email, "first_name": account.first_name,
+            "last_name": account.last_name, "phone": account.phone, "role": account.role,
+            "status": account.status, "account_status": account.account_status,
+            "organization_id": account.organization_id, "created_at": account.created_at,
+            "updated_at": account.updated_at})
+
+    def revoke_tokens(self, revocation: dict) -> None:
+        apply_revocation(self._conn, self._revoked_tokens, self._token_cutoffs, revocation)

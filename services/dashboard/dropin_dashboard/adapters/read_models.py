@@ -1,0 +1,98 @@
+"""Queries over the read models, returning the domain's views."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine, RowMapping
+
+from ..domain.filters import Page, RecordFilter
+from ..domain.records import Account, Dealer, Lead, Organization, Shopper, StreamSnapshot, Vehicle
+from ..domain.views import Call, LeadWithCall, OrganizationWithDealers
+from ..ports import ReadModels
+from .criteria import RecordColumns, contains_text, call_columns, lead_columns
+
+
+def _vehicle(row: RowMapping) -> Vehicle:
+    return Vehicle(row["vehicle_make"], row["vehicle_model"], row["vehicle_type"], row["vehicle_year"])
+
+
+def _shopper(row: RowMapping) -> Shopper:
+    return Shopper(row["first_name"], row["last_name"], row["email"], row["phone"])
+
+
+def call_from_row(row: RowMapping) -> Call:
+    dealer = Dealer(row["dealer_id"], row["dealer_first_name"], row["dealer_last_name"]) \
+        if row["dealer_id"] else None
+    stream = StreamSnapshot(
+        id=row["id"], version=row["version"], organization_id=row["organization_id"],
+        organization_code=row["organization_code"], organization_name=row["organization_name"],
+        vin=row["vin"], vehicle=_vehicle(row), status=row["status"], dealer=dealer,
+        requested_at=row["requested_at"], accepted_at=row["accepted_at"], stopped_at=row["stopped_at"],
+        stopped_by=row["stopped_by"], note=row["note"], duration_seconds=row["duration_seconds"])
+    return Call(stream, _shopper(row))
+
+
+def lead_from_row(row: RowMapping) -> LeadWithCall:
+    lead = Lead(id=row["id"], stream_id=row["stream_id"], organization_id=row["organization_id"],
+                organization_name=row["organization_name"], vin=row["vin"], vehicle=_vehicle(row),
+                shopper=_shopper(row), comment=row["comment"], created_at=row["created_at"])
+    return LeadWithCall(lead, row["call_status"])
+
+
+def _account_from_row(row: RowMapping) -> Account:
+    return Account(id=row["id"], email=row["email"], first_name=row["first_name"], last_name=row["last_name"],
+                   phone=row["phone"], role=row["role"], status=row["status"],
+                   account_status=row["account_status"], organization_id=row["organization_id"],
+                   created_at=row["created_at"], updated_at=row["updated_at"])
+
+
+class SqlReadModels(ReadModels):
+    def __init__(self, engine: Engine, tables: dict[str, sa.Table]):
+        self._engine = engine
+        self._calls = call_columns(tables)
+        self._leads = lead_columns(tables)
+        self._organizations = tables["organizations"]
+        self._dealers = tables["dealers"]
+
+    def _page(self, columns: RecordColumns, criteria: RecordFilter, page: Page) -> list[RowMapping]:
+        query = (sa.select(columns.table).where(*columns.where(criteria))
+                 .order_by(*columns.newest_first).offset(page.skip).limit(page.limit))
+        with self._engine.connect() as conn:
+            return list(conn.execute(query).mappings())
+
+    def _count(self, columns: RecordColumns, criteria: RecordFilter) -> int:
+        query = sa.select(sa.func.count()).select_from(columns.table).where(*columns.where(criteria))
+        with self._engine.connect() as conn:
+            return conn.execute(query).scalar_one()
+
+    def list_calls(self, criteria: RecordFilter, page: Page) -> list[Call]:
+        return [call_from_row(row) for row in self._page(self._calls, criteria, page)]
+
+    def count_calls(self, criteria: RecordFilter) -> int:
+        return self._count(self._calls, criteria)
+
+    def list_leads(self, criteria: RecordFilter, page: Page) -> list[LeadWithCall]:
+        return [lead_from_row(row) for row in self._page(self._leads, criteria, page)]
+
+    def count_leads(self, criteria: RecordFilter) -> int:
+        return self._count(self._leads, criteria)
+
+    def list_organizations(self, name: str | None, page: Page) -> list[OrganizationWithDealers]:
+        orgs, dealers = self._organizations, self._dealers
+        query = sa.select(orgs).order_by(orgs.c.created_at.desc(), orgs.c.id.desc()) \
+            .offset(page.skip).limit(page.limit)
+        if name:
+            query = query.where(contains_text(orgs.c.name, name))
+        with self._engine.connect() as conn:
+            organizations = [Organization(id=row["id"], name=row["name"], code=row["code"],
+                                          loan_link=row["loan_link"], created_at=row["created_at"],
+                                          updated_at=row["updated_at"])
+                             for row in conn.execute(query).mappings()]
+            by_organization: dict[str, list[Account]] = {org.id: [] for org in organizations}
+            if organizations:
+                dealer_rows = conn.execute(
+                    sa.select(dealers).where(dealers.c.organization_id.in_(list(by_organization)),
+                                             dealers.c.role == "dealer")
+                    .order_by(dealers.c.first_name, dealers.c.last_name, dealers.c.id)).mappings()
+                for row in dealer_rows:
+                    by_organization[row["organization_id"]].append(_account_from_row(row))
+        return [OrganizationWithDealers(org, by_organization[org.id]) for org in organizations]

@@ -1,0 +1,91 @@
+"""The read-model tables (SQLAlchemy Core) and the messaging tables every service has.
+
+Indexes (created by the migrations) serve the dashboard's filters: btree on the time column
+(newest first, id as tiebreak), status and organization; trigram GIN for substring search on
+names, phone, organization name and VIN; lower(...) for the case-insensitive vehicle equality.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from dropin_common.db import messaging_tables
+
+TZ = sa.DateTime(timezone=True)
+
+
+def _vehicle_columns() -> list[sa.Column]:
+    return [sa.Column("vehicle_make", sa.Text), sa.Column("vehicle_model", sa.Text),
+            sa.Column("vehicle_type", sa.Text), sa.Column("vehicle_year", sa.Integer)]
+
+
+def _shopper_columns() -> list[sa.Column]:
+    return [sa.Column("first_name", sa.Text), sa.Column("last_name", sa.Text),
+            sa.Column("email", sa.Text), sa.Column("phone", sa.Text)]
+
+
+def build_tables() -> tuple[sa.MetaData, dict[str, sa.Table]]:
+    metadata = sa.MetaData()
+    tables = messaging_tables(metadata)
+    tables["calls"] = sa.Table(
+        "calls", metadata,
+        sa.Column("id", sa.String(64), primary_key=True),  # the stream id
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("organization_id", sa.String(64)),
+        sa.Column("organization_code", sa.Text),
+        sa.Column("organization_name", sa.Text),
+        sa.Column("vin", sa.Text),
+        *_vehicle_columns(),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("dealer_id", sa.String(64)),
+        sa.Column("dealer_first_name", sa.Text),
+        sa.Column("dealer_last_name", sa.Text),
+        sa.Column("requested_at", TZ),
+        sa.Column("accepted_at", TZ),
+        sa.Column("stopped_at", TZ),
+        sa.Column("stopped_by", sa.Text),
+        sa.Column("note", sa.Text),
+        sa.Column("duration_seconds", sa.Integer),
+        *_shopper_columns(),  # from the stream's newest lead
+    )
+    tables["leads"] = sa.Table(
+        "leads", metadata,
+        sa.Column("id", sa.String(64), primary_key=True),
+        sa.Column("stream_id", sa.String(64)),
+        sa.Column("organization_id", sa.String(64)),
+        sa.Column("organization_name", sa.Text),
+        sa.Column("vin", sa.Text),
+        *_vehicle_columns(),
+        *_shopper_columns(),
+        sa.Column("comment", sa.Text),
+        sa.Column("created_at", TZ, nullable=False),
+        sa.Column("call_status", sa.String(16)),  # copied from the call, for the status filter
+    )
+    tables["organizations"] = sa.Table(
+        "organizations", metadata,
+        sa.Column("id", sa.String(64), primary_key=True),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("code", sa.Text),
+        sa.Column("loan_link", sa.Text),
+        sa.Column("created_at", TZ),
+        sa.Column("updated_at", TZ, nullable=False),
+    )
+    # Every account, with its role: dealers are listed; any account keeps its updatedAt stamp
+    # so an old event cannot bring back a stale version.
+    tables["dealers"] = sa.Table(
+        "dealers", metadata,
+        sa.Column("id", sa.String(64), primary_key=True),
+        sa.Column("email", sa.Text),
+        sa.Column("first_name", sa.Text),
+        sa.Column("last_name", sa.Text),
+        sa.Column("phone", sa.Text),
+        sa.Column("role", sa.String(16), nullable=False),
+        sa.Column("status", sa.String(16)),
+        sa.Column("account_status", sa.String(16)),
+        sa.Column("organization_id", sa.String(64)),
+        sa.Column("created_at", TZ),
+        sa.Column("updated_at", TZ, nullable=False),
+    )
+    return metadata, tables
+
+
+READ_MODEL_TABLES = ("calls", "leads", "organizations", "dealers")

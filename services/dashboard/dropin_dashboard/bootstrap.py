@@ -1,0 +1,60 @@
+"""The one place that reads configuration and wires the dashboard's adapters.
+
+Every process (web, consumer, CLI) and the tests call `bootstrap()`; nothing is opened at import.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pika
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from dropin_common.auth import SqlRevocationList, TokenVerifier
+from dropin_common.broker import connection_parameters
+from dropin_common.config import CommonSettings
+from dropin_common.db import make_engine
+
+from .adapters.csv_export import PostgresCsvExporter
+from .adapters.maintenance import SqlReadModelMaintenance
+from .adapters.projection_store import SqlProjectionStore
+from .adapters.read_models import SqlReadModels
+from .adapters.tables import build_tables
+from .ports import CsvExporter, ProjectionStore, ReadModelMaintenance, ReadModels
+
+SERVICE = "dashboard"
+
+
+@dataclass
+class Container:
+    settings: CommonSettings
+    engine: Engine
+    tables: dict[str, sa.Table]
+    read_models: ReadModels
+    exporter: CsvExporter
+    maintenance: ReadModelMaintenance
+    verifier: TokenVerifier | None
+
+    def projection_store(self, connection: Connection) -> ProjectionStore:
+        return SqlProjectionStore(connection, self.tables)
+
+    def check_database(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+
+    def check_broker(self) -> None:
+        pika.BlockingConnection(connection_parameters(self.settings.amqp_url)).close()
+
+
+def bootstrap(settings: CommonSettings | None = None, *, engine: Engine | None = None) -> Container:
+    settings = settings or CommonSettings.from_env(SERVICE)
+    engine = engine or make_engine(settings.database_url)
+    _metadata, tables = build_tables()
+    verifier = None
+    if settings.jwt_public_key:
+        revocations = SqlRevocationList(engine, tables["revoked_tokens"], tables["token_cutoffs"])
+        verifier = TokenVerifier(settings.jwt_public_key, revocations)
+    return Container(settings=settings, engine=engine, tables=tables,
+                     read_models=SqlReadModels(engine, tables),
+                     exporter=PostgresCsvExporter(engine, tables),
+                     maintenance=SqlReadModelMaintenance(engine, tables), verifier=verifier)

@@ -1,0 +1,41 @@
+"""Operator commands. `python -m dropin_dashboard.entrypoints.cli rebuild`
+
+Rebuilding the read models
+--------------------------
+The read models hold nothing of their own: they are a projection of the producers' events.
+`rebuild` empties calls, leads, organizations, dealers and the inbox (the record of handled event
+ids). The dashboard then fills up again from whatever events arrive next; to get the history back,
+replay it from the producers' outbox tables, which keep every event they published:
+
+    -- in dropin_auth, then in dropin_streams (order between them does not matter)
+    UPDATE outbox SET sent_at = NULL, available_at = now(), attempts = 0
+     WHERE destination = 'broker';
+
+Their relays publish those rows again. Every consumer de-duplicates by event id in its own inbox,
+so the other services ignore the copies; the dashboard, whose inbox is now empty, applies them,
+and its handlers tolerate any order. Stop the dashboard consumer during the truncate (or just run
+it: events handled in between are simply applied again). Replay is only as complete as the outbox:
+a producer that prunes sent rows cannot give back what it pruned.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..bootstrap import bootstrap
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="dropin_dashboard.entrypoints.cli")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("rebuild", help="empty the read models and inbox, ready for a replay")
+    args = parser.parse_args(argv)
+    if args.command == "rebuild":
+        bootstrap().maintenance.truncate()
+        print("Read models and inbox emptied. Replay history by resetting sent_at in the producers' "
+              "outbox tables (see `python -m pydoc dropin_dashboard.entrypoints.cli`).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

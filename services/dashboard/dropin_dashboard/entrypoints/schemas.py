@@ -1,0 +1,107 @@
+"""The edge: query parameters -> domain filters (marshmallow), domain views -> camelCase JSON."""
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from dropin_common.query import CommaSeparatedSet, DateRangeSchema, LooseString, PageSchema
+from dropin_common.timeutil import iso
+
+from ..domain.filters import CALL_STATUSES, Page, Period, RecordFilter
+from ..domain.records import Account, Vehicle
+from ..domain.views import Call, LeadWithCall, OrganizationWithDealers
+
+
+class PeriodSchema(DateRangeSchema):
+    @validates_schema
+    def check_order(self, data, **_kwargs):
+        if data.get("from_day") and data.get("to_day") and data["from_day"] > data["to_day"]:
+            raise ValidationError("Must not be before `from`.", field_name="to")
+
+
+class RecordFilterSchema(PeriodSchema):
+    """The contract's call and lead filters (counts use these alone)."""
+    name = LooseString(load_default=None)
+    phone = LooseString(load_default=None)
+    organization_name = LooseString(data_key="organizationName", load_default=None)
+    status = CommaSeparatedSet(CALL_STATUSES, load_default=frozenset())
+    car_type = LooseString(data_key="carType", load_default=None)
+    car_model = LooseString(data_key="carModel", load_default=None)
+    car_make = LooseString(data_key="carMake", load_default=None)
+    vin = LooseString(load_default=None)
+
+
+class RecordListSchema(RecordFilterSchema, PageSchema):
+    pass
+
+
+class RecordExportSchema(RecordFilterSchema):
+    """Exports stream every matching row unless a `limit` is given."""
+    skip = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = fields.Integer(load_default=None, validate=validate.Range(min=1))
+
+
+class OrganizationListSchema(PageSchema):
+    name = LooseString(load_default=None)
+
+
+def period_from(data: dict[str, Any]) -> Period:
+    return Period.from_days(data.get("from_day"), data.get("to_day"), data.get("timezone_offset", 0))
+
+
+def record_filter_from(data: dict[str, Any]) -> RecordFilter:
+    return RecordFilter(
+        name=data["name"], phone=data["phone"], organization_name=data["organization_name"],
+        statuses=data["status"], car_type=data["car_type"], car_model=data["car_model"],
+        car_make=data["car_make"], vin=data["vin"], period=period_from(data))
+
+
+def page_from(data: dict[str, Any]) -> Page:
+    return Page(skip=data["skip"], limit=data["limit"])
+
+
+def _vehicle_json(vehicle: Vehicle) -> dict[str, Any]:
+    return {"make": vehicle.make, "model": vehicle.model, "type": vehicle.type, "year": vehicle.year}
+
+
+def call_json(call: Call) -> dict[str, Any]:
+    stream, shopper, dealer = call.stream, call.shopper, call.stream.dealer
+    return {
+        "id": stream.id, "organizationId": stream.organization_id, "organizationCode": stream.organization_code,
+        "organizationName": stream.organization_name, "vin": stream.vin,
+        "vehicle": _vehicle_json(stream.vehicle), "status": stream.status,
+        "dealerId": dealer.id if dealer else None,
+        "dealer": {"id": dealer.id, "firstName": dealer.first_name, "lastName": dealer.last_name}
+        if dealer else None,
+        "dealerName": dealer.name if dealer else None,
+        "requestedAt": iso(stream.requested_at), "acceptedAt": iso(stream.accepted_at),
+        "stoppedAt": iso(stream.stopped_at), "stoppedBy": stream.stopped_by, "note": stream.note,
+        "durationSeconds": stream.duration_seconds,
+        "firstName": shopper.first_name, "lastName": shopper.last_name, "email": shopper.email,
+        "phone": shopper.phone,
+    }
+
+
+def lead_json(row: LeadWithCall) -> dict[str, Any]:
+    lead, shopper = row.lead, row.lead.shopper
+    return {
+        "id": lead.id, "streamId": lead.stream_id, "organizationId": lead.organization_id,
+        "organizationName": lead.organization_name, "vin": lead.vin, "vehicle": _vehicle_json(lead.vehicle),
+        "firstName": shopper.first_name, "lastName": shopper.last_name, "email": shopper.email,
+        "phone": shopper.phone, "comment": lead.comment, "createdAt": iso(lead.created_at),
+        "callStatus": row.call_status,
+    }
+
+
+def _dealer_json(account: Account) -> dict[str, Any]:
+    return {"id": account.id, "email": account.email, "firstName": account.first_name,
+            "lastName": account.last_name, "phone": account.phone, "status": account.status,
+            "accountStatus": account.account_status}
+
+
+def organization_json(row: OrganizationWithDealers) -> dict[str, Any]:
+    org = row.organization
+    return {"id": org.id, "name": org.name, "code": org.code, "loanLink": org.loan_link,
+            "createdAt": iso(org.created_at), "dealerCount": len(row.dealers),
+            "dealers": [_dealer_json(dealer) for dealer in row.dealers]}

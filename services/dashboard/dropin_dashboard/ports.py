@@ -1,0 +1,97 @@
+"""What the use cases need from the outside world, as small abstract classes."""
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterator
+from datetime import datetime
+
+from .domain.filters import Page, RecordFilter
+from .domain.records import Account, Lead, Organization, Shopper, StreamSnapshot
+from .domain.views import Call, LeadWithCall, OrganizationWithDealers
+
+
+class ProjectionStore(abc.ABC):
+    """The read models as event handlers change them, on the handler's own transaction."""
+
+    @abc.abstractmethod
+    def lock(self, key: str) -> None:
+        """Serialise handlers touching the same record until the transaction ends."""
+
+    @abc.abstractmethod
+    def call_version(self, stream_id: str) -> int | None: ...
+
+    @abc.abstractmethod
+    def save_call(self, snapshot: StreamSnapshot, shopper: Shopper) -> None: ...
+
+    @abc.abstractmethod
+    def set_call_shopper(self, stream_id: str, shopper: Shopper) -> None:
+        """No effect while the call is unknown; `save_call` picks the shopper up later."""
+
+    @abc.abstractmethod
+    def call_status(self, stream_id: str) -> str | None: ...
+
+    @abc.abstractmethod
+    def save_lead(self, lead: Lead, call_status: str | None) -> None:
+        """Insert or overwrite (a lead never changes; a redelivery writes the same values)."""
+
+    @abc.abstractmethod
+    def latest_shopper(self, stream_id: str) -> Shopper | None:
+        """The shopper of the stream's newest lead, None without a lead."""
+
+    @abc.abstractmethod
+    def set_leads_call_status(self, stream_id: str, status: str) -> None: ...
+
+    @abc.abstractmethod
+    def organization_updated_at(self, organization_id: str) -> datetime | None: ...
+
+    @abc.abstractmethod
+    def save_organization(self, organization: Organization) -> None: ...
+
+    @abc.abstractmethod
+    def rename_organization_records(self, organization_id: str, name: str) -> None:
+        """Carry a new organization name onto its calls and leads (so filters find them)."""
+
+    @abc.abstractmethod
+    def account_updated_at(self, account_id: str) -> datetime | None: ...
+
+    @abc.abstractmethod
+    def save_account(self, account: Account) -> None: ...
+
+    @abc.abstractmethod
+    def revoke_tokens(self, revocation: dict) -> None: ...
+
+
+class ReadModels(abc.ABC):
+    """Queries over the read models."""
+
+    @abc.abstractmethod
+    def list_calls(self, criteria: RecordFilter, page: Page) -> list[Call]: ...
+
+    @abc.abstractmethod
+    def count_calls(self, criteria: RecordFilter) -> int: ...
+
+    @abc.abstractmethod
+    def list_leads(self, criteria: RecordFilter, page: Page) -> list[LeadWithCall]: ...
+
+    @abc.abstractmethod
+    def count_leads(self, criteria: RecordFilter) -> int: ...
+
+    @abc.abstractmethod
+    def list_organizations(self, name: str | None, page: Page) -> list[OrganizationWithDealers]: ...
+
+
+class CsvExporter(abc.ABC):
+    """CSV of calls or leads, produced block by block (never the whole file in memory)."""
+
+    @abc.abstractmethod
+    def calls_csv(self, criteria: RecordFilter, page: Page, timezone_offset: int) -> Iterator[bytes]: ...
+
+    @abc.abstractmethod
+    def leads_csv(self, criteria: RecordFilter, page: Page, timezone_offset: int) -> Iterator[bytes]: ...
+
+
+class ReadModelMaintenance(abc.ABC):
+    @abc.abstractmethod
+    def truncate(self) -> None:
+        """Empty the read models and the inbox, so replayed events are applied again."""
+

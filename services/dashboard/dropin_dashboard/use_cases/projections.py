@@ -1,0 +1,59 @@
+"""Event handlers that keep the read models current.
+
+Each runs on the consumer's transaction (the inbox row commits with it, so a redelivered event is
+skipped before it gets here). Events for one record may come in any order: a stream snapshot is
+applied only when its `version` is newer, an account or organization only when its `updatedAt` is,
+and a lead's shopper is merged onto its call whichever of the two arrives first.
+"""
+from __future__ import annotations
+
+from ..domain.records import Account, Lead, Organization, Shopper, StreamSnapshot
+from ..ports import ProjectionStore
+
+
+def _stream_key(stream_id: str) -> str:
+    return f"stream:{stream_id}"
+
+
+def apply_stream_snapshot(store: ProjectionStore, snapshot: StreamSnapshot) -> bool:
+    """Returns False when a newer snapshot of the stream was applied already."""
+    store.lock(_stream_key(snapshot.id))
+    if not snapshot.supersedes(store.call_version(snapshot.id)):
+        return False
+    store.save_call(snapshot, store.latest_shopper(snapshot.id) or Shopper())
+    store.set_leads_call_status(snapshot.id, snapshot.status)
+    return True
+
+
+def apply_lead(store: ProjectionStore, lead: Lead) -> None:
+    if lead.stream_id is None:
+        store.save_lead(lead, call_status=None)
+        return
+    store.lock(_stream_key(lead.stream_id))
+    store.save_lead(lead, call_status=store.call_status(lead.stream_id))
+    # The newest lead's shopper, so two leads for one stream end the same in any order.
+    shopper = store.latest_shopper(lead.stream_id)
+    if shopper is not None:
+        store.set_call_shopper(lead.stream_id, shopper)
+
+
+def apply_organization(store: ProjectionStore, organization: Organization) -> bool:
+    store.lock(f"organization:{organization.id}")
+    if not organization.supersedes(store.organization_updated_at(organization.id)):
+        return False
+    store.save_organization(organization)
+    store.rename_organization_records(organization.id, organization.name)
+    return True
+
+
+def apply_account(store: ProjectionStore, account: Account) -> bool:
+    store.lock(f"account:{account.id}")
+    if not account.supersedes(store.account_updated_at(account.id)):
+        return False
+    store.save_account(account)
+    return True
+
+
+def apply_token_revocation(store: ProjectionStore, revocation: dict) -> None:
+    store.revoke_tokens(revocation)
+
