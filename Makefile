@@ -7,13 +7,13 @@ PACKAGES := libs/common $(addprefix services/,$(SERVICES))
 STAMP := $(VENV)/.installed
 
 .PHONY: help install nginx run stop status logs test test-unit test-integration test-e2e \
-        $(addprefix test-,$(SERVICES)) bench-streams bench-dashboard bench-chat create-admin up down clean
+        $(addprefix test-,$(SERVICES)) bench-auth bench-streams bench-dashboard bench-chat create-admin up down clean
 
 help:
 	@echo "make run      start the whole stack (gateway on http://127.0.0.1:$${GATEWAY_PORT:-8080})"
 	@echo "make test     run every test (unit, integration, end-to-end)"
 	@echo "make stop | status | logs | test-unit | test-integration | test-e2e | test-<service>"
-	@echo "make bench-streams | bench-dashboard | bench-chat | create-admin | up | down"
+	@echo "make bench-auth | bench-streams | bench-dashboard | bench-chat | create-admin | up | down"
 
 # One virtual environment for the monorepo; each service can also install alone (make -C services/x).
 $(STAMP): $(addsuffix /pyproject.toml,$(PACKAGES))
@@ -59,10 +59,13 @@ $(addprefix test-,$(SERVICES)): test-%: install
 	$(MAKE) -C services/$* test VENV=$(VENV)
 
 # Benchmarks print their figures; they are not tests. They run on the isolated `bench` profile.
+bench-auth: install nginx
+	$(PY) tools/bench.py auth
+
 bench-streams: install nginx
 	$(PY) tools/bench.py streams
 
-bench-dashboard: install
+bench-dashboard: install nginx
 	$(PY) tools/bench.py dashboard
 
 bench-chat: install nginx

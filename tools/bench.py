@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Runs one service's benchmark against the isolated `bench` profile of the stack.
 
-    python tools/bench.py streams|dashboard|chat
+    python tools/bench.py auth|streams|dashboard|chat
 
 Brings the bench stack up (its own databases, vhost and ports; a dev stack may run beside it), runs
-the service's `make bench` with the gateway's address and credentials in the environment, and
+the service's `bench/bench_<service>.py` with the gateway's address and credentials in the environment, and
 leaves the figures on stdout. The stack is stopped afterwards unless BENCH_KEEP_STACK=1.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ API_KEY = "bench-api-key"
 
 def main() -> None:
     service = sys.argv[1] if len(sys.argv) > 1 else ""
-    if service not in ("streams", "dashboard", "chat"):
+    if service not in ("auth", "streams", "dashboard", "chat"):
         raise SystemExit(__doc__)
     profile = stack.PROFILES["bench"]
     environment = {**os.environ, "API_KEYS": API_KEY, "ADMIN_EMAIL": "bench-admin@example.com",
@@ -43,8 +43,8 @@ def main() -> None:
         "CHAT_DATABASE_URL": stack.database_url(profile, "chat"),
     }
     try:
-        result = subprocess.run(["make", "-C", str(ROOT / "services" / service), "bench",
-                                 f"VENV={ROOT / '.venv'}"], env=bench_env)
+        script = ROOT / "services" / service / "bench" / f"bench_{service}.py"
+        result = subprocess.run([sys.executable, str(script)], cwd=script.parent.parent, env=bench_env)
     finally:
         if os.environ.get("BENCH_KEEP_STACK") != "1":
             subprocess.run([sys.executable, str(ROOT / "tools" / "stack.py"), "down", "--profile", "bench"],
