@@ -12,6 +12,12 @@ from ..domain.streams import StreamMembership
 from ..ports import ChatUnitOfWork, MessageRepository, StreamReplica, StreamReplicaWriter
 
 
+def history_page_query(messages: sa.Table, stream_id: str, start: int, limit: int) -> sa.Select:
+    """Follows ix_chat_messages_stream_created_id, so no sort whatever the chat's length."""
+    return (sa.select(messages).where(messages.c.stream_id == stream_id)
+            .order_by(messages.c.created_at, messages.c.id).offset(start).limit(limit))
+
+
 class SqlMessageRepository(MessageRepository):
     def __init__(self, connection: Connection, tables: dict[str, sa.Table]):
         self._conn = connection
@@ -26,10 +32,7 @@ class SqlMessageRepository(MessageRepository):
                            .values(message_count=self._streams.c.message_count + 1))
 
     def page(self, stream_id: str, start: int, limit: int) -> list[ChatMessage]:
-        m = self._messages
-        rows = self._conn.execute(
-            sa.select(m).where(m.c.stream_id == stream_id)
-            .order_by(m.c.created_at, m.c.id).offset(start).limit(limit))
+        rows = self._conn.execute(history_page_query(self._messages, stream_id, start, limit))
         return [ChatMessage(id=str(row.id), stream_id=row.stream_id, sender=row.sender,
                             text=row.body, created_at=row.created_at) for row in rows]
 

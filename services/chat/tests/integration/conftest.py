@@ -1,0 +1,169 @@
+"""Real PostgreSQL (a throwaway `chat_it` database, migrated with Alembic) and a throwaway RabbitMQ
+vhost with the chat consumer running in a thread, as it would in its own process."""
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import jwt
+import pika
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from dropin_common.auth import JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, ROLE_DEALER
+from dropin_common.broker import ConfirmingPublisher
+from dropin_common.config import CommonSettings, PusherSettings
+from dropin_common.events import STREAM_REQUESTED, Event
+from dropin_common.fake_pusher import FakePusherServer
+from dropin_common.testing import throwaway_database, throwaway_vhost, wait_until
+
+from dropin_chat.adapters.repositories import SqlStreamReplicaWriter
+from dropin_chat.bootstrap import QUEUE, ChatSettings, bootstrap
+from dropin_chat.entrypoints.http import create_app
+from dropin_chat.use_cases.replicate_streams import apply_stream_event
+
+SERVICE_DIR = Path(__file__).resolve().parents[2]
+EXCHANGE = "dropin.events"
+PUSHER = {"app_id": "4242", "key": "it-key", "secret": "it-secret"}
+
+
+def migrate(url: str) -> None:
+    config = Config(str(SERVICE_DIR / "alembic.ini"))
+    config.set_main_option("script_location", str(SERVICE_DIR / "dropin_chat/adapters/migrations"))
+    config.set_main_option("sqlalchemy.url", url)
+    command.upgrade(config, "head")
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    with throwaway_database("chat_it") as url:
+        migrate(url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def amqp_url():
+    with throwaway_vhost("chat") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def signing_key():
+    return Ed25519PrivateKey.generate()
+
+
+@pytest.fixture(scope="session")
+def fake_pusher():
+    server = FakePusherServer(PUSHER["app_id"], PUSHER["key"], PUSHER["secret"]).start()
+    yield server
+    server.stop()
+
+
+def settings_for(database_url, amqp_url, signing_key, fake_pusher, *, stream_wait_seconds=3.0):
+    public_pem = signing_key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    common = CommonSettings(service="chat", database_url=database_url, amqp_url=amqp_url,
+                            event_exchange=EXCHANGE, jwt_public_key=public_pem, max_body_bytes=64 * 1024)
+    pusher = PusherSettings(app_id=PUSHER["app_id"], key=PUSHER["key"], secret=PUSHER["secret"],
+                            host=fake_pusher.host, port=fake_pusher.port, ssl=False)
+    return ChatSettings(common=common, stream_wait_seconds=stream_wait_seconds, pusher=pusher)
+
+
+@pytest.fixture(scope="session")
+def container(database_url, amqp_url, signing_key, fake_pusher):
+    container = bootstrap(settings_for(database_url, amqp_url, signing_key, fake_pusher))
+    yield container
+    container.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def running_consumer(container, amqp_url):
+    """The chat consumer in a thread; yields once its queue is declared and bound."""
+    consumer = container.consumer()
+    thread = threading.Thread(target=lambda: consumer.run_forever(handle_signals=False), daemon=True)
+    thread.start()
+    wait_until(lambda: queue_exists(amqp_url, QUEUE.name), message="the chat queue")
+    yield consumer
+    consumer.stop()
+    thread.join(timeout=5)
+
+
+def queue_exists(amqp_url: str, name: str) -> bool:
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    try:
+        connection.channel().queue_declare(queue=name, passive=True)
+        return True
+    except pika.exceptions.ChannelClosedByBroker:
+        return False
+    finally:
+        connection.close()
+
+
+@pytest.fixture(autouse=True)
+def clean_tables(request):
+    yield
+    if "container" not in request.fixturenames:
+        return
+    container = request.getfixturevalue("container")
+    with container.engine.begin() as conn:
+        for name in ("messages", "streams", "outbox", "inbox", "revoked_tokens", "token_cutoffs"):
+            conn.execute(container.tables[name].delete())
+
+
+@pytest.fixture()
+def client(container):
+    return create_app(container).test_client()
+
+
+@pytest.fixture()
+def publish(amqp_url):
+    publisher = ConfirmingPublisher(amqp_url, EXCHANGE)
+    yield lambda event: publisher.publish(event.type, event.to_envelope(), message_id=event.id)
+    publisher.close()
+
+
+@pytest.fixture()
+def token_for(signing_key):
+    def sign(account_id: str, role: str = ROLE_DEALER, **claims) -> str:
+        now = int(time.time())
+        payload = {"sub": account_id, "role": role, "org": "org-1", "jti": uuid.uuid4().hex,
+                   "iat": now, "exp": now + 600, "aud": JWT_AUDIENCE, "iss": JWT_ISSUER, **claims}
+        return jwt.encode(payload, signing_key, algorithm=JWT_ALGORITHM)
+    return sign
+
+
+def stream_snapshot(stream_id: str, version: int = 1, status: str = "requested",
+                    dealer_id: str | None = None, stopped_at: str | None = None) -> dict:
+    return {"id": stream_id, "version": version, "organizationId": "org-1", "organizationCode": "acme",
+            "organizationName": "Acme Motors", "vin": "1HGCM82633A004352",
+            "vehicle": {"make": "Honda", "model": "Accord", "type": "sedan", "year": 2003},
+            "status": status, "dealerId": dealer_id, "dealer": None,
+            "requestedAt": "2026-01-01T12:00:00Z", "acceptedAt": None, "stoppedAt": stopped_at,
+            "stoppedBy": None, "note": None, "durationSeconds": None}
+
+
+def stream_event(stream_id: str, event_type: str = STREAM_REQUESTED, **snapshot) -> Event:
+    return Event(event_type, {"stream": stream_snapshot(stream_id, **snapshot)})
+
+
+@pytest.fixture()
+def known_stream(container):
+    """Puts a stream into the replica the way the consumer does, without the broker."""
+    def add(stream_id: str | None = None, **snapshot) -> str:
+        stream_id = stream_id or str(uuid.uuid4())
+        with container.engine.begin() as conn:
+            apply_stream_event(stream_event(stream_id, **snapshot), SqlStreamReplicaWriter(conn, container.tables))
+        return stream_id
+    return add
+
+
+def count_rows(container, table: str, *where) -> int:
+    t = container.tables[table]
+    with container.engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(t).where(*where)).scalar_one()
