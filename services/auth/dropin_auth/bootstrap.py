@@ -1,0 +1,89 @@
+"""The one place that reads configuration and wires adapters to use cases. Every entrypoint
+(gunicorn app, relay, CLI) and the integration tests build their dependencies here."""
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import cached_property
+from pathlib import Path
+
+import pika
+import sqlalchemy as sa
+
+from dropin_common.auth import SqlRevocationList, TokenVerifier
+from dropin_common.broker import ConfirmingPublisher, connection_parameters
+from dropin_common.db import make_engine
+from dropin_common.outbox import BrokerSink, OutboxRelay
+
+from . import ports
+from .adapters.clock import SystemClock
+from .adapters.keys import public_key_of, write_key_pair
+from .adapters.passwords import Argon2PasswordHasher
+from .adapters.repositories import SqlAuthUnitOfWork
+from .adapters.tables import messaging
+from .adapters.tokens import JwtTokenIssuer
+from .domain.login_attempts import LoginThrottle
+from .settings import AuthSettings
+from .use_cases.sessions import Credentials
+
+
+class Container:
+    def __init__(self, settings: AuthSettings, hasher: ports.PasswordHasher | None = None,
+                 clock: ports.Clock | None = None):
+        self.settings = settings
+        self.engine = make_engine(settings.common.database_url)
+        self.clock = clock or SystemClock()
+        self._hasher = hasher
+        self.throttle = LoginThrottle(max_failures=settings.login_max_failures,
+                                      window=timedelta(seconds=settings.login_window_seconds))
+
+    def uow(self) -> ports.UnitOfWork:
+        return SqlAuthUnitOfWork(self.engine)
+
+    @cached_property
+    def hasher(self) -> ports.PasswordHasher:
+        return self._hasher or Argon2PasswordHasher()
+
+    # Keys are read on first use, so commands that sign nothing (create-admin) need none.
+    @cached_property
+    def private_key(self) -> str:
+        if not self.settings.private_key_file:
+            raise RuntimeError("JWT_PRIVATE_KEY_FILE is not set (run `cli generate-keys --out DIR`).")
+        return Path(self.settings.private_key_file).read_text()
+
+    @cached_property
+    def public_key(self) -> str:
+        return self.settings.common.jwt_public_key or public_key_of(self.private_key)
+
+    @cached_property
+    def issuer(self) -> ports.TokenIssuer:
+        return JwtTokenIssuer(self.private_key, self.settings.token_ttl_seconds)
+
+    @cached_property
+    def verifier(self) -> TokenVerifier:
+        revocations = SqlRevocationList(self.engine, messaging["revoked_tokens"], messaging["token_cutoffs"])
+        return TokenVerifier(self.public_key, revocations)
+
+    @property
+    def credentials(self) -> Credentials:
+        return Credentials(hasher=self.hasher, issuer=self.issuer, clock=self.clock, throttle=self.throttle)
+
+    def broker_relay(self) -> OutboxRelay:
+        publisher = ConfirmingPublisher(self.settings.common.amqp_url, self.settings.common.event_exchange)
+        return OutboxRelay(self.engine, messaging["outbox"], "broker", BrokerSink(publisher))
+
+    def check_database(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+
+    def check_broker(self) -> None:
+        pika.BlockingConnection(connection_parameters(self.settings.common.amqp_url)).close()
+
+
+def bootstrap(settings: AuthSettings | None = None, *, hasher: ports.PasswordHasher | None = None,
+              clock: ports.Clock | None = None) -> Container:
+    return Container(settings or AuthSettings.from_env(), hasher=hasher, clock=clock)
+
+
+def generate_signing_keys(directory: str) -> tuple[Path, Path, bool]:
+    """Needs no configuration: it makes the keys the configuration will point at."""
+    return write_key_pair(Path(directory))

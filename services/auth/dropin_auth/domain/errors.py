@@ -1,0 +1,55 @@
+"""Errors the auth use cases raise, each a common AppError so the HTTP edge maps them alike."""
+from __future__ import annotations
+
+from dropin_common.errors import Conflict, NotFound, TooManyRequests, Unauthorized
+
+
+class EmailTaken(Conflict):
+    code = "email_taken"
+
+    def __init__(self):
+        super().__init__("An account with this email already exists.", field="email")
+
+
+class UsernameTaken(Conflict):
+    code = "username_taken"
+
+    def __init__(self):
+        super().__init__("An account with this username already exists.", field="username")
+
+
+class OrganizationCodeTaken(Conflict):
+    code = "organization_code_taken"
+
+    def __init__(self):
+        super().__init__("An organization with this code already exists.", field="code")
+
+
+class InvalidCredentials(Unauthorized):
+    code = "invalid_credentials"
+
+    def __init__(self):
+        # One message whether the account is unknown or the password wrong: no account probing.
+        super().__init__("Wrong email/username or password.")
+
+
+class LoginRateLimited(TooManyRequests):
+    code = "too_many_login_attempts"
+
+    def __init__(self, retry_after_seconds: int):
+        super().__init__(f"Too many failed logins; try again in {retry_after_seconds} s.")
+        self.retry_after_seconds = retry_after_seconds
+
+
+class AccountNotFound(NotFound):
+    code = "account_not_found"
+
+    def __init__(self):
+        super().__init__("No account with this id.")
+
+
+class OrganizationNotFound(NotFound):
+    code = "organization_not_found"
+
+    def __init__(self, field: str | None = None):
+        super().__init__("No organization with this id.", field=field)

@@ -1,0 +1,119 @@
+"""Request schemas: the HTTP edge turns bodies and query strings into commands, and bad input
+into a 400 naming the field (dropin_common.query.load_or_400 / parse_filters)."""
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from dropin_common.query import CommaSeparatedSet, DateRangeSchema, LooseString, PageSchema
+
+from ..domain.accounts import MIN_PASSWORD_LENGTH, PRESENCES, ROLES, STATUSES
+
+USERNAME = validate.Regexp(r"^[A-Za-z0-9_.-]{3,64}$",
+                           error="3-64 letters, digits, '.', '_' or '-'.")
+ORGANIZATION_CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,63}$",
+                                    error="2-64 letters, digits, '_' or '-', starting with a letter or digit.")
+PHONE = validate.Regexp(r"^[0-9+()\-. ]{3,40}$", error="Not a phone number.")
+PASSWORD = validate.Length(min=MIN_PASSWORD_LENGTH, max=256)
+
+
+class Trimmed(fields.String):
+    """A string with surrounding whitespace removed."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+class TolerantSchema(Schema):
+    """Public bodies: fields we do not know are ignored (a client sending `role` gains nothing)."""
+    class Meta:
+        unknown = EXCLUDE
+
+
+class RegisterSchema(TolerantSchema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, validate=PASSWORD)
+    first_name = Trimmed(data_key="firstName", required=True, validate=validate.Length(min=1, max=100))
+    last_name = Trimmed(data_key="lastName", required=True, validate=validate.Length(min=1, max=100))
+    username = Trimmed(required=True, validate=USERNAME)
+    phone = Trimmed(load_default=None, allow_none=True, validate=PHONE)
+
+
+class _IdentifiedSchema(TolerantSchema):
+    """The contract's "email OR username" (email wins when both are sent)."""
+    email = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=254))
+    username = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=256))
+
+    @validates_schema
+    def _needs_identifier(self, data, **kwargs):
+        if not (data.get("email") or data.get("username")):
+            raise ValidationError("Send an email or a username.", field_name="email")
+
+
+class LoginSchema(_IdentifiedSchema):
+    pass
+
+
+class ChangePasswordSchema(_IdentifiedSchema):
+    new_password = fields.String(data_key="newpassword", required=True, validate=PASSWORD)
+
+
+class AccountPatchSchema(Schema):
+    """Admin changes; an unknown field is an error here, so a typo never silently does nothing."""
+    class Meta:
+        unknown = RAISE
+
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    role = fields.String(validate=validate.OneOf(ROLES))
+    organization_id = fields.String(data_key="organizationId", allow_none=True,
+                                    validate=validate.Length(min=1, max=36))
+
+    @validates_schema
+    def _not_empty(self, data, **kwargs):
+        if not data:
+            raise ValidationError("Send at least one of status, role, organizationId.", field_name="status")
+
+
+
+class OrganizationCreateSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    name = Trimmed(required=True, validate=validate.Length(min=1, max=200))
+    code = Trimmed(required=True, validate=ORGANIZATION_CODE)
+    loan_link = fields.Url(data_key="loanLink", load_default=None, allow_none=True,
+                           schemes={"http", "https"}, validate=validate.Length(max=2000))
+
+
+class OrganizationPatchSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    name = Trimmed(validate=validate.Length(min=1, max=200))
+    loan_link = fields.Url(data_key="loanLink", allow_none=True, schemes={"http", "https"},
+                           validate=validate.Length(max=2000))
+    rotate_token = fields.Boolean(data_key="rotateToken", load_default=False)
+
+
+class OrganizationListSchema(PageSchema):
+    name = LooseString(load_default=None)
+
+
+class DealerCountSchema(DateRangeSchema):
+    name = LooseString(load_default=None)
+    phone = LooseString(load_default=None)
+    email = LooseString(load_default=None)
+    organization_name = LooseString(data_key="organizationName", load_default=None)
+    organization_id = LooseString(data_key="organizationId", load_default=None)
+    status = CommaSeparatedSet(STATUSES, load_default=frozenset())
+    account_status = CommaSeparatedSet(PRESENCES, data_key="accountStatus", load_default=frozenset())
+
+    @validates_schema
+    def _days_in_order(self, data, **kwargs):
+        if data.get("from_day") and data.get("to_day") and data["to_day"] < data["from_day"]:
+            raise ValidationError("to must not be before from.", field_name="to")
+
+
+class DealerListSchema(DealerCountSchema, PageSchema):
+    pass
+

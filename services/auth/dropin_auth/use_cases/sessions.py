@@ -1,0 +1,104 @@
+"""Login, password change and logout: issuing tokens and revoking them.
+
+Inactive dealers may log in: they can see their account and switch presence, but the streams
+service refuses to let them accept a stream until an admin activates them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from dropin_common import events
+from dropin_common.timeutil import iso
+
+from ..domain.accounts import PRESENCE_OFFLINE, Account
+from ..domain.errors import InvalidCredentials, LoginRateLimited
+from ..domain.login_attempts import LoginThrottle, throttle_key
+from ..ports import Clock, IssuedToken, PasswordHasher, TokenIssuer, UnitOfWork
+from .snapshots import account_event, tokens_revoked_event
+
+
+@dataclass(frozen=True)
+class Session:
+    token: IssuedToken
+    account: Account
+
+
+@dataclass(frozen=True)
+class LogIn:
+    identifier: str  # email or username
+    password: str
+    client_ip: str | None
+
+
+@dataclass(frozen=True)
+class ChangePassword:
+    identifier: str
+    password: str
+    new_password: str
+    client_ip: str | None
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What logging in and changing a password both need."""
+    hasher: PasswordHasher
+    issuer: TokenIssuer
+    clock: Clock
+    throttle: LoginThrottle
+
+
+def log_in(uow: UnitOfWork, deps: Credentials, command: LogIn) -> Session:
+    with uow:
+        account = _check_credentials(uow, deps, command.identifier, command.password, command.client_ip)
+        uow.commit()
+    return Session(deps.issuer.issue(account, deps.clock.now().timestamp()), account)
+
+
+def change_password(uow: UnitOfWork, deps: Credentials, command: ChangePassword) -> Session:
+    """Every token issued before now stops working, here at once and elsewhere via the event;
+    the caller gets a fresh one issued at exactly the cut-off, so it is the one that survives."""
+    with uow:
+        account = _check_credentials(uow, deps, command.identifier, command.password, command.client_ip)
+        now = deps.clock.now()
+        cutoff = now.timestamp()
+        account.change_password_hash(deps.hasher.hash(command.new_password), now)
+        uow.accounts.save(account)
+        uow.revocations.cut_off(account.id, cutoff)
+        uow.outbox.publish(tokens_revoked_event(account.id, not_before=cutoff))
+        uow.commit()
+    return Session(deps.issuer.issue(account, cutoff), account)
+
+
+def log_out(uow: UnitOfWork, clock: Clock, *, account_id: str, jti: str, expires_at: float) -> None:
+    """Revokes this one token. A dealer who logs out also goes offline, so no stream rings for
+    someone who is not there."""
+    expiry = datetime.fromtimestamp(expires_at, tz=timezone.utc)
+    with uow:
+        uow.revocations.revoke_token(account_id, jti, expiry)
+        uow.outbox.publish(tokens_revoked_event(account_id, jti=jti, expires_at=iso(expiry)))
+        account = uow.accounts.get(account_id)
+        if account is not None and account.set_presence(PRESENCE_OFFLINE, clock.now()):
+            uow.accounts.save(account)
+            uow.outbox.publish(account_event(events.ACCOUNT_PRESENCE_CHANGED, account))
+        uow.commit()
+
+
+def _check_credentials(uow: UnitOfWork, deps: Credentials, identifier: str, password: str,
+                       client_ip: str | None) -> Account:
+    """The account if the password matches; a recorded failure (committed) and 401 otherwise;
+    429 once the client has failed too often on this identifier."""
+    now = deps.clock.now()
+    key = throttle_key(client_ip, identifier)
+    failures = uow.login_attempts.failures_since(key, now - deps.throttle.window)
+    retry_after = deps.throttle.retry_after_seconds(failures, now)
+    if retry_after is not None:
+        raise LoginRateLimited(retry_after)
+    account = uow.accounts.find_by_login(identifier)
+    if not deps.hasher.verify(account.password_hash if account else None, password):
+        uow.login_attempts.record_failure(key, now)
+        uow.commit()  # the failure must count even though the request fails
+        raise InvalidCredentials()
+    uow.login_attempts.clear(key)
+    return account
+
