@@ -1,0 +1,113 @@
+"""Projection use cases on an in-memory store: order tolerance and lead/call merging."""
+from dropin_dashboard.domain.records import Account, Lead, Organization, Shopper, StreamSnapshot
+from dropin_dashboard.use_cases import projections
+
+from tests.payloads import account_payload, lead_payload, organization_payload, stream_payload
+from tests.unit.fakes import FakeProjectionStore
+
+DEALER = {"id": "acc-1", "firstName": "Minh", "lastName": "Tran"}
+
+
+def snapshot(**kwargs) -> StreamSnapshot:
+    return StreamSnapshot.from_payload(stream_payload("s-1", **kwargs))
+
+
+def test_newer_snapshot_replaces_the_call():
+    store = FakeProjectionStore()
+    projections.apply_stream_snapshot(store, snapshot(version=1))
+    projections.apply_stream_snapshot(store, snapshot(version=2, status="streaming", dealer=DEALER))
+    assert store.calls["s-1"].snapshot.status == "streaming"
+    assert store.calls["s-1"].snapshot.dealer.name == "Minh Tran"
+
+
+def test_stop_arriving_before_request_ends_as_the_stopped_call():
+    store = FakeProjectionStore()
+    stopped = snapshot(version=3, status="completed", stopped_at="2026-06-16T10:05:00Z", duration_seconds=240)
+    assert projections.apply_stream_snapshot(store, stopped)
+    assert not projections.apply_stream_snapshot(store, snapshot(version=1))
+    assert not projections.apply_stream_snapshot(store, snapshot(version=2, status="streaming"))
+    call = store.calls["s-1"].snapshot
+    assert (call.status, call.version, call.duration_seconds) == ("completed", 3, 240)
+
+
+def test_same_version_again_changes_nothing():
+    store = FakeProjectionStore()
+    projections.apply_stream_snapshot(store, snapshot(version=2, status="streaming"))
+    assert not projections.apply_stream_snapshot(store, snapshot(version=2, status="missed"))
+    assert store.calls["s-1"].snapshot.status == "streaming"
+
+
+def test_lead_after_its_stream_fills_the_calls_shopper():
+    store = FakeProjectionStore()
+    projections.apply_stream_snapshot(store, snapshot(version=3, status="completed"))
+    projections.apply_lead(store, Lead.from_payload(lead_payload("s-1")))
+    assert store.calls["s-1"].shopper == Shopper("Lan", "Nguyen", "lan@example.com", "+84 90 123 4567")
+    assert list(store.leads.values())[0][1] == "completed"
+
+
+def test_lead_before_its_stream_is_merged_when_the_stream_arrives():
+    store = FakeProjectionStore()
+    projections.apply_lead(store, Lead.from_payload(lead_payload("s-1", first_name="Hoa")))
+    assert "s-1" not in store.calls
+    projections.apply_stream_snapshot(store, snapshot(version=3, status="completed"))
+    assert store.calls["s-1"].shopper.first_name == "Hoa"
+    assert list(store.leads.values())[0][1] == "completed"
+
+
+def test_newest_lead_names_the_shopper_whatever_the_arrival_order():
+    store = FakeProjectionStore()
+    projections.apply_stream_snapshot(store, snapshot(version=1))
+    newer = Lead.from_payload(lead_payload("s-1", first_name="Second", created_at="2026-06-16T11:00:00Z"))
+    older = Lead.from_payload(lead_payload("s-1", first_name="First", created_at="2026-06-16T10:30:00Z"))
+    projections.apply_lead(store, newer)
+    projections.apply_lead(store, older)
+    assert store.calls["s-1"].shopper.first_name == "Second"
+
+
+def test_later_stream_snapshot_keeps_the_leads_call_status_current():
+    store = FakeProjectionStore()
+    projections.apply_stream_snapshot(store, snapshot(version=1))
+    projections.apply_lead(store, Lead.from_payload(lead_payload("s-1", lead_id="l-1")))
+    projections.apply_stream_snapshot(store, snapshot(version=2, status="missed"))
+    assert store.leads["l-1"][1] == "missed"
+
+
+def test_handlers_for_one_stream_take_the_same_lock():
+    store = FakeProjectionStore()
+    projections.apply_stream_snapshot(store, snapshot(version=1))
+    projections.apply_lead(store, Lead.from_payload(lead_payload("s-1")))
+    assert store.locks == ["stream:s-1", "stream:s-1"]
+
+
+def test_older_organization_update_is_ignored():
+    store = FakeProjectionStore()
+    new = Organization.from_payload(organization_payload(name="New name", updated_at="2026-06-02T00:00:00Z"))
+    old = Organization.from_payload(organization_payload(name="Old name", updated_at="2026-06-01T00:00:00Z"))
+    assert projections.apply_organization(store, new)
+    assert not projections.apply_organization(store, old)
+    assert store.organizations["org-1"].name == "New name"
+
+
+def test_renamed_organization_is_carried_onto_its_calls_and_leads():
+    store = FakeProjectionStore()
+    projections.apply_stream_snapshot(store, snapshot(version=1))
+    projections.apply_lead(store, Lead.from_payload(lead_payload("s-1", lead_id="l-1")))
+    projections.apply_organization(store, Organization.from_payload(
+        organization_payload(name="Sunset Toyota", updated_at="2026-06-20T00:00:00Z")))
+    assert store.calls["s-1"].snapshot.organization_name == "Sunset Toyota"
+    assert store.leads["l-1"][0].organization_name == "Sunset Toyota"
+
+
+def test_older_account_snapshot_is_ignored():
+    store = FakeProjectionStore()
+    projections.apply_account(store, Account.from_payload(
+        account_payload(status="inactive", updated_at="2026-06-03T00:00:00Z")))
+    assert not projections.apply_account(store, Account.from_payload(
+        account_payload(status="active", updated_at="2026-06-02T00:00:00Z")))
+    assert store.accounts["acc-1"].status == "inactive"
+
+
+def test_token_revocation_is_recorded():
+    store = FakeProjectionStore()
+    projections.apply_token_revocation(store, {"accountId": "acc-1", "jti": "j-1"})
+    assert store.revocations == [{"accountId": "acc-1", "jti": "j-1"}]
