@@ -1,0 +1,130 @@
+"""Real PostgreSQL (a throwaway `streams_it` database) and RabbitMQ (a throwaway vhost)."""
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import jwt
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from dropin_common.auth import JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER
+from dropin_common.config import CommonSettings, PusherSettings
+from dropin_common.fake_pusher import FakePusherServer
+from dropin_common.testing import throwaway_database, throwaway_vhost
+from dropin_common.timeutil import utcnow
+from dropin_streams.bootstrap import Container, StreamsSettings, bootstrap
+from dropin_streams.domain.replica import Account, Organization
+from dropin_streams.domain.tokens import sha256_hex
+
+SERVICE_DIR = Path(__file__).resolve().parents[2]
+EXCHANGE = "dropin.events.it"
+ORG_TOKEN = "acme-organization-token"
+PUSHER = dict(app_id="4242", key="it-key", secret="it-secret")
+
+
+def migrate(database_url: str) -> None:
+    config = Config(str(SERVICE_DIR / "alembic.ini"))
+    config.set_main_option("script_location", str(SERVICE_DIR / "dropin_streams/adapters/migrations"))
+    config.set_main_option("sqlalchemy.url", database_url)
+    command.upgrade(config, "head")
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    with throwaway_database("streams_it") as url:
+        migrate(url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def amqp_url():
+    with throwaway_vhost("streams") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def signing_key():
+    return Ed25519PrivateKey.generate()
+
+
+@pytest.fixture(scope="session")
+def public_key_pem(signing_key) -> str:
+    return signing_key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+@pytest.fixture(scope="session")
+def issue_token(signing_key):
+    def issue(account_id: str, role: str = "dealer", organization_id: str | None = "org-1") -> str:
+        now = int(time.time())
+        return jwt.encode({"sub": account_id, "role": role, "org": organization_id, "jti": uuid.uuid4().hex,
+                           "iat": now, "exp": now + 3600, "aud": JWT_AUDIENCE, "iss": JWT_ISSUER},
+                          signing_key, algorithm=JWT_ALGORITHM)
+    return issue
+
+
+@pytest.fixture(scope="session")
+def fake_pusher():
+    server = FakePusherServer(**PUSHER).start()
+    yield server
+    server.stop()
+
+
+def make_settings(database_url, amqp_url, public_key_pem, fake_pusher, **overrides) -> StreamsSettings:
+    common = CommonSettings(service="streams", database_url=database_url, amqp_url=amqp_url,
+                            event_exchange=EXCHANGE, jwt_public_key=public_key_pem, max_body_bytes=64 * 1024)
+    pusher = PusherSettings(host="127.0.0.1", port=fake_pusher.port, ssl=False, **PUSHER)
+    return StreamsSettings(common=common, pusher=pusher, **overrides)
+
+
+@pytest.fixture(scope="session")
+def container(database_url, amqp_url, public_key_pem, fake_pusher) -> Container:
+    container = bootstrap(make_settings(database_url, amqp_url, public_key_pem, fake_pusher,
+                                        ring_timeout=timedelta(seconds=60), ping_timeout=timedelta(seconds=30)),
+                          pool_size=25)
+    yield container
+    container.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def clean_tables(container, fake_pusher):
+    names = ", ".join(container.tables)
+    with container.engine.begin() as conn:
+        conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    fake_pusher.events.clear()
+    fake_pusher.fail_with_status = None
+    yield
+
+
+def seed_organization(container, org_id="org-1", code="ACME", loan_link="https://loans.example/acme"):
+    with container.uow() as uow:
+        uow.organizations.save_if_newer(Organization(
+            id=org_id, name=f"{code} Motors", code=code, loan_link=loan_link, token_hash=sha256_hex(ORG_TOKEN),
+            active=True, updated_at=utcnow()))
+        uow.commit()
+
+
+def seed_dealer(container, account_id, org_id="org-1", *, status="active", presence="online", role="dealer"):
+    with container.uow() as uow:
+        uow.accounts.save_if_newer(Account(
+            id=account_id, email=f"{account_id}@example.com", first_name="Dee", last_name=account_id,
+            role=role, status=status, account_status=presence, organization_id=org_id, updated_at=utcnow()))
+        uow.commit()
+
+
+def outbox_rows(container, destination=None, topic=None):
+    outbox = container.tables["outbox"]
+    query = sa.select(outbox).order_by(outbox.c.id)
+    if destination:
+        query = query.where(outbox.c.destination == destination)
+    if topic:
+        query = query.where(outbox.c.topic == topic)
+    with container.engine.connect() as conn:
+        return conn.execute(query).all()

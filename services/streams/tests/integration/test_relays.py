@@ -1,0 +1,115 @@
+"""What leaves the service: events to RabbitMQ, notifications to (a fake) Pusher, mail to SMTP."""
+from __future__ import annotations
+
+import socket
+from dataclasses import replace
+from email import message_from_bytes
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from dropin_common.auth import Principal
+from dropin_common.outbox import OutboxRelay, SinkUnavailable
+from dropin_common.testing import bind_probe_queue, drain_queue
+from dropin_common.timeutil import utcnow
+from dropin_streams.domain.lead import Contact
+from dropin_streams.entrypoints.relay import sink_for
+from dropin_streams.use_cases.accept_stream import accept_stream
+from dropin_streams.use_cases.leads import CreateLead, create_lead
+from dropin_streams.use_cases.loan_link import send_loan_link
+from dropin_streams.use_cases.request_stream import RequestStream, request_stream
+from dropin_streams.use_cases.stop_stream import stop_stream
+from .conftest import EXCHANGE, outbox_rows, seed_dealer, seed_organization
+
+VIN = "1HGCM82633A004352"
+ALICE = Principal("alice", "dealer", "org-1", "jti-alice", 0, 2e9)
+
+
+def relay(container, destination, settings=None):
+    return OutboxRelay(container.engine, container.tables["outbox"], destination,
+                       sink_for(destination, settings or container.settings))
+
+
+@pytest.fixture
+def finished_stream(container):
+    seed_organization(container)
+    seed_dealer(container, "alice")
+    stream = request_stream(container.uow(), container.decoder, RequestStream("ACME", VIN), utcnow()).stream
+    accept_stream(container.uow(), ALICE, stream.id, utcnow())
+    stop_stream(container.uow(), stream.id, ALICE, utcnow())
+    return stream
+
+
+def test_stream_events_reach_the_exchange_in_order_with_growing_versions(container, amqp_url, finished_stream):
+    probe = bind_probe_queue(amqp_url, EXCHANGE, ["stream.*"])
+    assert relay(container, "broker").relay_batch() == 3
+    received = drain_queue(amqp_url, probe, expect=3)
+    assert [m["type"] for m in received] == ["stream.requested", "stream.accepted", "stream.stopped"]
+    assert [m["data"]["stream"]["version"] for m in received] == [1, 2, 3]
+    assert received[2]["data"]["stream"]["stoppedBy"] == "dealer"
+    assert all(row.sent_at is not None for row in outbox_rows(container, "broker"))
+
+
+def test_pusher_receives_each_notification_with_a_valid_signature(container, fake_pusher, finished_stream):
+    assert relay(container, "pusher").relay_batch() == 3
+    assert fake_pusher.rejected == 0
+    [ringing] = fake_pusher.events_named("stream.requested")
+    assert set(ringing.channels) == {"private-organization-org-1", "private-dealer-alice"}
+    assert ringing.data["id"] == finished_stream.id
+    [stopped] = fake_pusher.events_named("stream.stopped")
+    assert set(stopped.channels) == {f"private-stream-{finished_stream.id}", "private-organization-org-1"}
+
+
+def test_a_pusher_outage_delays_notifications_without_losing_them(container, fake_pusher, finished_stream):
+    fake_pusher.fail_with_status = 503
+    with pytest.raises(SinkUnavailable):
+        relay(container, "pusher").relay_batch()
+    assert all(row.sent_at is None for row in outbox_rows(container, "pusher"))
+    fake_pusher.fail_with_status = None
+    assert relay(container, "pusher").relay_batch() == 3
+    assert len(fake_pusher.events) == 3
+
+
+class Mailbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def loan_link_queued(container, stream):
+    create_lead(container.uow(), container.decoder,
+                CreateLead(Contact(first_name="Sam", email="sam@example.com"), stream_id=stream.id), utcnow())
+    return send_loan_link(container.uow(), stream.id, "cars@acme.example", utcnow())
+
+
+def test_the_loan_link_is_delivered_over_smtp(container, finished_stream):
+    mailbox = Mailbox()
+    port = free_port()
+    smtp = Controller(mailbox, hostname="127.0.0.1", port=port)
+    smtp.start()
+    try:
+        message = loan_link_queued(container, finished_stream)
+        assert relay(container, "email", replace(container.settings, smtp_port=port)).relay_batch() == 1
+    finally:
+        smtp.stop()
+    [(recipients, mail)] = mailbox.messages
+    assert recipients == ["sam@example.com"]
+    assert mail["From"] == "cars@acme.example" and mail["Message-ID"] == f"<{message.id}@dropin>"
+    assert "https://loans.example/acme" in mail.get_payload()
+
+
+def test_mail_waits_in_the_outbox_while_the_smtp_server_is_down(container, finished_stream):
+    loan_link_queued(container, finished_stream)
+    with pytest.raises(SinkUnavailable):
+        relay(container, "email", replace(container.settings, smtp_port=free_port())).relay_batch()
+    [row] = outbox_rows(container, "email")
+    assert row.sent_at is None and row.attempts == 0
