@@ -25,10 +25,10 @@ def lead_payload(stream_id: str | None, *, lead_id: str | None = None, first_nam
                  last_name: str = "Nguyen", email: str = "lan@example.com", phone: str = "+84 90 123 4567",
                  created_at: str = "2026-06-16T10:30:00Z", organization_id: str = "org-1",
                  organization_name: str = "Sunrise Toyota", vin: str = "4T1BF1FK5CU123456",
-                 comment: str = "Great car") -> dict[str, Any]:
+                 comment: str = "Great car", vehicle: dict | None = None) -> dict[str, Any]:
     return {"id": lead_id or str(uuid.uuid4()), "streamId": stream_id, "organizationId": organization_id,
             "organizationName": organization_name, "vin": vin,
-            "vehicle": {"make": "Toyota", "model": "Camry", "type": "Sedan", "year": 2012},
+            "vehicle": vehicle or {"make": "Toyota", "model": "Camry", "type": "Sedan", "year": 2012},
             "firstName": first_name, "lastName": last_name, "email": email, "phone": phone,
             "comment": comment, "createdAt": created_at}
 

@@ -192,6 +192,7 @@ DATASET_LEADS = {
     "B": dict(first_name="Bao", last_name="Tran", email="bao@example.com", phone="555-0100",
               created_at="2026-06-16T10:05:00Z", organization_id="org-river",
               organization_name="Riverside Honda", vin="2HGFG12345H000002",
+              vehicle={"make": "Honda", "model": "Civic", "type": "Coupe", "year": 2019},
               comment='=HYPERLINK("http://evil.example","x")'),
 }
 

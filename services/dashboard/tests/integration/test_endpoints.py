@@ -1,0 +1,127 @@
+"""Every /dashboard endpoint with every filter, on read models fed through the broker."""
+import json
+
+import pytest
+
+from dropin_common.auth import ROLE_DEALER
+
+pytestmark = pytest.mark.integration
+
+ENDPOINTS = ["getorganizations", "getcalls", "exportcsvcalls", "countcall", "getleads", "exportcsvleads",
+             "countlead", "countcalllead", "countallcalllead"]
+
+
+def get(client, headers, endpoint, **params):
+    response = client.get(f"/dashboard/{endpoint}", headers=headers, query_string=params)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def call_ids(client, headers, **params) -> list[str]:
+    return [call["id"] for call in get(client, headers, "getcalls", **params)]
+
+
+def lead_ids(client, headers, **params) -> list[str]:
+    return [lead["id"] for lead in get(client, headers, "getleads", **params)]
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_no_token_gets_401(client, endpoint):
+    response = client.get(f"/dashboard/{endpoint}")
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "authentication_required"
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_dealer_gets_403(client, make_token, endpoint):
+    response = client.get(f"/dashboard/{endpoint}", headers={"Authorization": f"JWT {make_token(ROLE_DEALER)}"})
+    assert response.status_code == 403
+    assert response.get_json()["error"]["code"] == "forbidden_role"
+
+
+def test_calls_are_listed_newest_first_with_shopper_and_dealer(client, admin_headers, dataset):
+    calls = get(client, admin_headers, "getcalls")
+    assert [call["id"] for call in calls] == [dataset.call_ids[key] for key in "DABC"]
+    call_a = calls[1]
+    assert (call_a["firstName"], call_a["lastName"], call_a["email"], call_a["phone"]) == \
+        ("Lan", "Nguyen", "lan@example.com", "+84 90 111 2222")
+    assert (call_a["dealerName"], call_a["durationSeconds"], call_a["status"]) == ("Minh Tran", 240, "completed")
+    assert calls[3]["firstName"] is None  # C has no lead
+
+
+@pytest.mark.parametrize("params,expected", [
+    ({"name": "nguy"}, "A"), ({"name": "BAO"}, "B"), ({"name": "tran"}, "B"),  # shopper, not dealer, names
+    ({"phone": "0100"}, "B"), ({"phone": "111 22"}, "A"),
+    ({"organizationName": "sunrise"}, "AC"), ({"organizationName": "HONDA"}, "DB"),
+    ({"status": "missed,expired"}, "BC"), ({"status": "streaming"}, "D"),
+    ({"carType": "sedan"}, "DA"), ({"carModel": "CIVIC"}, "B"), ({"carMake": "honda"}, "DB"),
+    ({"carMake": "hon"}, ""),  # equality, not substring
+    ({"vin": "2HGF"}, "B"), ({"vin": "000003"}, "C"), ({"vin": "xyz"}, ""),
+    ({"from": "2026-06-16", "to": "2026-06-16"}, "AB"),
+    ({"from": "2026-06-16", "to": "2026-06-16", "timezoneoffset": -420}, "BC"),  # GMT+7
+    ({"from": "2026-06-17", "timezoneoffset": -420}, "DA"),
+    ({"to": "2026-06-15", "timezoneoffset": 300}, "C"),  # GMT-5: C is the 15th, 18:00 local
+    ({"carMake": "toyota", "status": "completed"}, "A"),
+])
+def test_each_call_filter(client, admin_headers, dataset, params, expected):
+    assert call_ids(client, admin_headers, **params) == [dataset.call_ids[key] for key in expected]
+    assert get(client, admin_headers, "countcall", **params) == {"count": len(expected)}
+
+
+def test_filters_in_the_query_json_work_like_plain_parameters(client, admin_headers, dataset):
+    query = json.dumps({"organizationName": "honda", "status": "missed,streaming", "skip": 1, "limit": 1})
+    assert call_ids(client, admin_headers, query=query) == [dataset.call_ids["B"]]
+
+
+def test_skip_and_limit_page_through_calls(client, admin_headers, dataset):
+    assert call_ids(client, admin_headers, skip=1, limit=2) == [dataset.call_ids[key] for key in "AB"]
+
+
+@pytest.mark.parametrize("params,expected", [
+    ({}, "AB"), ({"name": "lan"}, "A"), ({"phone": "0100"}, "B"), ({"organizationName": "riverside"}, "B"),
+    ({"status": "completed"}, "A"), ({"status": "missed,expired"}, "B"), ({"carType": "coupe"}, "B"),
+    ({"carModel": "camry"}, "A"), ({"carMake": "TOYOTA"}, "A"), ({"vin": "4T1BF"}, "A"),
+    ({"from": "2026-06-17", "to": "2026-06-17", "timezoneoffset": -420}, "A"),
+    ({"from": "2026-06-16", "to": "2026-06-16", "timezoneoffset": -420}, "B"),
+])
+def test_each_lead_filter(client, admin_headers, dataset, params, expected):
+    assert lead_ids(client, admin_headers, **params) == [dataset.lead_ids[key] for key in expected]
+    assert get(client, admin_headers, "countlead", **params) == {"count": len(expected)}
+
+
+def test_lead_shows_its_call_status_and_organization(client, admin_headers, dataset):
+    lead = get(client, admin_headers, "getleads", name="lan")[0]
+    assert (lead["streamId"], lead["callStatus"], lead["organizationName"]) == \
+        (dataset.call_ids["A"], "completed", "Sunrise Toyota")
+    assert lead["createdAt"] == "2026-06-16T18:40:00Z" and lead["comment"] == "Call me back"
+
+
+def test_counts_of_calls_and_leads_in_a_period(client, admin_headers, dataset):
+    assert get(client, admin_headers, "countcalllead", **{"from": "2026-06-16", "to": "2026-06-16"}) == \
+        {"calls": 2, "leads": 2}
+    in_gmt7 = {"from": "2026-06-17", "to": "2026-06-17", "timezoneoffset": -420}
+    assert get(client, admin_headers, "countcalllead", **in_gmt7) == {"calls": 2, "leads": 1}
+    assert get(client, admin_headers, "countcalllead",
+               query=json.dumps({"from": "2026-06-18"})) == {"calls": 0, "leads": 0}
+
+
+def test_count_of_all_calls_and_leads(client, admin_headers, dataset):
+    assert get(client, admin_headers, "countallcalllead") == {"calls": 4, "leads": 2}
+
+
+@pytest.mark.parametrize("endpoint,params,field", [
+    ("getcalls", {"status": "ringing"}, "status"), ("getleads", {"status": "done"}, "status"),
+    ("countcall", {"from": "yesterday"}, "from"), ("countlead", {"to": "2026-02-30"}, "to"),
+    ("getcalls", {"limit": "500"}, "limit"), ("exportcsvcalls", {"timezoneoffset": "x"}, "timezoneoffset"),
+    ("exportcsvleads", {"status": "nope"}, "status"), ("getorganizations", {"skip": "-3"}, "skip"),
+    ("countcalllead", {"from": "2026-06-17", "to": "2026-06-16"}, "to"), ("getcalls", {"query": "[1"}, "query"),
+])
+def test_bad_filter_is_a_400_naming_the_field(client, admin_headers, endpoint, params, field):
+    response = client.get(f"/dashboard/{endpoint}", headers=admin_headers, query_string=params)
+    assert response.status_code == 400
+    assert response.is_json and response.get_json()["error"]["field"] == field
+
+
+def test_like_wildcards_in_a_filter_match_literally(client, admin_headers, dataset):
+    assert call_ids(client, admin_headers, name="%") == []
+    assert call_ids(client, admin_headers, vin="_") == []
