@@ -63,9 +63,14 @@ class Container:
         self.policy = self.settings.policy
         self.replica = SqlStreamReplica(self.engine, self.tables)
         self.verifier = self._verifier()
+        self._snapshot_engine = self.engine.execution_options(isolation_level="REPEATABLE READ")
 
     def uow(self) -> SqlChatUnitOfWork:
         return SqlChatUnitOfWork(self.engine, self.tables)
+
+    def snapshot_uow(self) -> SqlChatUnitOfWork:
+        """For reads that must see one consistent state across several statements."""
+        return SqlChatUnitOfWork(self._snapshot_engine, self.tables)
 
     def _verifier(self) -> TokenVerifier | None:
         key = self.settings.common.jwt_public_key

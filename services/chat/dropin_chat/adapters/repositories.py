@@ -12,10 +12,14 @@ from ..domain.streams import StreamMembership
 from ..ports import ChatUnitOfWork, MessageRepository, StreamReplica, StreamReplicaWriter
 
 
-def history_page_query(messages: sa.Table, stream_id: str, start: int, limit: int) -> sa.Select:
-    """Follows ix_chat_messages_stream_created_id, so no sort whatever the chat's length."""
+def history_page_query(messages: sa.Table, stream_id: str, offset: int, limit: int, *,
+                       newest_first: bool = False) -> sa.Select:
+    """Walks ix_chat_messages_stream_created_id (forwards or backwards): no sort, ever."""
+    order = (messages.c.created_at, messages.c.id)
+    if newest_first:
+        order = tuple(column.desc() for column in order)
     return (sa.select(messages).where(messages.c.stream_id == stream_id)
-            .order_by(messages.c.created_at, messages.c.id).offset(start).limit(limit))
+            .order_by(*order).offset(offset).limit(limit))
 
 
 class SqlMessageRepository(MessageRepository):
@@ -32,7 +36,19 @@ class SqlMessageRepository(MessageRepository):
                            .values(message_count=self._streams.c.message_count + 1))
 
     def page(self, stream_id: str, start: int, limit: int) -> list[ChatMessage]:
-        rows = self._conn.execute(history_page_query(self._messages, stream_id, start, limit))
+        """OFFSET costs a walk over the skipped index entries, so a page in the newer half of a
+        long chat is read from the newest end. Exact when the count and the page share a
+        snapshot (the history unit of work is REPEATABLE READ)."""
+        total = self.count(stream_id)
+        limit = min(limit, total - start)
+        if limit <= 0:
+            return []
+        after_page = total - start - limit
+        if after_page < start:
+            query = history_page_query(self._messages, stream_id, after_page, limit, newest_first=True)
+            rows = list(reversed(self._conn.execute(query).all()))
+        else:
+            rows = self._conn.execute(history_page_query(self._messages, stream_id, start, limit)).all()
         return [ChatMessage(id=str(row.id), stream_id=row.stream_id, sender=row.sender,
                             text=row.body, created_at=row.created_at) for row in rows]
 

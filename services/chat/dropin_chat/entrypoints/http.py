@@ -45,7 +45,7 @@ def chat_blueprint(container: Container) -> Blueprint:
         optional_principal()  # a revoked or forged token is refused even where none is needed
         query = parse_filters(HistoryQuerySchema(), request.args)
         page = read_history(stream_id, query["start"], query["limit"], container.replica,
-                            container.uow, container.policy.replica_wait)
+                            container.snapshot_uow, container.policy.replica_wait)
         return {"messages": [message_snapshot(message) for message in page.messages],
                 "start": page.start, "limit": page.limit, "total": page.total}
 

@@ -5,14 +5,11 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from pathlib import Path
 
 import jwt
 import pika
 import pytest
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -24,26 +21,19 @@ from dropin_common.fake_pusher import FakePusherServer
 from dropin_common.testing import throwaway_database, throwaway_vhost, wait_until
 
 from dropin_chat.adapters.repositories import SqlStreamReplicaWriter
+from dropin_chat.adapters.schema import upgrade_to_head
 from dropin_chat.bootstrap import QUEUE, ChatSettings, bootstrap
 from dropin_chat.entrypoints.http import create_app
 from dropin_chat.use_cases.replicate_streams import apply_stream_event
 
-SERVICE_DIR = Path(__file__).resolve().parents[2]
 EXCHANGE = "dropin.events"
 PUSHER = {"app_id": "4242", "key": "it-key", "secret": "it-secret"}
-
-
-def migrate(url: str) -> None:
-    config = Config(str(SERVICE_DIR / "alembic.ini"))
-    config.set_main_option("script_location", str(SERVICE_DIR / "dropin_chat/adapters/migrations"))
-    config.set_main_option("sqlalchemy.url", url)
-    command.upgrade(config, "head")
 
 
 @pytest.fixture(scope="session")
 def database_url():
     with throwaway_database("chat_it") as url:
-        migrate(url)
+        upgrade_to_head(url)
         yield url
 
 

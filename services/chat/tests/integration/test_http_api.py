@@ -49,6 +49,24 @@ def test_history_returns_messages_oldest_first_with_paging(client, known_stream)
     assert (page["start"], page["limit"], page["total"]) == (1, 3, 5)
 
 
+@pytest.mark.parametrize("start, limit, expected", [
+    (0, 3, ["m0", "m1", "m2"]),      # read from the oldest end
+    (6, 3, ["m6", "m7", "m8"]),      # read from the newest end
+    (8, 5, ["m8", "m9"]),            # a last page that is short
+    (5, 10, ["m5", "m6", "m7", "m8", "m9"]),
+    (10, 5, []),                     # past the end
+])
+def test_history_pages_are_the_same_from_either_end_of_the_chat(client, known_stream, start, limit, expected):
+    stream_id = known_stream()
+    for number in range(10):
+        post(client, stream_id, {"message": f"m{number}"})
+
+    page = client.get(f"/chat/{stream_id}?start={start}&limit={limit}").get_json()
+
+    assert [m["message"] for m in page["messages"]] == expected
+    assert page["total"] == 10
+
+
 def test_history_accepts_the_contracts_query_json(client, known_stream):
     stream_id = known_stream()
     for number in range(3):
