@@ -19,6 +19,7 @@ from dropin_streams.use_cases.leads import CreateLead, create_lead
 from dropin_streams.use_cases.loan_link import send_loan_link
 from dropin_streams.use_cases.request_stream import RequestStream, request_stream
 from dropin_streams.use_cases.stop_stream import stop_stream
+
 from .conftest import EXCHANGE, outbox_rows, seed_dealer, seed_organization
 
 VIN = "1HGCM82633A004352"
