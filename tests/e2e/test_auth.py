@@ -1,0 +1,98 @@
+"""Auth through nginx: accounts, sessions, revocation (here and in other services), dealer lists."""
+from __future__ import annotations
+
+import json
+
+from dropin_common.testing import wait_until
+from tests.e2e.helpers import login, new_active_dealer, new_organization, register, unique
+
+
+def test_registered_dealer_is_activated_logs_in_and_its_token_dies_at_logout(api, admin_token):
+    organization = new_organization(api, admin_token)
+    account = register(api)
+    assert (account["status"], account["role"]) == ("inactive", "dealer")
+
+    activated = api.request("PATCH", f"/accounts/{account['id']}", token=admin_token,
+                            json={"status": "active", "organizationId": organization["id"]})
+    assert activated.status_code == 200 and activated.json()["status"] == "active"
+
+    token = login(api, account["username"], account["password"], headers={"Platform": "android"})
+    me = api.request("GET", "/accounts/me", token=token)
+    assert me.status_code == 200 and me.json()["organizationId"] == organization["id"]
+
+    assert api.request("POST", "/auth/logout", token=token).status_code == 200
+    refused = api.request("GET", "/accounts/me", token=token)
+    assert refused.status_code == 401 and refused.json()["error"]["code"] == "token_revoked"
+
+
+def test_logout_reaches_the_other_services_within_seconds(api, admin_token):
+    organization = new_organization(api, admin_token)
+    _, token = new_active_dealer(api, admin_token, organization["id"])
+    assert api.request("GET", "/streams", token=token).status_code == 200
+
+    api.request("POST", "/auth/logout", token=token)
+
+    wait_until(lambda: api.request("GET", "/streams", token=token).status_code == 401, timeout=5,
+               message="streams to refuse a logged-out token")
+
+
+def test_password_change_refuses_the_old_token_and_the_old_password(api):
+    account = register(api)
+    old_token = login(api, account["email"], account["password"])
+
+    response = api.request("POST", "/auth/changepassword", json={
+        "username": account["username"], "password": account["password"], "newpassword": "another-s3cret"})
+
+    assert response.status_code == 200
+    assert api.request("GET", "/accounts/me", token=old_token).status_code == 401
+    assert api.request("GET", "/accounts/me", token=response.json()["token"]).status_code == 200
+    old_password = api.request("POST", "/auth", json={"email": account["email"], "password": account["password"]})
+    assert old_password.status_code == 401
+    assert login(api, account["email"], "another-s3cret")
+
+
+def test_login_with_an_unknown_platform_is_a_bad_request(api):
+    account = register(api)
+
+    response = api.request("POST", "/auth", json={"email": account["email"], "password": account["password"]},
+                           headers={"Platform": "blackberry"})
+
+    assert response.status_code == 400 and response.json()["error"]["field"] == "Platform"
+
+
+def test_dealer_list_and_count_filter_by_organization_name_and_status(api, admin_token):
+    organization = new_organization(api, admin_token)
+    online, _ = new_active_dealer(api, admin_token, organization["id"])
+    offline, _ = new_active_dealer(api, admin_token, organization["id"], online=False)
+    surname = unique("Zed")
+    named = register(api, lastName=surname)
+    api.request("PATCH", f"/accounts/{named['id']}", token=admin_token, json={"organizationId": organization["id"]})
+
+    def dealers(**query) -> list[str]:
+        response = api.request("GET", "/organization/getdealers", token=admin_token,
+                               params={"organizationId": organization["id"], "query": json.dumps(query)})
+        assert response.status_code == 200, response.text
+        return [dealer["id"] for dealer in response.json()]
+
+    assert sorted(dealers()) == sorted([online["id"], offline["id"], named["id"]])
+    assert dealers(accountStatus="online") == [online["id"]]
+    assert dealers(name=surname.lower()) == [named["id"]]
+    assert sorted(dealers(status="active")) == sorted([online["id"], offline["id"]])
+    count = api.request("GET", "/organization/countdealer", token=admin_token,
+                        params={"query": json.dumps({"organizationId": organization["id"], "status": "inactive"})})
+    assert count.status_code == 200 and count.json() == {"count": 1}
+    bad = api.request("GET", "/organization/getdealers", token=admin_token, params={"query": '{"status": "asleep"}'})
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "status"
+
+
+def test_organization_token_is_shown_to_admins_only(api, admin_token):
+    organization = new_organization(api, admin_token)
+    _, dealer_token = new_active_dealer(api, admin_token, organization["id"])
+
+    as_admin = api.request("GET", f"/organizations/{organization['id']}", token=admin_token)
+    as_dealer = api.request("GET", f"/organizations/{organization['id']}", token=dealer_token)
+
+    assert as_admin.json()["token"] == organization["token"]
+    assert as_dealer.status_code == 200 and "token" not in as_dealer.json()
+    assert organization["token"] not in as_dealer.text
+    assert api.request("GET", "/organization/getdealers", token=dealer_token).status_code == 403
