@@ -32,6 +32,8 @@ class StreamsSettings:
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025
     mail_from: str = "no-reply@dropin.local"
+    # How long a request waits for the replica to catch up with auth before refusing.
+    replica_grace_seconds: float = 2.0
 
     @classmethod
     def from_env(cls) -> "StreamsSettings":
@@ -44,6 +46,7 @@ class StreamsSettings:
             smtp_host=env_str("SMTP_HOST", "127.0.0.1"),
             smtp_port=env_int("SMTP_PORT", 8025),
             mail_from=env_str("MAIL_FROM", "no-reply@dropin.local"),
+            replica_grace_seconds=float(env_str("REPLICA_GRACE_SECONDS", "2.0")),
         )
 
 

@@ -1,13 +1,17 @@
 """The Flask app: streams, pings, leads, VINs and Pusher channel authorization."""
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
 import pika
 import sqlalchemy as sa
 from flask import Blueprint, Flask, current_app, g, jsonify, request
 
 from dropin_common.auth import ROLE_DEALER
 from dropin_common.broker import connection_parameters
-from dropin_common.errors import BadRequest
+from dropin_common.errors import AppError, BadRequest
 from dropin_common.http import (authenticated, create_service_app, json_body, optional_principal)
 from dropin_common.query import load_or_400, parse_filters
 from dropin_common.timeutil import iso
@@ -22,6 +26,8 @@ from ..use_cases.snapshots import decoded_vin_view, lead_snapshot, stream_view
 from . import schemas
 
 api = Blueprint("streams", __name__)
+T = TypeVar("T")
+REPLICA_POLL_SECONDS = 0.1
 
 
 def _container() -> Container:
@@ -32,8 +38,9 @@ def _container() -> Container:
 def request_a_stream(organization_code: str):
     body = load_or_400(schemas.RequestStreamSchema(), json_body())
     c = _container()
-    result = request_stream.request_stream(
-        c.uow(), c.decoder, request_stream.RequestStream(organization_code=organization_code, **body), c.clock())
+    command = request_stream.RequestStream(organization_code=organization_code, **body)
+    result = replica_grace(lambda: request_stream.request_stream(c.uow(), c.decoder, command, c.clock()),
+                           "organization_not_found")
     return {**stream_view(result.stream), "streamToken": result.stream_token,
             "notifiedDealers": result.notified_dealers}, 201
 
@@ -42,7 +49,9 @@ def request_a_stream(organization_code: str):
 @authenticated(ROLE_DEALER)
 def accept(stream_id: str):
     c = _container()
-    return stream_view(accept_stream.accept_stream(c.uow(), g.principal, stream_id, c.clock()))
+    return stream_view(replica_grace(
+        lambda: accept_stream.accept_stream(c.uow(), g.principal, stream_id, c.clock()),
+        "not_a_dealer_of_organization"))
 
 
 @api.post("/streams/stop/<stream_id>")
@@ -124,6 +133,19 @@ def authorize_socket():
     return socket_auth.authorize_channel(c.uow(), c.signer, socket_auth.ChannelRequest(
         socket_id=body["socket_id"], channel_name=body["channel_name"], principal=optional_principal(),
         stream_token=body["stream_token"] or request.headers.get("X-Stream-Token")))
+
+
+def replica_grace(call: Callable[[], T], refusal_code: str) -> T:
+    """Runs `call`, retrying a refusal that may only mean the replica has not yet heard of a
+    change auth just made (an organization created, a dealer activated a moment ago)."""
+    deadline = time.monotonic() + _container().settings.replica_grace_seconds
+    while True:
+        try:
+            return call()
+        except AppError as exc:
+            if exc.code != refusal_code or time.monotonic() >= deadline:
+                raise
+        time.sleep(REPLICA_POLL_SECONDS)
 
 
 def create_app(container: Container | None = None) -> Flask:

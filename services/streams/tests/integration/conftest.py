@@ -81,7 +81,8 @@ def make_settings(database_url, amqp_url, public_key_pem, fake_pusher, **overrid
     common = CommonSettings(service="streams", database_url=database_url, amqp_url=amqp_url,
                             event_exchange=EXCHANGE, jwt_public_key=public_key_pem, max_body_bytes=64 * 1024)
     pusher = PusherSettings(host="127.0.0.1", port=fake_pusher.port, ssl=False, **PUSHER)
-    return StreamsSettings(common=common, pusher=pusher, **overrides)
+    # No waiting for the replica by default: tests seed it before they ask.
+    return StreamsSettings(common=common, pusher=pusher, **{"replica_grace_seconds": 0.0, **overrides})
 
 
 @pytest.fixture(scope="session")

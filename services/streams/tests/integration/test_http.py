@@ -4,6 +4,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import threading
+from dataclasses import replace
 
 import pytest
 
@@ -71,6 +73,16 @@ def test_request_with_a_broken_body_is_a_400(client):
 
 def test_request_for_an_unknown_organization_is_a_404(client):
     assert error_of(client.post("/streams/request/NOPE", json={"vin": VIN}), 404)["code"] == "organization_not_found"
+
+
+def test_a_request_waits_briefly_for_an_organization_auth_has_just_created(container):
+    patient = replace(container, settings=replace(container.settings, replica_grace_seconds=5.0))
+    client = create_app(patient).test_client()
+    seeding = threading.Timer(0.5, seed_organization, args=(container, "org-new", "FRESH"))
+    seeding.start()
+    response = client.post("/streams/request/FRESH", json={"vin": VIN})
+    seeding.join()
+    assert response.status_code == 201 and response.get_json()["organizationId"] == "org-new"
 
 
 def test_get_shows_the_stream_with_logs_and_note_but_never_the_token(client):
