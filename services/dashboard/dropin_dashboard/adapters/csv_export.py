@@ -33,7 +33,7 @@ def local_time(moment: sa.ColumnElement, timezone_offset: int) -> sa.ColumnEleme
     return sa.func.to_char(sa.func.timezone("UTC", moment) - shift, LOCAL_TIME_FORMAT)
 
 
-def _call_row(calls: sa.Table, offset: int) -> list[sa.ColumnElement]:
+def call_csv_columns(calls: sa.Table, offset: int) -> list[sa.ColumnElement]:
     c = calls.c
     dealer_name = sa.func.nullif(sa.func.concat_ws(" ", c.dealer_first_name, c.dealer_last_name), "")
     return [c.id.label("id"), local_time(c.requested_at, offset).label("requestedAt"),
@@ -48,7 +48,7 @@ def _call_row(calls: sa.Table, offset: int) -> list[sa.ColumnElement]:
             csv_safe(c.note).label("note")]
 
 
-def _lead_row(leads: sa.Table, offset: int) -> list[sa.ColumnElement]:
+def lead_csv_columns(leads: sa.Table, offset: int) -> list[sa.ColumnElement]:
     c = leads.c
     return [c.id.label("id"), local_time(c.created_at, offset).label("createdAt"),
             csv_safe(c.first_name).label("firstName"), csv_safe(c.last_name).label("lastName"),
@@ -66,10 +66,10 @@ class PostgresCsvExporter(CsvExporter):
         self._leads = lead_columns(tables)
 
     def calls_csv(self, criteria: RecordFilter, page: Page, timezone_offset: int) -> Iterator[bytes]:
-        return self._export(self._calls, _call_row(self._calls.table, timezone_offset), criteria, page)
+        return self._export(self._calls, call_csv_columns(self._calls.table, timezone_offset), criteria, page)
 
     def leads_csv(self, criteria: RecordFilter, page: Page, timezone_offset: int) -> Iterator[bytes]:
-        return self._export(self._leads, _lead_row(self._leads.table, timezone_offset), criteria, page)
+        return self._export(self._leads, lead_csv_columns(self._leads.table, timezone_offset), criteria, page)
 
     def _export(self, columns: RecordColumns, row: list[sa.ColumnElement], criteria: RecordFilter,
                 page: Page) -> Iterator[bytes]:
