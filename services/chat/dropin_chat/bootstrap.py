@@ -43,13 +43,21 @@ class ChatSettings:
     @classmethod
     def from_env(cls) -> "ChatSettings":
         return cls(common=CommonSettings.from_env(SERVICE),
-                   stream_wait_seconds=float(env_str("CHAT_STREAM_WAIT_SECONDS", "2")),
+                   stream_wait_seconds=_env_seconds("CHAT_STREAM_WAIT_SECONDS", 2.0),
                    ended_grace_seconds=env_int("CHAT_ENDED_GRACE_SECONDS", 600))
 
     @property
     def policy(self) -> ChatPolicy:
         return ChatPolicy(replica_wait=ReplicaWait(timeout_seconds=self.stream_wait_seconds),
                           ended_grace=timedelta(seconds=self.ended_grace_seconds))
+
+
+def _env_seconds(name: str, default: float) -> float:
+    raw = env_str(name, str(default))
+    try:
+        return max(0.0, float(raw))
+    except ValueError as exc:
+        raise RuntimeError(f"environment variable {name} must be a number of seconds, got {raw!r}") from exc
 
 
 @dataclass
