@@ -200,3 +200,10 @@ def test_message_long_after_the_stream_ended_is_a_409(client, known_stream):
     assert response.status_code == 409
     assert error_of(response)["code"] == "stream_ended"
     assert client.get(f"/chat/{stream_id}").status_code == 200  # history stays readable
+
+
+def test_body_over_the_size_limit_is_a_json_413(client, known_stream):
+    response = client.post(f"/chat/{known_stream()}", json={"message": "x" * (70 * 1024)})
+
+    assert response.status_code == 413
+    assert error_of(response)["code"] == "body_too_large"
