@@ -13,7 +13,7 @@ from ..domain.filters import DealerFilter, Page
 from ..use_cases.administration import AdministerAccount, administer_account, count_dealers, find_dealers
 from ..use_cases.presence import get_account, switch_presence
 from ..use_cases.snapshots import account_snapshot
-from .http import actor, container
+from .request_context import actor, container
 from .schemas import AccountPatchSchema, DealerCountSchema, DealerListSchema
 
 accounts = Blueprint("accounts", __name__)

@@ -12,7 +12,7 @@ from ..use_cases.organizations import (
     CreateOrganization, UpdateOrganization, create_organization, get_organization, list_organizations,
     update_organization)
 from ..use_cases.snapshots import organization_view
-from .http import actor, container
+from .request_context import actor, container
 from .schemas import OrganizationCreateSchema, OrganizationListSchema, OrganizationPatchSchema
 
 organizations = Blueprint("organizations", __name__)

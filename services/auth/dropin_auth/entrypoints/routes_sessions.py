@@ -10,7 +10,7 @@ from dropin_common.query import load_or_400
 from ..use_cases.registration import RegisterDealer, register_dealer
 from ..use_cases.sessions import ChangePassword, LogIn, Session, change_password, log_in, log_out
 from ..use_cases.snapshots import account_snapshot
-from .http import client_ip, container
+from .request_context import client_ip, container
 from .schemas import ChangePasswordSchema, LoginSchema, RegisterSchema
 
 sessions = Blueprint("sessions", __name__)

@@ -23,6 +23,19 @@ class Trimmed(fields.String):
         return super()._deserialize(value, attr, data, **kwargs).strip()
 
 
+class LoanLink(fields.Url):
+    """An http(s) URL; an empty string (a cleared form field) means no link."""
+
+    def __init__(self, **kwargs):
+        super().__init__(data_key="loanLink", allow_none=True, schemes={"http", "https"},
+                         validate=validate.Length(max=2000), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and not value.strip():
+            return None
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class TolerantSchema(Schema):
     """Public bodies: fields we do not know are ignored (a client sending `role` gains nothing)."""
     class Meta:
@@ -81,8 +94,7 @@ class OrganizationCreateSchema(Schema):
 
     name = Trimmed(required=True, validate=validate.Length(min=1, max=200))
     code = Trimmed(required=True, validate=ORGANIZATION_CODE)
-    loan_link = fields.Url(data_key="loanLink", load_default=None, allow_none=True,
-                           schemes={"http", "https"}, validate=validate.Length(max=2000))
+    loan_link = LoanLink(load_default=None)
 
 
 class OrganizationPatchSchema(Schema):
@@ -90,8 +102,7 @@ class OrganizationPatchSchema(Schema):
         unknown = RAISE
 
     name = Trimmed(validate=validate.Length(min=1, max=200))
-    loan_link = fields.Url(data_key="loanLink", allow_none=True, schemes={"http", "https"},
-                           validate=validate.Length(max=2000))
+    loan_link = LoanLink()
     rotate_token = fields.Boolean(data_key="rotateToken", load_default=False)
 
 

@@ -102,6 +102,9 @@ def test_organization_lifecycle_for_an_admin(api, admin):
                        json={"name": "Acme Motor Group", "rotateToken": True}).get_json()
     assert rotated["name"] == "Acme Motor Group" and rotated["token"] != organization["token"]
 
+    cleared = api.call("PATCH", f"/organizations/{organization['id']}", token=admin, json={"loanLink": ""})
+    assert cleared.status_code == 200 and cleared.get_json()["loanLink"] is None
+
     listed = api.call("GET", "/organizations", token=admin, query_string={"query": json.dumps({"name": "group"})})
     assert [o["id"] for o in listed.get_json()] == [organization["id"]]
 
@@ -110,6 +113,7 @@ def test_organization_lifecycle_for_an_admin(api, admin):
     ({"code": "acme"}, 400, "name"),
     ({"name": "Acme", "code": "no spaces"}, 400, "code"),
     ({"name": "Acme", "code": "acme2", "loanLink": "not a url"}, 400, "loanLink"),
+    ({"name": "Acme", "code": "acme2", "loanLink": "ftp://files.example.com"}, 400, "loanLink"),
     ({"name": "Acme", "code": "acme"}, 409, "code"),
 ])
 def test_organization_creation_errors(api, admin, body, status, field):
