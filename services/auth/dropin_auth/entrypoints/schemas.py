@@ -27,12 +27,13 @@ class LoanLink(fields.Url):
     """An http(s) URL; an empty string (a cleared form field) means no link."""
 
     def __init__(self, **kwargs):
-        super().__init__(data_key="loanLink", allow_none=True, schemes={"http", "https"},
-                         validate=validate.Length(max=2000), **kwargs)
+        super().__init__(data_key="loanLink", allow_none=True, schemes={"http", "https"}, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, str) and not value.strip():
             return None
+        if isinstance(value, str) and len(value) > 2000:
+            raise ValidationError("Longer than 2000 characters.")
         return super()._deserialize(value, attr, data, **kwargs)
 
 
