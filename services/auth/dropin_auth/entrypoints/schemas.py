@@ -23,18 +23,21 @@ class Trimmed(fields.String):
         return super()._deserialize(value, attr, data, **kwargs).strip()
 
 
-class LoanLink(fields.Url):
+class LoanLink(fields.String):
     """An http(s) URL; an empty string (a cleared form field) means no link."""
 
+    _is_url = validate.URL(schemes={"http", "https"}, error="Not a valid http(s) URL.")
+
     def __init__(self, **kwargs):
-        super().__init__(data_key="loanLink", allow_none=True, schemes={"http", "https"}, **kwargs)
+        super().__init__(data_key="loanLink", allow_none=True, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, str) and not value.strip():
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not text:
             return None
-        if isinstance(value, str) and len(value) > 2000:
+        if len(text) > 2000:
             raise ValidationError("Longer than 2000 characters.")
-        return super()._deserialize(value, attr, data, **kwargs)
+        return self._is_url(text)
 
 
 class TolerantSchema(Schema):
