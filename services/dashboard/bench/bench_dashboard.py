@@ -122,18 +122,23 @@ SELECT 'dealer-' || n, 'dealer' || n || '@example.com', 'Dana', 'Dealer' || n, '
 
 # ---------------------------------------------------------------------------------------- setup
 
-def create_database() -> str:
+def create_database() -> tuple[str, bool]:
+    """The bench database's URL, and whether it still needs loading (BENCH_REUSE_DB=1 keeps a
+    database left by a run with BENCH_KEEP_DB=1)."""
     admin = sa.create_engine(admin_pg_url(), isolation_level="AUTOCOMMIT")
+    url = admin.url.set(database=DATABASE).render_as_string(hide_password=False)
     with admin.connect() as conn:
+        exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": DATABASE}).first()
+        if exists and os.environ.get("BENCH_REUSE_DB") == "1":
+            return url, False
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
         conn.execute(sa.text(f'CREATE DATABASE "{DATABASE}"'))
-    url = admin.url.set(database=DATABASE).render_as_string(hide_password=False)
     admin.dispose()
     config = Config(str(SERVICE_DIR / "alembic.ini"))
     config.set_main_option("script_location", str(SERVICE_DIR / "dropin_dashboard/adapters/migrations"))
     config.set_main_option("sqlalchemy.url", url)
     command.upgrade(config, "head")
-    return url
+    return url, True
 
 
 def drop_database() -> None:
@@ -143,8 +148,9 @@ def drop_database() -> None:
     admin.dispose()
 
 
-def bulk_load(engine: sa.Engine) -> None:
+def bulk_load(container) -> None:
     """Load with the secondary indexes dropped, then build them (much faster than row by row)."""
+    engine = container.engine
     with engine.begin() as conn:
         indexes = conn.execute(sa.text(
             "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('calls','leads','organizations',"
@@ -164,6 +170,7 @@ def bulk_load(engine: sa.Engine) -> None:
         for _, definition in indexes:
             conn.execute(sa.text(definition))
     print(f"  built {len(indexes)} indexes in {time.perf_counter() - started:.1f} s", flush=True)
+    container.maintenance.recount_periods()  # the consumer keeps these as it inserts; a bulk load does not
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(sa.text("VACUUM ANALYZE"))  # visibility map for index-only counts, fresh stats
 
@@ -332,13 +339,14 @@ def measure_propagation() -> list[float] | None:
 
 def main() -> None:
     print(f"dashboard benchmark: {ROWS:,} calls and {ROWS:,} leads in database {DATABASE}", flush=True)
-    url = create_database()
+    url, needs_load = create_database()
     public_pem, token = admin_token()
     settings = CommonSettings(service="dashboard", database_url=url, amqp_url="amqp://unused",
                               event_exchange="dropin.events", jwt_public_key=public_pem, max_body_bytes=65536)
     container = bootstrap(settings)
     try:
-        bulk_load(container.engine)
+        if needs_load:
+            bulk_load(container)
         client = create_app(container).test_client()
         headers = {"Authorization": f"JWT {token}"}
 

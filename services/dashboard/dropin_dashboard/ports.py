@@ -95,3 +95,7 @@ class ReadModelMaintenance(abc.ABC):
     def truncate(self) -> None:
         """Empty the read models and the inbox, so replayed events are applied again."""
 
+    @abc.abstractmethod
+    def recount_periods(self) -> None:
+        """Rebuild the per-period counts from the rows (after rows were loaded or fixed by hand)."""
+

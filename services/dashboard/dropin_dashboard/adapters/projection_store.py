@@ -11,6 +11,7 @@ from dropin_common.auth import apply_revocation
 
 from ..domain.records import Account, Lead, Organization, Shopper, StreamSnapshot, Vehicle
 from ..ports import ProjectionStore
+from .tables import bucket_of
 
 
 def _vehicle_values(vehicle: Vehicle) -> dict:
@@ -23,10 +24,12 @@ def _shopper_values(shopper: Shopper) -> dict:
             "email": shopper.email, "phone": shopper.phone}
 
 
-def _upsert(conn: Connection, table: sa.Table, values: dict) -> None:
+def _upsert(conn: Connection, table: sa.Table, values: dict) -> bool:
+    """Insert or update by id; True when the row is new (`xmax = 0` only on a fresh insert)."""
     stmt = pg_insert(table).values(**values)
-    conn.execute(stmt.on_conflict_do_update(
-        index_elements=["id"], set_={key: stmt.excluded[key] for key in values if key != "id"}))
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["id"], set_={key: stmt.excluded[key] for key in values if key != "id"})
+    return bool(conn.execute(stmt.returning(sa.literal_column("xmax = 0"))).scalar_one())
 
 
 class SqlProjectionStore(ProjectionStore):
@@ -36,6 +39,7 @@ class SqlProjectionStore(ProjectionStore):
         self._leads = tables["leads"]
         self._organizations = tables["organizations"]
         self._dealers = tables["dealers"]
+        self._period_counts = tables["period_counts"]
         self._revoked_tokens = tables["revoked_tokens"]
         self._token_cutoffs = tables["token_cutoffs"]
 
@@ -54,7 +58,7 @@ class SqlProjectionStore(ProjectionStore):
 
     def save_call(self, snapshot: StreamSnapshot, shopper: Shopper) -> None:
         dealer = snapshot.dealer
-        _upsert(self._conn, self._calls, {
+        inserted = _upsert(self._conn, self._calls, {
             "id": snapshot.id, "version": snapshot.version,
             "organization_id": snapshot.organization_id, "organization_code": snapshot.organization_code,
             "organization_name": snapshot.organization_name, "vin": snapshot.vin,
@@ -65,17 +69,29 @@ class SqlProjectionStore(ProjectionStore):
             "requested_at": snapshot.requested_at, "accepted_at": snapshot.accepted_at,
             "stopped_at": snapshot.stopped_at, "stopped_by": snapshot.stopped_by, "note": snapshot.note,
             "duration_seconds": snapshot.duration_seconds, **_shopper_values(shopper)})
+        if inserted:  # a stream's requestedAt never changes, so it is counted once, when first seen
+            self._count_in_period("calls", snapshot.requested_at)
+
+    def _count_in_period(self, kind: str, moment: datetime | None) -> None:
+        if moment is None:
+            return
+        counts = self._period_counts
+        stmt = pg_insert(counts).values(kind=kind, bucket=bucket_of(moment), count=1)
+        self._conn.execute(stmt.on_conflict_do_update(index_elements=["kind", "bucket"],
+                                                      set_={"count": counts.c.count + 1}))
 
     def set_call_shopper(self, stream_id: str, shopper: Shopper) -> None:
         self._conn.execute(self._calls.update().where(self._calls.c.id == stream_id)
                            .values(**_shopper_values(shopper)))
 
     def save_lead(self, lead: Lead, call_status: str | None) -> None:
-        _upsert(self._conn, self._leads, {
+        inserted = _upsert(self._conn, self._leads, {
             "id": lead.id, "stream_id": lead.stream_id, "organization_id": lead.organization_id,
             "organization_name": lead.organization_name, "vin": lead.vin, **_vehicle_values(lead.vehicle),
             **_shopper_values(lead.shopper), "comment": lead.comment, "created_at": lead.created_at,
             "call_status": call_status})
+        if inserted:
+            self._count_in_period("leads", lead.created_at)
 
     def latest_shopper(self, stream_id: str) -> Shopper | None:
         leads = self._leads

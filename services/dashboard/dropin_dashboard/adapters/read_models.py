@@ -4,11 +4,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, RowMapping
 
-from ..domain.filters import Page, RecordFilter
+from ..domain.filters import Page, Period, RecordFilter
 from ..domain.records import Account, Dealer, Lead, Organization, Shopper, StreamSnapshot, Vehicle
 from ..domain.views import Call, LeadWithCall, OrganizationWithDealers
 from ..ports import ReadModels
-from .criteria import RecordColumns, contains_text, call_columns, lead_columns
+from .criteria import RecordColumns, call_columns, contains_text, lead_columns
+from .tables import is_bucket_boundary
 
 
 def _vehicle(row: RowMapping) -> Vehicle:
@@ -52,6 +53,7 @@ class SqlReadModels(ReadModels):
         self._leads = lead_columns(tables)
         self._organizations = tables["organizations"]
         self._dealers = tables["dealers"]
+        self._period_counts = tables["period_counts"]
 
     def _page(self, columns: RecordColumns, criteria: RecordFilter, page: Page) -> list[RowMapping]:
         query = (sa.select(columns.table).where(*columns.where(criteria))
@@ -60,9 +62,22 @@ class SqlReadModels(ReadModels):
             return list(conn.execute(query).mappings())
 
     def _count(self, columns: RecordColumns, criteria: RecordFilter) -> int:
+        if criteria.is_period_only and all(moment is None or is_bucket_boundary(moment)
+                                           for moment in (criteria.period.start, criteria.period.end)):
+            return self._count_from_buckets(columns.table.name, criteria.period)
         query = sa.select(sa.func.count()).select_from(columns.table).where(*columns.where(criteria))
         with self._engine.connect() as conn:
             return conn.execute(query).scalar_one()
+
+    def _count_from_buckets(self, kind: str, period: Period) -> int:
+        counts = self._period_counts
+        query = sa.select(sa.func.coalesce(sa.func.sum(counts.c.count), 0)).where(counts.c.kind == kind)
+        if period.start is not None:
+            query = query.where(counts.c.bucket >= period.start)
+        if period.end is not None:
+            query = query.where(counts.c.bucket < period.end)
+        with self._engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
 
     def list_calls(self, criteria: RecordFilter, page: Page) -> list[Call]:
         return [call_from_row(row) for row in self._page(self._calls, criteria, page)]

@@ -49,3 +49,8 @@ class RecordFilter:
     car_make: str | None = None
     vin: str | None = None                # substring (so also a prefix)
     period: Period = Period()             # on requestedAt (calls) / createdAt (leads)
+
+    @property
+    def is_period_only(self) -> bool:
+        """True when nothing but the period (if even that) narrows the records."""
+        return self == RecordFilter(period=self.period)

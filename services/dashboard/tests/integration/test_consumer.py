@@ -134,3 +134,16 @@ def test_password_change_event_revokes_older_tokens_only(client, make_token, pub
     new = make_token(ROLE_ADMIN, account_id="adm-2")
     assert client.get("/dashboard/countcall", headers={"Authorization": f"JWT {old}"}).status_code == 401
     assert client.get("/dashboard/countcall", headers={"Authorization": f"Bearer {new}"}).status_code == 200
+
+
+def test_same_lead_in_two_events_is_one_lead_in_lists_and_counts(client, admin_headers, publisher, probe):
+    stream_id = "3f1c2a9e-0000-4000-8000-000000000007"
+    lead = lead_payload(stream_id, lead_id="lead-twice", created_at="2026-06-16T10:30:00Z")
+    events = [publisher.publish("lead.created", {"lead": lead}), publisher.publish("lead.created", {"lead": lead}),
+              publisher.publish("stream.requested", {"stream": stream_payload(stream_id, version=1)}),
+              publisher.publish("stream.stopped", {"stream": stream_payload(stream_id, version=2, status="missed")})]
+    probe.wait_handled(*events)
+    day = {"from": "2026-06-16", "to": "2026-06-16"}
+    assert client.get("/dashboard/countcalllead", headers=admin_headers, query_string=day).get_json() == \
+        {"calls": 1, "leads": 1}
+    assert client.get("/dashboard/countallcalllead", headers=admin_headers).get_json() == {"calls": 1, "leads": 1}
