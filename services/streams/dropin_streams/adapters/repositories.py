@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.postgresql import aggregate_order_by, insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 
 from dropin_common.db import SqlUnitOfWork
+from dropin_common.timeutil import parse_iso
 
 from ..domain.lead import Contact, Lead
 from ..domain.replica import ROLE_DEALER, ACTIVE, ONLINE, Account, Organization
@@ -29,13 +30,8 @@ class SqlStreamRepository(ports.StreamRepository):
         self._conn.execute(self._streams.insert().values(id=stream.id, **_stream_columns(stream)))
 
     def get(self, stream_id: str) -> Stream | None:
-        row = self._conn.execute(sa.select(self._streams).where(self._streams.c.id == stream_id)).first()
-        if row is None:
-            return None
-        logs = self._conn.execute(
-            sa.select(self._logs.c.type, self._logs.c.code, self._logs.c.at)
-            .where(self._logs.c.stream_id == stream_id).order_by(self._logs.c.id)).all()
-        return _stream_from_row(row, tuple(StreamLog(log.type, log.code, log.at) for log in logs))
+        row = self._conn.execute(self._select_with_logs().where(self._streams.c.id == stream_id)).first()
+        return _stream_from_row(row, _logs_from_json(row.logs)) if row else None
 
     def update(self, stream: Stream, *, expected_status: str) -> bool:
         s = self._streams
@@ -51,15 +47,14 @@ class SqlStreamRepository(ports.StreamRepository):
 
     def list(self, query: ports.StreamQuery) -> list[Stream]:
         s = self._streams
-        select = sa.select(s)
+        select = self._select_with_logs()
         if query.organization_id is not None:
             select = select.where(s.c.organization_id == query.organization_id)
         if query.statuses:
             select = select.where(s.c.status.in_(sorted(query.statuses)))
         rows = self._conn.execute(
             select.order_by(s.c.requested_at.desc(), s.c.id).offset(query.skip).limit(query.limit)).all()
-        logs = self._logs_of([row.id for row in rows])
-        return [_stream_from_row(row, logs.get(row.id, ())) for row in rows]
+        return [_stream_from_row(row, _logs_from_json(row.logs)) for row in rows]
 
     def claim_overdue(self, *, ring_deadline: datetime, ping_deadline: datetime,
                       limit: int) -> list[Stream]:
@@ -73,14 +68,18 @@ class SqlStreamRepository(ports.StreamRepository):
             .with_for_update(of=s, skip_locked=True)).all()
         return [_stream_from_row(row, ()) for row in rows]
 
-    def _logs_of(self, stream_ids: list[str]) -> dict[str, tuple[StreamLog, ...]]:
-        if not stream_ids:
-            return {}
-        grouped: dict[str, list[StreamLog]] = {}
-        for log in self._conn.execute(sa.select(self._logs).where(self._logs.c.stream_id.in_(stream_ids))
-                                      .order_by(self._logs.c.id)):
-            grouped.setdefault(log.stream_id, []).append(StreamLog(log.type, log.code, log.at))
-        return {key: tuple(value) for key, value in grouped.items()}
+    def _select_with_logs(self) -> sa.Select:
+        """The stream row with its logs as one JSON array: a single round trip per read."""
+        s, logs = self._streams, self._logs
+        entries = sa.func.json_agg(aggregate_order_by(sa.func.json_build_array(logs.c.type, logs.c.code, logs.c.at),
+                                                      logs.c.id))
+        logs_json = (sa.select(sa.func.coalesce(entries, sa.literal_column("'[]'::json")))
+                     .where(logs.c.stream_id == s.c.id).scalar_subquery())
+        return sa.select(s, logs_json.label("logs"))
+
+
+def _logs_from_json(entries: list) -> tuple[StreamLog, ...]:
+    return tuple(StreamLog(type_, code, parse_iso(at)) for type_, code, at in entries)
 
 
 def _stream_columns(stream: Stream) -> dict:

@@ -21,7 +21,8 @@ class VininfoDecoder(VinDecoder):
             raise InvalidVin(str(exc).strip()) from None
         return DecodedVin(
             vin=decoded.num,
-            vehicle=Vehicle(make=decoded.manufacturer, year=self._model_year(decoded.years), country=decoded.country),
+            vehicle=Vehicle(make=decoded.manufacturer, year=self._model_year(decoded.years),
+                            country=decoded.country),
             checksum_valid=bool(decoded.verify_checksum()),
             manufacturer=decoded.manufacturer,
             region=decoded.region)

@@ -5,7 +5,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from dropin_common.errors import BadRequest, NotFound, Unauthorized
+from dropin_common.errors import BadRequest, Unauthorized
 from dropin_common.events import LEAD_CREATED, Event
 
 from ..domain.lead import Contact, Lead
