@@ -99,7 +99,7 @@ def note(stream_id: str):
 @api.post("/streams/sendloanlink/<stream_id>")
 def send_loan_link(stream_id: str):
     c = _container()
-    message = loan_link.send_loan_link(c.uow(), stream_id, c.settings.mail_from, c.clock())
+    message = loan_link.send_loan_link(c.uow(), stream_id, c.settings.mail_from, c.clock(), optional_principal())
     return {"id": message.id, "streamId": message.stream_id, "leadId": message.lead_id,
             "channel": message.channel, "to": message.recipient, "subject": message.subject,
             "body": message.body, "createdAt": iso(message.created_at)}, 202

@@ -4,18 +4,21 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from dropin_common.auth import Principal
 from dropin_common.errors import Conflict, NotFound
 
 from ..ports import OutboundMessage, UnitOfWork
-from .lookups import stream_or_404
+from .lookups import ensure_caller_may_manage, stream_or_404
 
 EMAIL_DESTINATION = "email"
 EMAIL_CHANNEL = "email"
 
 
-def send_loan_link(uow: UnitOfWork, stream_id: str, sender: str, now: datetime) -> OutboundMessage:
+def send_loan_link(uow: UnitOfWork, stream_id: str, sender: str, now: datetime,
+                   principal: Principal | None = None) -> OutboundMessage:
     with uow:
         stream = stream_or_404(uow, stream_id)
+        ensure_caller_may_manage(uow, stream, principal)
         if not stream.has_ended:
             raise Conflict("The loan link can be sent once the stream has ended.", code="stream_not_ended")
         lead = uow.leads.latest_for_stream(stream.id)

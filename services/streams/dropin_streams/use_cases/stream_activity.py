@@ -10,7 +10,7 @@ from dropin_common.events import STREAM_NOTED
 from ..domain.stream import Stream, StreamLog
 from ..ports import StreamQuery, UnitOfWork
 from .announce import announce
-from .lookups import stream_or_404
+from .lookups import ensure_caller_may_manage, stream_or_404
 
 
 def get_stream(uow: UnitOfWork, stream_id: str) -> Stream:
@@ -47,14 +47,9 @@ def log_delivery(uow: UnitOfWork, stream_id: str, log: StreamLog) -> StreamLog:
 
 
 def note_stream(uow: UnitOfWork, stream_id: str, note: str, principal: Principal | None) -> Stream:
-    """The stream id is the capability (the contract asks no login); a token, when sent, must be
-    an admin's or one of the organization's dealers'."""
     with uow:
         stream = stream_or_404(uow, stream_id)
-        if principal is not None and not principal.is_admin:
-            account = uow.accounts.get(principal.account_id)
-            if account is None or account.organization_id != stream.organization_id:
-                raise Forbidden("Only the stream's organization can note it.", code="not_your_stream")
+        ensure_caller_may_manage(uow, stream, principal)
         noted = stream.with_note(note)
         if not uow.streams.update(noted, expected_status=stream.status):
             raise Conflict("The note was edited at the same moment; try again.", code="stream_busy")

@@ -194,3 +194,11 @@ def test_the_loan_link_needs_the_organization_to_have_one(uow, decoder):
     with pytest.raises(Conflict) as refused:
         send_loan_link(uow, stream.id, "x@y", at(1))
     assert refused.value.code == "no_loan_link"
+
+
+def test_a_dealer_of_another_organization_cannot_send_the_loan_link(uow, decoder):
+    stream = ended_stream(uow, decoder)
+    create_lead(uow, decoder, CreateLead(SHOPPER, stream_id=stream.id), at(200))
+    with pytest.raises(Forbidden):
+        send_loan_link(uow, stream.id, "x@y", at(300), principal("zed", org_id="org-2"))
+    assert uow.outbox.emails() == []
