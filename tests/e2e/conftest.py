@@ -4,6 +4,7 @@ the services sent. Started once per session; its databases and vhost are fresh e
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -30,6 +31,12 @@ class Mailbox(list):
     async def handle_DATA(self, server, session, envelope):
         self.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @dataclass
@@ -67,14 +74,14 @@ class Api:
 def stack():
     pusher = FakePusherServer(PUSHER["app_id"], PUSHER["key"], PUSHER["secret"]).start()
     mailbox = Mailbox()
-    smtp = Controller(mailbox, hostname="127.0.0.1", port=0)
+    smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     smtp.start()
     environment = {
         **os.environ,
         "API_KEYS": f"{API_KEY},second-e2e-key",
         "PUSHER_APP_ID": PUSHER["app_id"], "PUSHER_KEY": PUSHER["key"], "PUSHER_SECRET": PUSHER["secret"],
         "PUSHER_HOST": "127.0.0.1", "PUSHER_PORT": str(pusher.port), "PUSHER_SSL": "false",
-        "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp.server.sockets[0].getsockname()[1]),
+        "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp.port),
         "ADMIN_EMAIL": "e2e-admin@example.com", "ADMIN_PASSWORD": "e2e-admin-password",
         "STREAM_RING_TIMEOUT_SECONDS": "30", "STREAM_PING_TIMEOUT_SECONDS": "15",
     }
