@@ -10,7 +10,7 @@ from aiosmtpd.controller import Controller
 
 from dropin_common.auth import Principal
 from dropin_common.outbox import OutboxRelay, SinkUnavailable
-from dropin_common.testing import bind_probe_queue, drain_queue
+from dropin_common.testing import bind_probe_queue, close_vhost_connections, drain_queue, wait_until
 from dropin_common.timeutil import utcnow
 from dropin_streams.domain.lead import Contact
 from dropin_streams.entrypoints.relay import sink_for
@@ -48,6 +48,25 @@ def test_stream_events_reach_the_exchange_in_order_with_growing_versions(contain
     assert [m["type"] for m in received] == ["stream.requested", "stream.accepted", "stream.stopped"]
     assert [m["data"]["stream"]["version"] for m in received] == [1, 2, 3]
     assert received[2]["data"]["stream"]["stoppedBy"] == "dealer"
+    assert all(row.sent_at is not None for row in outbox_rows(container, "broker"))
+
+
+def test_a_broker_outage_delays_events_without_losing_them(container, amqp_url, finished_stream):
+    probe = bind_probe_queue(amqp_url, EXCHANGE, ["stream.*"])
+    broker = relay(container, "broker")
+    assert broker.relay_batch() == 3
+    close_vhost_connections(amqp_url)  # as a broker restart would
+    request_stream(container.uow(), container.decoder, RequestStream("ACME", VIN), utcnow())
+
+    def relayed_after_reconnecting() -> bool:
+        try:
+            return broker.relay_batch() == 1
+        except SinkUnavailable:
+            return False
+    wait_until(relayed_after_reconnecting, timeout=15, interval=0.2, message="the relay to reconnect")
+    received = drain_queue(amqp_url, probe, expect=4)
+    assert [m["type"] for m in received] == ["stream.requested", "stream.accepted", "stream.stopped",
+                                             "stream.requested"]
     assert all(row.sent_at is not None for row in outbox_rows(container, "broker"))
 
 
