@@ -342,7 +342,7 @@ def up(profile: Profile, fresh: bool) -> None:
     email, password = prepare_auth(profile)
     config = write_supervisor_config(profile)
     if supervisord_running(profile):
-        supervisorctl(profile, "update")
+        supervisorctl(profile, "update", check=False)
         supervisorctl(profile, "start", "all", check=False)
     else:
         run([str(VENV_BIN / "supervisord"), "-c", str(config)])
