@@ -7,13 +7,14 @@ from sqlalchemy.engine import Engine
 from ..ports import ReadModelMaintenance
 from .tables import READ_MODEL_TABLES
 
+# Also the migration's backfill (0003): every record counted in its quarter and its UTC day.
 RECOUNT_PERIODS = """
-INSERT INTO period_counts (kind, bucket, count)
-SELECT 'calls', date_bin('15 minutes', requested_at, timestamptz '2000-01-01 00:00Z'), count(*)
-  FROM calls WHERE requested_at IS NOT NULL GROUP BY 2
-UNION ALL
-SELECT 'leads', date_bin('15 minutes', created_at, timestamptz '2000-01-01 00:00Z'), count(*)
-  FROM leads GROUP BY 2"""
+INSERT INTO period_counts (kind, grain, bucket, count)
+SELECT kind, grain, date_bin(width, moment, timestamptz '2000-01-01 00:00Z'), count(*)
+  FROM (SELECT 'calls' AS kind, requested_at AS moment FROM calls WHERE requested_at IS NOT NULL
+        UNION ALL SELECT 'leads', created_at FROM leads) AS records
+ CROSS JOIN (VALUES ('quarter', interval '15 minutes'), ('day', interval '1 day')) AS grains (grain, width)
+ GROUP BY 1, 2, 3"""
 
 
 class SqlReadModelMaintenance(ReadModelMaintenance):

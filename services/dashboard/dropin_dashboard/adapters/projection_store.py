@@ -11,7 +11,7 @@ from dropin_common.auth import apply_revocation
 
 from ..domain.records import Account, Lead, Organization, Shopper, StreamSnapshot, Vehicle
 from ..ports import ProjectionStore
-from .tables import bucket_of
+from .period_buckets import DAY, QUARTER, bucket_of
 
 
 def _vehicle_values(vehicle: Vehicle) -> dict:
@@ -76,9 +76,10 @@ class SqlProjectionStore(ProjectionStore):
         if moment is None:
             return
         counts = self._period_counts
-        stmt = pg_insert(counts).values(kind=kind, bucket=bucket_of(moment), count=1)
-        self._conn.execute(stmt.on_conflict_do_update(index_elements=["kind", "bucket"],
-                                                      set_={"count": counts.c.count + 1}))
+        for grain in (QUARTER, DAY):
+            stmt = pg_insert(counts).values(kind=kind, grain=grain, bucket=bucket_of(moment, grain), count=1)
+            self._conn.execute(stmt.on_conflict_do_update(index_elements=["kind", "grain", "bucket"],
+                                                          set_={"count": counts.c.count + 1}))
 
     def set_call_shopper(self, stream_id: str, shopper: Shopper) -> None:
         self._conn.execute(self._calls.update().where(self._calls.c.id == stream_id)

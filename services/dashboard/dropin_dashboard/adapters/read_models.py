@@ -9,7 +9,7 @@ from ..domain.records import Account, Dealer, Lead, Organization, Shopper, Strea
 from ..domain.views import Call, LeadWithCall, OrganizationWithDealers
 from ..ports import ReadModels
 from .criteria import RecordColumns, call_columns, contains_text, lead_columns
-from .tables import is_bucket_boundary
+from .period_buckets import bucket_ranges, is_boundary
 
 
 def _vehicle(row: RowMapping) -> Vehicle:
@@ -62,7 +62,7 @@ class SqlReadModels(ReadModels):
             return list(conn.execute(query).mappings())
 
     def _count(self, columns: RecordColumns, criteria: RecordFilter) -> int:
-        if criteria.is_period_only and all(moment is None or is_bucket_boundary(moment)
+        if criteria.is_period_only and all(moment is None or is_boundary(moment)
                                            for moment in (criteria.period.start, criteria.period.end)):
             return self._count_from_buckets(columns.table.name, criteria.period)
         query = sa.select(sa.func.count()).select_from(columns.table).where(*columns.where(criteria))
@@ -71,11 +71,16 @@ class SqlReadModels(ReadModels):
 
     def _count_from_buckets(self, kind: str, period: Period) -> int:
         counts = self._period_counts
-        query = sa.select(sa.func.coalesce(sa.func.sum(counts.c.count), 0)).where(counts.c.kind == kind)
-        if period.start is not None:
-            query = query.where(counts.c.bucket >= period.start)
-        if period.end is not None:
-            query = query.where(counts.c.bucket < period.end)
+        covering = []
+        for grain, start, end in bucket_ranges(period.start, period.end):
+            bounds = [counts.c.grain == grain]
+            if start is not None:
+                bounds.append(counts.c.bucket >= start)
+            if end is not None:
+                bounds.append(counts.c.bucket < end)
+            covering.append(sa.and_(*bounds))
+        query = sa.select(sa.func.coalesce(sa.func.sum(counts.c.count), 0)) \
+            .where(counts.c.kind == kind, sa.or_(*covering))
         with self._engine.connect() as conn:
             return int(conn.execute(query).scalar_one())
 

@@ -6,8 +6,6 @@ names, phone, organization name and VIN; lower(...) for the case-insensitive veh
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
 import sqlalchemy as sa
 
 from dropin_common.db import messaging_tables
@@ -87,11 +85,12 @@ def build_tables() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("created_at", TZ),
         sa.Column("updated_at", TZ, nullable=False),
     )
-    # Calls (by requested_at) and leads (by created_at) per 15-minute UTC bucket, kept by the
-    # projection as rows are first inserted: counts over a period sum buckets instead of rows.
+    # Calls (by requested_at) and leads (by created_at) per UTC day and per 15-minute quarter,
+    # kept by the projection as rows are first inserted: period counts sum buckets, not rows.
     tables["period_counts"] = sa.Table(
         "period_counts", metadata,
         sa.Column("kind", sa.String(8), primary_key=True),
+        sa.Column("grain", sa.String(8), primary_key=True),
         sa.Column("bucket", TZ, primary_key=True),
         sa.Column("count", sa.BigInteger, nullable=False),
     )
@@ -99,14 +98,3 @@ def build_tables() -> tuple[sa.MetaData, dict[str, sa.Table]]:
 
 
 READ_MODEL_TABLES = ("calls", "leads", "organizations", "dealers", "period_counts")
-BUCKET = timedelta(minutes=15)
-BUCKET_ORIGIN = datetime(2000, 1, 1, tzinfo=timezone.utc)
-
-
-def bucket_of(moment: datetime) -> datetime:
-    """The 15-minute UTC bucket a moment falls in (PostgreSQL's date_bin with the same origin)."""
-    return moment - (moment - BUCKET_ORIGIN) % BUCKET
-
-
-def is_bucket_boundary(moment: datetime) -> bool:
-    return (moment - BUCKET_ORIGIN) % BUCKET == timedelta(0)

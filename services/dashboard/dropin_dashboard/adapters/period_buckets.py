@@ -1,0 +1,44 @@
+"""Where pre-aggregated counts live in time: UTC days, and the 15-minute quarters inside them.
+
+Every real time-zone offset is a multiple of 15 minutes, so a client's calendar days start on a
+quarter boundary. A period is summed from whole UTC days in its middle plus the quarters at its
+two edges: at most 730 day rows and 2 x 96 quarter rows for two years, however many records.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+ORIGIN = datetime(2000, 1, 1, tzinfo=timezone.utc)
+QUARTER = "quarter"
+DAY = "day"
+WIDTHS = {QUARTER: timedelta(minutes=15), DAY: timedelta(days=1)}
+
+BucketRange = tuple[str, datetime | None, datetime | None]  # grain, start (incl.), end (excl.)
+
+
+def bucket_of(moment: datetime, grain: str) -> datetime:
+    """The bucket a moment falls in (PostgreSQL: date_bin(width, moment, ORIGIN))."""
+    return moment - (moment - ORIGIN) % WIDTHS[grain]
+
+
+def is_boundary(moment: datetime, grain: str = QUARTER) -> bool:
+    return (moment - ORIGIN) % WIDTHS[grain] == timedelta(0)
+
+
+def _ceil_day(moment: datetime) -> datetime:
+    floor = bucket_of(moment, DAY)
+    return floor if floor == moment else floor + WIDTHS[DAY]
+
+
+def bucket_ranges(start: datetime | None, end: datetime | None) -> list[BucketRange]:
+    """Non-overlapping bucket ranges covering exactly [start, end); both must be quarter boundaries."""
+    days_from = _ceil_day(start) if start is not None else None
+    days_to = bucket_of(end, DAY) if end is not None else None
+    if start is not None and end is not None and days_from >= days_to:
+        return [(QUARTER, start, end)]
+    ranges: list[BucketRange] = [(DAY, days_from, days_to)]
+    if start is not None and start < days_from:
+        ranges.append((QUARTER, start, days_from))
+    if end is not None and days_to < end:
+        ranges.append((QUARTER, days_to, end))
+    return ranges
