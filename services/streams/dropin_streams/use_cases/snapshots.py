@@ -11,8 +11,8 @@ from ..domain.vehicle import DecodedVin, Vehicle
 
 
 def vehicle_snapshot(vehicle: Vehicle) -> dict[str, Any]:
-    return {"make": vehicle.make, "model": vehicle.model, "type": vehicle.type, "year": vehicle.year,
-            "country": vehicle.country}
+    """Exactly the event contract's vehicle (dropin_common.events)."""
+    return {"make": vehicle.make, "model": vehicle.model, "type": vehicle.type, "year": vehicle.year}
 
 
 def stream_snapshot(stream: Stream) -> dict[str, Any]:
@@ -64,6 +64,6 @@ def lead_snapshot(lead: Lead) -> dict[str, Any]:
 
 
 def decoded_vin_view(decoded: DecodedVin) -> dict[str, Any]:
-    return {"vin": decoded.vin, **vehicle_snapshot(decoded.vehicle),
+    return {"vin": decoded.vin, **vehicle_snapshot(decoded.vehicle), "country": decoded.vehicle.country,
             "manufacturer": decoded.manufacturer, "region": decoded.region,
             "checksumValid": decoded.checksum_valid}

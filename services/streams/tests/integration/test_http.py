@@ -275,6 +275,7 @@ def test_the_loan_link_for_a_live_stream_is_a_409(client):
 def test_vin_decodes(client):
     body = client.get(f"/vin/{VIN}").get_json()
     assert (body["vin"], body["make"], body["year"], body["checksumValid"]) == (VIN, "Honda", 2003, True)
+    assert body["country"] == "United States"
 
 
 def test_a_malformed_vin_is_a_400_with_the_reason(client):

@@ -207,3 +207,14 @@ def test_ended_streams_are_left_alone_by_the_worker(uow, decoder):
     stop_stream(uow, stream.id, None, at(1))
     assert end_overdue_streams(uow, at(1000), ring_timeout=RING, ping_timeout=PING) == []
     assert len(uow.outbox.events("stream.stopped")) == 1
+
+
+def test_stream_events_carry_exactly_the_snapshot_fields_of_the_event_contract(uow, decoder):
+    streaming(uow, decoder)
+    [event] = uow.outbox.events("stream.accepted")
+    snapshot = event["data"]["stream"]
+    assert set(snapshot) == {"id", "version", "organizationId", "organizationCode", "organizationName", "vin",
+                             "vehicle", "status", "dealerId", "dealer", "requestedAt", "acceptedAt", "stoppedAt",
+                             "stoppedBy", "note", "durationSeconds"}
+    assert set(snapshot["vehicle"]) == {"make", "model", "type", "year"}
+    assert snapshot["requestedAt"].endswith("Z") and snapshot["acceptedAt"].endswith("Z")
