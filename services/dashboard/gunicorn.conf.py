@@ -13,3 +13,6 @@ errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
 # No preload: the app (and its engine) is created in each worker after the fork.
 preload_app = False
+# Gunicorn 27 opens a control socket at one fixed path per user; several masters (services,
+# profiles) on one machine would fight over it, and nothing here uses it.
+control_socket_disable = True
