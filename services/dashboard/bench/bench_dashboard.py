@@ -46,6 +46,7 @@ DATABASE = "dashboard_bench_1m"  # not the bench stack's dropin_dashboard_bench
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
 ITERATIONS = int(os.environ.get("BENCH_ITERATIONS", "40"))
 WARMUP = 3
+EXPORT_RUNS = int(os.environ.get("BENCH_EXPORT_RUNS", "3"))
 PROPAGATION_SAMPLES = int(os.environ.get("BENCH_PROPAGATION_SAMPLES", "20"))
 
 FIRST_NAMES = ["Lan", "Minh", "Hoa", "Bao", "Anh", "Tuan", "Linh", "Huong", "James", "Mary", "John", "Patricia",
@@ -68,7 +69,8 @@ def sql_array(values: list[str]) -> str:
     return "ARRAY[" + ",".join("'" + value.replace("'", "''") + "'" for value in values) + "]"
 
 
-# Ended statuses dominate, as on a real dashboard; times spread over two years, not in id order.
+# Ended statuses dominate, as on a real dashboard; times spread over two years in insertion order,
+# as the consumer writes calls when streams are requested.
 ROW_SOURCE = f"""
   SELECT n,
          'c' || lpad(n::text, 8, '0') AS call_id,
@@ -76,8 +78,7 @@ ROW_SOURCE = f"""
          (1 + (n * 13) % {len(VEHICLES)})::int AS car,
          (ARRAY['completed','completed','completed','missed','missed','expired','streaming','requested'])
            [(1 + (n * 11) % 8)::int] AS status,
-         timestamptz '2024-06-01 00:00Z' + ((n * 104729) % {ROWS}) * (interval '730 days' / {ROWS})
-           AS requested_at,
+         timestamptz '2024-06-01 00:00Z' + n * (interval '730 days' / {ROWS}) AS requested_at,
          ({sql_array(FIRST_NAMES)})[(1 + (n * 31) % {len(FIRST_NAMES)})::int] AS first_name,
          ({sql_array(LAST_NAMES)})[(1 + (n * 17) % {len(LAST_NAMES)})::int] AS last_name,
          '+1 555 ' || lpad(((n * 7907) % 10000000)::text, 7, '0') AS phone,
@@ -356,12 +357,17 @@ def main() -> None:
             flag = "" if p95 < 50 else "  (over 50 ms)"
             print(f"{label:<104} {median:8.1f} {p95:8.1f}{flag}")
 
-        print("\nCSV export of every row (timezoneoffset=-420) vs PostgreSQL COPY of the same SELECT")
+        print(f"\nCSV export of every row (timezoneoffset=-420) vs PostgreSQL COPY of the same SELECT "
+              f"(best of {EXPORT_RUNS} alternating runs)")
         for kind in ("calls", "leads"):
-            copy_baseline(url, export_select_sql(container, kind))  # warm the cache for both runs alike
-            rows, seconds, peak, before = export_over_http(client, headers, f"exportcsv{kind}",
-                                                           {"timezoneoffset": -420})
-            copy_rows, copy_seconds = copy_baseline(url, export_select_sql(container, kind))
+            # Alternating runs, best of each: a shared machine's noise hits both sides alike.
+            exports, copies = [], []
+            for _ in range(EXPORT_RUNS):
+                copies.append(copy_baseline(url, export_select_sql(container, kind)))
+                exports.append(export_over_http(client, headers, f"exportcsv{kind}", {"timezoneoffset": -420}))
+            rows, seconds, peak, before = min(exports, key=lambda run: run[1])
+            peak = max(run[2] for run in exports)
+            copy_rows, copy_seconds = min(copies, key=lambda run: run[1])
             plain_rows, plain_seconds = copy_baseline(url, f"SELECT * FROM {kind}")
             ratio = (rows / seconds) / (copy_rows / copy_seconds)
             print(f"  {kind}: export {rows:,} rows in {seconds:.2f} s = {rows / seconds:,.0f} rows/s; "

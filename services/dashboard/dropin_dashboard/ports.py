@@ -45,6 +45,9 @@ class ProjectionStore(abc.ABC):
     def organization_updated_at(self, organization_id: str) -> datetime | None: ...
 
     @abc.abstractmethod
+    def organization_name(self, organization_id: str) -> str | None: ...
+
+    @abc.abstractmethod
     def save_organization(self, organization: Organization) -> None: ...
 
     @abc.abstractmethod

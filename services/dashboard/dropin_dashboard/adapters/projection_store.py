@@ -110,6 +110,10 @@ class SqlProjectionStore(ProjectionStore):
         orgs = self._organizations
         return self._scalar(sa.select(orgs.c.updated_at).where(orgs.c.id == organization_id))
 
+    def organization_name(self, organization_id: str) -> str | None:
+        orgs = self._organizations
+        return self._scalar(sa.select(orgs.c.name).where(orgs.c.id == organization_id))
+
     def save_organization(self, organization: Organization) -> None:
         _upsert(self._conn, self._organizations, {
             "id": organization.id, "name": organization.name, "code": organization.code,

@@ -1,4 +1,4 @@
-"""Operator commands. `python -m dropin_dashboard.entrypoints.cli rebuild`
+"""Operator commands: `python -m dropin_dashboard.entrypoints.cli rebuild|recount`
 
 Rebuilding the read models
 --------------------------
@@ -29,11 +29,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="dropin_dashboard.entrypoints.cli")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("rebuild", help="empty the read models and inbox, ready for a replay")
+    commands.add_parser("recount", help="recompute the per-period counts from the calls and leads")
     args = parser.parse_args(argv)
     if args.command == "rebuild":
         bootstrap().maintenance.truncate()
         print("Read models and inbox emptied. Replay history by resetting sent_at in the producers' "
               "outbox tables (see `python -m pydoc dropin_dashboard.entrypoints.cli`).")
+    elif args.command == "recount":
+        bootstrap().maintenance.recount_periods()
+        print("Period counts recomputed.")
     return 0
 
 

@@ -7,6 +7,8 @@ and a lead's shopper is merged onto its call whichever of the two arrives first.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..domain.records import Account, Lead, Organization, Shopper, StreamSnapshot
 from ..ports import ProjectionStore
 
@@ -20,6 +22,10 @@ def apply_stream_snapshot(store: ProjectionStore, snapshot: StreamSnapshot) -> b
     store.lock(_stream_key(snapshot.id))
     if not snapshot.supersedes(store.call_version(snapshot.id)):
         return False
+    # The organization's current name wins over the one the stream carried (it may predate a rename).
+    current_name = store.organization_name(snapshot.organization_id) if snapshot.organization_id else None
+    if current_name:
+        snapshot = replace(snapshot, organization_name=current_name)
     store.save_call(snapshot, store.latest_shopper(snapshot.id) or Shopper())
     store.set_leads_call_status(snapshot.id, snapshot.status)
     return True

@@ -58,6 +58,10 @@ class FakeProjectionStore(ProjectionStore):
         org = self.organizations.get(organization_id)
         return org.updated_at if org else None
 
+    def organization_name(self, organization_id: str) -> str | None:
+        org = self.organizations.get(organization_id)
+        return org.name if org else None
+
     def save_organization(self, organization: Organization) -> None:
         self.organizations[organization.id] = organization
 

@@ -98,6 +98,14 @@ def test_renamed_organization_is_carried_onto_its_calls_and_leads():
     assert store.leads["l-1"][0].organization_name == "Sunset Toyota"
 
 
+def test_stream_snapshot_older_than_a_rename_keeps_the_new_name():
+    store = FakeProjectionStore()
+    projections.apply_organization(store, Organization.from_payload(
+        organization_payload(name="Sunset Toyota", updated_at="2026-06-20T00:00:00Z")))
+    projections.apply_stream_snapshot(store, snapshot(version=1, organization_name="Sunrise Toyota"))
+    assert store.calls["s-1"].snapshot.organization_name == "Sunset Toyota"
+
+
 def test_older_account_snapshot_is_ignored():
     store = FakeProjectionStore()
     projections.apply_account(store, Account.from_payload(
