@@ -1,6 +1,7 @@
 """SQL repositories on one connection (the unit of work's transaction) and the unit of work."""
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -69,13 +70,18 @@ class SqlStreamRepository(ports.StreamRepository):
         return [_stream_from_row(row, ()) for row in rows]
 
     def _select_with_logs(self) -> sa.Select:
-        """The stream row with its logs as one JSON array: a single round trip per read."""
-        s, logs = self._streams, self._logs
-        entries = sa.func.json_agg(aggregate_order_by(sa.func.json_build_array(logs.c.type, logs.c.code, logs.c.at),
-                                                      logs.c.id))
-        logs_json = (sa.select(sa.func.coalesce(entries, sa.literal_column("'[]'::json")))
-                     .where(logs.c.stream_id == s.c.id).scalar_subquery())
-        return sa.select(s, logs_json.label("logs"))
+        return _select_with_logs(self._streams, self._logs)
+
+
+@functools.lru_cache(maxsize=4)
+def _select_with_logs(streams: sa.Table, logs: sa.Table) -> sa.Select:
+    """The stream row with its logs as one JSON array: a single round trip per read. Built once:
+    building the statement costs more than running it."""
+    entries = sa.func.json_agg(aggregate_order_by(sa.func.json_build_array(logs.c.type, logs.c.code, logs.c.at),
+                                                  logs.c.id))
+    logs_json = (sa.select(sa.func.coalesce(entries, sa.literal_column("'[]'::json")))
+                 .where(logs.c.stream_id == streams.c.id).scalar_subquery())
+    return sa.select(streams, logs_json.label("logs"))
 
 
 def _logs_from_json(entries: list) -> tuple[StreamLog, ...]:
