@@ -1,13 +1,44 @@
 """Request schemas at the HTTP edge (camelCase keys as in the contract)."""
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from dropin_common.query import CommaSeparatedSet, LooseString, PageSchema
+from dropin_common.query import CommaSeparatedSet, PageSchema
 
 from ..domain.stream import ALL_STATUSES, LOG_TYPES
 
-NAME = validate.Length(max=100)
+
+class Text(fields.String):
+    """A trimmed string, numbers taken as their text. Blank means absent (shopper forms send empty
+    fields), so a required one must not be blank. Length is checked here, not by a validator,
+    because validators would also run on the None a blank optional field becomes."""
+
+    def __init__(self, max_length: int, **kwargs):
+        kwargs.setdefault("allow_none", not kwargs.get("required", False))
+        if not kwargs.get("required"):
+            kwargs.setdefault("load_default", None)
+        super().__init__(**kwargs)
+        self.max_length = max_length
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if len(text) > self.max_length:
+            raise ValidationError(f"Longer than {self.max_length} characters.")
+        if not text:
+            if self.required:
+                raise ValidationError("Must not be blank.")
+            return None
+        return text
+
+
+class EmailText(Text):
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if text is not None:
+            validate.Email(error="Not a valid email address.")(text)
+        return text
 
 
 class _Body(Schema):
@@ -16,11 +47,10 @@ class _Body(Schema):
 
 
 class RequestStreamSchema(_Body):
-    vin = LooseString(required=True, validate=validate.Length(min=1, max=32),
-                      error_messages={"required": "A VIN is required."})
-    make = LooseString(load_default=None, allow_none=True, validate=NAME)
-    model = LooseString(load_default=None, allow_none=True, validate=NAME)
-    type = LooseString(load_default=None, allow_none=True, validate=NAME)
+    vin = Text(32, required=True, error_messages={"required": "A VIN is required."})
+    make = Text(100)
+    model = Text(100)
+    type = Text(100)
     year = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1900, max=2100))
 
 
@@ -34,14 +64,14 @@ class NoteSchema(_Body):
 
 
 class LeadSchema(_Body):
-    stream_id = LooseString(data_key="streamId", load_default=None, allow_none=True)
-    organization_token = LooseString(data_key="organizationToken", load_default=None, allow_none=True)
-    vin = LooseString(data_key="vinId", load_default=None, allow_none=True, validate=validate.Length(max=32))
-    first_name = LooseString(data_key="firstName", load_default=None, allow_none=True, validate=NAME)
-    last_name = LooseString(data_key="lastName", load_default=None, allow_none=True, validate=NAME)
-    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
-    phone = LooseString(load_default=None, allow_none=True, validate=validate.Length(max=50))
-    comment = LooseString(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    stream_id = Text(64, data_key="streamId")
+    organization_token = Text(200, data_key="organizationToken")
+    vin = Text(32, data_key="vinId")
+    first_name = Text(100, data_key="firstName")
+    last_name = Text(100, data_key="lastName")
+    email = EmailText(254)
+    phone = Text(50)
+    comment = Text(5000)
 
 
 class StreamListSchema(PageSchema):

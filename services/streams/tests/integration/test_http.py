@@ -62,8 +62,9 @@ def test_request_answers_the_stream_its_token_and_how_many_dealers_ring(client):
     assert "tokenHash" not in body and "token_hash" not in json.dumps(body)
 
 
-def test_request_without_a_vin_is_a_400_naming_vin(client):
-    assert error_of(client.post("/streams/request/ACME", json={}), 400)["field"] == "vin"
+@pytest.mark.parametrize("body", [{}, {"vin": "   "}, {"vin": None}, {"vin": ["x"]}, {"vin": "X" * 40}])
+def test_request_without_a_usable_vin_is_a_400_naming_vin(client, body):
+    assert error_of(client.post("/streams/request/ACME", json=body), 400)["field"] == "vin"
 
 
 def test_request_with_a_broken_body_is_a_400(client):
@@ -233,6 +234,13 @@ def test_a_lead_is_created_for_a_stream(client, container):
     assert lead["streamId"] == stream["id"] and lead["vehicle"]["make"] == "Honda"
     [event] = outbox_rows(container, "broker", "lead.created")
     assert event.payload["data"]["lead"]["organizationName"] == "ACME Motors"
+
+
+def test_blank_form_fields_of_a_lead_mean_absent(client):
+    stream = new_stream(client)
+    response = client.post("/leads", data={"streamId": stream["id"], "email": "", "firstName": " Sam ", "phone": ""})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert (response.get_json()["firstName"], response.get_json()["email"]) == ("Sam", None)
 
 
 def test_a_lead_by_organization_token_and_vin(client):
