@@ -40,13 +40,19 @@ class CommaSeparatedSet(fields.Field):
 
 
 class LooseString(fields.String):
-    """A filter string; numbers in the JSON (`"vin": 12321`) are taken as their text."""
+    """A filter string; numbers in the JSON (`"vin": 12321`) are taken as their text, and a blank
+    value means "no filter" (None, with validators skipped as for any None)."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_none", True)
+        super().__init__(**kwargs)
+
+    def deserialize(self, value, attr=None, data=None, **kwargs):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
-        value = super()._deserialize(value, attr, data, **kwargs)
-        return value.strip() or None
+        if isinstance(value, str):
+            value = value.strip() or None
+        return super().deserialize(value, attr, data, **kwargs)
 
 
 class FilterSchema(Schema):

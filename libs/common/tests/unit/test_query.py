@@ -1,7 +1,7 @@
 from datetime import date, datetime, timezone
 
 import pytest
-from marshmallow import fields
+from marshmallow import fields, validate
 from werkzeug.datastructures import MultiDict
 
 from dropin_common.errors import BadRequest
@@ -12,7 +12,7 @@ from dropin_common.timeutil import day_range_utc, iso, to_client_zone
 
 class CallFilters(PageSchema, DateRangeSchema):
     status = CommaSeparatedSet(("missed", "completed", "expired"), load_default=None)
-    vin = LooseString(load_default=None)
+    vin = LooseString(load_default=None, validate=validate.Length(min=3))
     name = LooseString(load_default=None)
 
 
@@ -88,3 +88,13 @@ def test_timestamps_render_in_utc_with_z_and_in_the_client_zone():
     moment = datetime(2016, 6, 16, 20, 30, tzinfo=timezone.utc)
     assert iso(moment) == "2016-06-16T20:30:00Z"
     assert to_client_zone(moment, -420).isoformat() == "2016-06-17T03:30:00+07:00"
+
+
+def test_blank_text_filter_is_no_filter_even_with_validators():
+    assert parse(query='{"vin": "  "}')["vin"] is None
+
+
+def test_text_filter_validators_still_apply_to_real_values():
+    with pytest.raises(BadRequest) as caught:
+        parse(vin="ab")
+    assert caught.value.field == "vin"
