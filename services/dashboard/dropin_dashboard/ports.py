@@ -48,6 +48,10 @@ class ProjectionStore(abc.ABC):
     def organization_name(self, organization_id: str) -> str | None: ...
 
     @abc.abstractmethod
+    def ensure_organization(self, organization_id: str, name: str, code: str | None) -> None:
+        """Record an organization first seen in a stream or lead, unless it is known already."""
+
+    @abc.abstractmethod
     def save_organization(self, organization: Organization) -> None: ...
 
     @abc.abstractmethod

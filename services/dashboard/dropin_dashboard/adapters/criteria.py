@@ -27,6 +27,7 @@ class RecordColumns:
     table: sa.Table
     moment: sa.Column   # requested_at / created_at
     status: sa.Column   # status / call_status
+    organizations: sa.Table
 
     @property
     def newest_first(self) -> tuple:
@@ -40,7 +41,11 @@ class RecordColumns:
         if criteria.phone:
             clauses.append(contains_text(c.phone, criteria.phone))
         if criteria.organization_name:
-            clauses.append(contains_text(c.organization_name, criteria.organization_name))
+            # Every record's organization is in `organizations` under the name the record shows
+            # (the projection keeps it so): a few matching ids, then an index lookup by id.
+            orgs = self.organizations
+            matching = sa.select(orgs.c.id).where(contains_text(orgs.c.name, criteria.organization_name))
+            clauses.append(c.organization_id.in_(matching.scalar_subquery()))
         if criteria.statuses:
             clauses.append(self.status.in_(sorted(criteria.statuses)))
         if criteria.car_type:
@@ -60,9 +65,9 @@ class RecordColumns:
 
 def call_columns(tables: dict[str, sa.Table]) -> RecordColumns:
     calls = tables["calls"]
-    return RecordColumns(calls, calls.c.requested_at, calls.c.status)
+    return RecordColumns(calls, calls.c.requested_at, calls.c.status, tables["organizations"])
 
 
 def lead_columns(tables: dict[str, sa.Table]) -> RecordColumns:
     leads = tables["leads"]
-    return RecordColumns(leads, leads.c.created_at, leads.c.call_status)
+    return RecordColumns(leads, leads.c.created_at, leads.c.call_status, tables["organizations"])

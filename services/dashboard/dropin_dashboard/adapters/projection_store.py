@@ -114,6 +114,11 @@ class SqlProjectionStore(ProjectionStore):
         orgs = self._organizations
         return self._scalar(sa.select(orgs.c.name).where(orgs.c.id == organization_id))
 
+    def ensure_organization(self, organization_id: str, name: str, code: str | None) -> None:
+        # No updatedAt: the organization's own event, whatever its date, supersedes this stand-in.
+        self._conn.execute(pg_insert(self._organizations).values(
+            id=organization_id, name=name, code=code, updated_at=None).on_conflict_do_nothing())
+
     def save_organization(self, organization: Organization) -> None:
         _upsert(self._conn, self._organizations, {
             "id": organization.id, "name": organization.name, "code": organization.code,

@@ -67,7 +67,7 @@ def build_tables() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("code", sa.Text),
         sa.Column("loan_link", sa.Text),
         sa.Column("created_at", TZ),
-        sa.Column("updated_at", TZ, nullable=False),
+        sa.Column("updated_at", TZ),  # NULL: a stand-in from a stream or lead until its own event
     )
     # Every account, with its role: dealers are listed; any account keeps its updatedAt stamp
     # so an old event cannot bring back a stale version.

@@ -116,7 +116,7 @@ class Organization:
     code: str | None
     loan_link: str | None
     created_at: datetime | None
-    updated_at: datetime
+    updated_at: datetime | None  # None: only known from a stream or lead so far
 
     def supersedes(self, stored_updated_at: datetime | None) -> bool:
         return _newer(self.updated_at, stored_updated_at)

@@ -17,15 +17,25 @@ def _stream_key(stream_id: str) -> str:
     return f"stream:{stream_id}"
 
 
+def _current_organization_name(store: ProjectionStore, organization_id: str | None, carried_name: str | None,
+                               code: str | None) -> str | None:
+    """Every organization a call or lead names is in the organizations read model (a stand-in from
+    the carried name until its own event arrives), and its current name wins over the carried one,
+    which may predate a rename. So the organizationName filter can go through organizations."""
+    if not organization_id or not carried_name:
+        return carried_name
+    store.lock(f"organization:{organization_id}")
+    store.ensure_organization(organization_id, carried_name, code)
+    return store.organization_name(organization_id) or carried_name
+
+
 def apply_stream_snapshot(store: ProjectionStore, snapshot: StreamSnapshot) -> bool:
     """Returns False when a newer snapshot of the stream was applied already."""
     store.lock(_stream_key(snapshot.id))
     if not snapshot.supersedes(store.call_version(snapshot.id)):
         return False
-    # The organization's current name wins over the one the stream carried (it may predate a rename).
-    current_name = store.organization_name(snapshot.organization_id) if snapshot.organization_id else None
-    if current_name:
-        snapshot = replace(snapshot, organization_name=current_name)
+    snapshot = replace(snapshot, organization_name=_current_organization_name(
+        store, snapshot.organization_id, snapshot.organization_name, snapshot.organization_code))
     store.save_call(snapshot, store.latest_shopper(snapshot.id) or Shopper())
     store.set_leads_call_status(snapshot.id, snapshot.status)
     return True
@@ -33,9 +43,13 @@ def apply_stream_snapshot(store: ProjectionStore, snapshot: StreamSnapshot) -> b
 
 def apply_lead(store: ProjectionStore, lead: Lead) -> None:
     if lead.stream_id is None:
+        lead = replace(lead, organization_name=_current_organization_name(
+            store, lead.organization_id, lead.organization_name, None))
         store.save_lead(lead, call_status=None)
         return
     store.lock(_stream_key(lead.stream_id))
+    lead = replace(lead, organization_name=_current_organization_name(
+        store, lead.organization_id, lead.organization_name, None))
     store.save_lead(lead, call_status=store.call_status(lead.stream_id))
     # The newest lead's shopper, so two leads for one stream end the same in any order.
     shopper = store.latest_shopper(lead.stream_id)

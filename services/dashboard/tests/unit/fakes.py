@@ -62,6 +62,9 @@ class FakeProjectionStore(ProjectionStore):
         org = self.organizations.get(organization_id)
         return org.name if org else None
 
+    def ensure_organization(self, organization_id: str, name: str, code: str | None) -> None:
+        self.organizations.setdefault(organization_id, Organization(organization_id, name, code, None, None, None))
+
     def save_organization(self, organization: Organization) -> None:
         self.organizations[organization.id] = organization
 

@@ -72,11 +72,29 @@ def test_later_stream_snapshot_keeps_the_leads_call_status_current():
     assert store.leads["l-1"][1] == "missed"
 
 
-def test_handlers_for_one_stream_take_the_same_lock():
+def test_handlers_for_one_stream_lock_the_stream_then_its_organization():
     store = FakeProjectionStore()
     projections.apply_stream_snapshot(store, snapshot(version=1))
     projections.apply_lead(store, Lead.from_payload(lead_payload("s-1")))
-    assert store.locks == ["stream:s-1", "stream:s-1"]
+    assert store.locks == ["stream:s-1", "organization:org-1"] * 2  # one order everywhere: no deadlock
+
+
+def test_organization_first_seen_in_a_stream_stands_in_until_its_own_event():
+    store = FakeProjectionStore()
+    projections.apply_stream_snapshot(store, snapshot(version=1, organization_name="Sunrise Toyota"))
+    assert store.organizations["org-1"].name == "Sunrise Toyota"
+    assert store.organizations["org-1"].updated_at is None
+    assert projections.apply_organization(store, Organization.from_payload(
+        organization_payload(name="Sunrise Toyota of Hanoi", updated_at="2020-01-01T00:00:00Z")))
+    assert store.calls["s-1"].snapshot.organization_name == "Sunrise Toyota of Hanoi"
+
+
+def test_lead_shows_its_organizations_current_name():
+    store = FakeProjectionStore()
+    projections.apply_organization(store, Organization.from_payload(organization_payload(name="Sunset Toyota")))
+    projections.apply_lead(store, Lead.from_payload(lead_payload("s-1", lead_id="l-1",
+                                                                 organization_name="Sunrise Toyota")))
+    assert store.leads["l-1"][0].organization_name == "Sunset Toyota"
 
 
 def test_older_organization_update_is_ignored():
