@@ -7,10 +7,8 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest

@@ -17,8 +17,13 @@ import uuid
 from collections.abc import Iterator
 from urllib.parse import quote
 
+import jwt
 import pika
 import sqlalchemy as sa
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from .auth import JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER
 
 
 def _reachable(host: str, port: int) -> bool:
@@ -126,3 +131,20 @@ def wait_until(predicate, *, timeout: float = 10.0, interval: float = 0.05, mess
             return value
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+
+
+class TokenFactory:
+    """Signs JWTs the way the auth service does, with a key made for the test session, so services
+    other than auth can be tested without it. `public_pem` goes into the service's settings."""
+
+    def __init__(self):
+        self._private_key = Ed25519PrivateKey.generate()
+        self.public_pem = self._private_key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+    def issue(self, account_id: str, role: str = "dealer", organization_id: str | None = None, *,
+              ttl_seconds: float = 3600, **claims) -> str:
+        now = time.time()
+        payload = {"sub": account_id, "role": role, "org": organization_id, "jti": uuid.uuid4().hex,
+                   "iat": now, "exp": now + ttl_seconds, "aud": JWT_AUDIENCE, "iss": JWT_ISSUER, **claims}
+        return jwt.encode(payload, self._private_key, algorithm=JWT_ALGORITHM)

@@ -1,5 +1,4 @@
 """Outbox, relay and consumer on real PostgreSQL and RabbitMQ."""
-import json
 import threading
 import time
 

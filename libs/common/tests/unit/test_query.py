@@ -1,7 +1,7 @@
 from datetime import date, datetime, timezone
 
 import pytest
-from marshmallow import fields, validate
+from marshmallow import validate
 from werkzeug.datastructures import MultiDict
 
 from dropin_common.errors import BadRequest

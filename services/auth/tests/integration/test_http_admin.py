@@ -5,7 +5,6 @@ import json
 from datetime import datetime, timezone
 
 import pytest
-import sqlalchemy as sa
 
 from dropin_auth.adapters.tables import accounts
 from dropin_auth.entrypoints.http import create_app

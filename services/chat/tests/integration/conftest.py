@@ -3,22 +3,18 @@ vhost with the chat consumer running in a thread, as it would in its own process
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 
-import jwt
 import pika
 import pytest
 import sqlalchemy as sa
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from dropin_common.auth import JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, ROLE_DEALER
+from dropin_common.auth import ROLE_DEALER
 from dropin_common.broker import ConfirmingPublisher
 from dropin_common.config import CommonSettings, PusherSettings
 from dropin_common.events import STREAM_REQUESTED, Event
 from dropin_common.fake_pusher import FakePusherServer
-from dropin_common.testing import throwaway_database, throwaway_vhost, wait_until
+from dropin_common.testing import TokenFactory, throwaway_database, throwaway_vhost, wait_until
 
 from dropin_chat.adapters.repositories import SqlStreamReplicaWriter
 from dropin_chat.adapters.schema import upgrade_to_head
@@ -44,8 +40,8 @@ def amqp_url():
 
 
 @pytest.fixture(scope="session")
-def signing_key():
-    return Ed25519PrivateKey.generate()
+def tokens():
+    return TokenFactory()
 
 
 @pytest.fixture(scope="session")
@@ -55,9 +51,8 @@ def fake_pusher():
     server.stop()
 
 
-def settings_for(database_url, amqp_url, signing_key, fake_pusher, *, stream_wait_seconds=3.0):
-    public_pem = signing_key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+def settings_for(database_url, amqp_url, tokens, fake_pusher, *, stream_wait_seconds=3.0):
+    public_pem = tokens.public_pem
     common = CommonSettings(service="chat", database_url=database_url, amqp_url=amqp_url,
                             event_exchange=EXCHANGE, jwt_public_key=public_pem, max_body_bytes=64 * 1024)
     pusher = PusherSettings(app_id=PUSHER["app_id"], key=PUSHER["key"], secret=PUSHER["secret"],
@@ -66,8 +61,8 @@ def settings_for(database_url, amqp_url, signing_key, fake_pusher, *, stream_wai
 
 
 @pytest.fixture(scope="session")
-def container(database_url, amqp_url, signing_key, fake_pusher):
-    container = bootstrap(settings_for(database_url, amqp_url, signing_key, fake_pusher))
+def container(database_url, amqp_url, tokens, fake_pusher):
+    container = bootstrap(settings_for(database_url, amqp_url, tokens, fake_pusher))
     yield container
     container.engine.dispose()
 
@@ -119,12 +114,9 @@ def publish(amqp_url):
 
 
 @pytest.fixture()
-def token_for(signing_key):
+def token_for(tokens):
     def sign(account_id: str, role: str = ROLE_DEALER, **claims) -> str:
-        now = int(time.time())
-        payload = {"sub": account_id, "role": role, "org": "org-1", "jti": uuid.uuid4().hex,
-                   "iat": now, "exp": now + 600, "aud": JWT_AUDIENCE, "iss": JWT_ISSUER, **claims}
-        return jwt.encode(payload, signing_key, algorithm=JWT_ALGORITHM)
+        return tokens.issue(account_id, role, "org-1", ttl_seconds=600, **claims)
     return sign
 
 

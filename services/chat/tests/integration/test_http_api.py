@@ -125,8 +125,8 @@ def test_bad_paging_is_a_400_naming_the_field(client, known_stream, query, field
 
 
 @pytest.fixture()
-def impatient_client(database_url, amqp_url, signing_key, fake_pusher):
-    container = bootstrap(settings_for(database_url, amqp_url, signing_key, fake_pusher,
+def impatient_client(database_url, amqp_url, tokens, fake_pusher):
+    container = bootstrap(settings_for(database_url, amqp_url, tokens, fake_pusher,
                                        stream_wait_seconds=0.2))
     yield create_app(container).test_client()
     container.engine.dispose()

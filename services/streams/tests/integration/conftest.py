@@ -1,23 +1,16 @@
 """Real PostgreSQL (a throwaway `streams_it` database) and RabbitMQ (a throwaway vhost)."""
 from __future__ import annotations
 
-import time
-import uuid
 from datetime import timedelta
 from pathlib import Path
 
-import jwt
 import pytest
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from dropin_common.auth import JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER
 from dropin_common.config import CommonSettings, PusherSettings
 from dropin_common.fake_pusher import FakePusherServer
-from dropin_common.testing import throwaway_database, throwaway_vhost
+from dropin_common.migrations import upgrade_to_head
+from dropin_common.testing import TokenFactory, throwaway_database, throwaway_vhost
 from dropin_common.timeutil import utcnow
 from dropin_streams.bootstrap import Container, StreamsSettings, bootstrap
 from dropin_streams.domain.replica import Account, Organization
@@ -30,10 +23,7 @@ PUSHER = dict(app_id="4242", key="it-key", secret="it-secret")
 
 
 def migrate(database_url: str) -> None:
-    config = Config(str(SERVICE_DIR / "alembic.ini"))
-    config.set_main_option("script_location", str(SERVICE_DIR / "dropin_streams/adapters/migrations"))
-    config.set_main_option("sqlalchemy.url", database_url)
-    command.upgrade(config, "head")
+    upgrade_to_head(SERVICE_DIR / "dropin_streams/adapters/migrations", database_url)
 
 
 @pytest.fixture(scope="session")
@@ -50,23 +40,19 @@ def amqp_url():
 
 
 @pytest.fixture(scope="session")
-def signing_key():
-    return Ed25519PrivateKey.generate()
+def tokens() -> TokenFactory:
+    return TokenFactory()
 
 
 @pytest.fixture(scope="session")
-def public_key_pem(signing_key) -> str:
-    return signing_key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+def public_key_pem(tokens) -> str:
+    return tokens.public_pem
 
 
 @pytest.fixture(scope="session")
-def issue_token(signing_key):
+def issue_token(tokens):
     def issue(account_id: str, role: str = "dealer", organization_id: str | None = "org-1") -> str:
-        now = int(time.time())
-        return jwt.encode({"sub": account_id, "role": role, "org": organization_id, "jti": uuid.uuid4().hex,
-                           "iat": now, "exp": now + 3600, "aud": JWT_AUDIENCE, "iss": JWT_ISSUER},
-                          signing_key, algorithm=JWT_ALGORITHM)
+        return tokens.issue(account_id, role, organization_id)
     return issue
 
 

@@ -1,0 +1,21 @@
+"""Gunicorn settings shared by every service; each service's gunicorn.conf.py imports them and sets
+`bind`. Connections are opened per worker, after the fork (no preload)."""
+import os
+
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("WEB_THREADS", "4"))
+worker_class = "gthread"
+timeout = 30
+graceful_timeout = 10
+keepalive = 30
+accesslog = None  # the app logs one structured line per request itself
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info")
+preload_app = False
+# Gunicorn 27 opens a control socket at one fixed path per user; several masters (services,
+# profiles) on one machine would fight over it, and nothing here uses it.
+control_socket_disable = True
+
+
+def bind_address(default_port: int) -> str:
+    return f"127.0.0.1:{os.environ.get('PORT', default_port)}"
