@@ -6,7 +6,7 @@ import abc
 from dataclasses import dataclass
 from datetime import datetime
 
-from dropin_common.events import Event
+from dropin_common.ports import Outbox, UnitOfWork as BaseUnitOfWork
 
 from .domain.accounts import Account
 from .domain.filters import DealerFilter, Page
@@ -87,12 +87,7 @@ class Revocations(abc.ABC):
         """Refuse every token of the account issued before `not_before` (epoch seconds)."""
 
 
-class Outbox(abc.ABC):
-    @abc.abstractmethod
-    def publish(self, event: Event) -> None: ...
-
-
-class UnitOfWork(abc.ABC):
+class UnitOfWork(BaseUnitOfWork):
     """One transaction: `with uow: ...; uow.commit()`. Leaving without commit rolls back."""
 
     accounts: AccountRepository
@@ -101,17 +96,6 @@ class UnitOfWork(abc.ABC):
     revocations: Revocations
     outbox: Outbox
 
-    def __enter__(self) -> "UnitOfWork":
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.rollback()
-
-    @abc.abstractmethod
-    def commit(self) -> None: ...
-
-    @abc.abstractmethod
-    def rollback(self) -> None: ...
 
 
 class PasswordHasher(abc.ABC):

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Callable
-from typing import Any
 
-from dropin_common.events import Event
+from dropin_common.ports import Outbox, UnitOfWork as BaseUnitOfWork
 
 from .domain.messages import ChatMessage
 from .domain.streams import StreamMembership
@@ -31,30 +30,11 @@ class MessageRepository(abc.ABC):
     def count(self, stream_id: str) -> int: ...
 
 
-class Outbox(abc.ABC):
-    @abc.abstractmethod
-    def publish(self, event: Event) -> None: ...
-
-    @abc.abstractmethod
-    def add(self, destination: str, topic: str, payload: dict[str, Any]) -> None: ...
-
-
-class ChatUnitOfWork(abc.ABC):
+class ChatUnitOfWork(BaseUnitOfWork):
     """One transaction: `with uow: ...; uow.commit()`; leaving without commit rolls back."""
     messages: MessageRepository
     outbox: Outbox
 
-    def __enter__(self) -> "ChatUnitOfWork":
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.rollback()
-
-    @abc.abstractmethod
-    def commit(self) -> None: ...
-
-    @abc.abstractmethod
-    def rollback(self) -> None: ...
 
 
 UnitOfWorkFactory = Callable[[], ChatUnitOfWork]

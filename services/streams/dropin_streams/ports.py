@@ -5,9 +5,8 @@ import abc
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from dropin_common.events import Event
+from dropin_common.ports import Outbox, UnitOfWork as BaseUnitOfWork
 
 from .domain.lead import Lead
 from .domain.replica import Account, Organization
@@ -108,17 +107,7 @@ class OutboundMessageRepository(abc.ABC):
     def add(self, message: OutboundMessage) -> None: ...
 
 
-class Outbox(abc.ABC):
-    """Messages leaving the service, written in the same transaction as the state change."""
-
-    @abc.abstractmethod
-    def publish(self, event: Event) -> None: ...
-
-    @abc.abstractmethod
-    def add(self, destination: str, topic: str, payload: dict[str, Any]) -> None: ...
-
-
-class UnitOfWork(abc.ABC):
+class UnitOfWork(BaseUnitOfWork):
     streams: StreamRepository
     organizations: OrganizationRepository
     accounts: AccountRepository
@@ -127,17 +116,6 @@ class UnitOfWork(abc.ABC):
     outbound_messages: OutboundMessageRepository
     outbox: Outbox
 
-    def __enter__(self) -> "UnitOfWork":
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.rollback()
-
-    @abc.abstractmethod
-    def commit(self) -> None: ...
-
-    @abc.abstractmethod
-    def rollback(self) -> None: ...
 
 
 class VinDecoder(abc.ABC):

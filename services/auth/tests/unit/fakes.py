@@ -138,6 +138,9 @@ class FakeOutbox(ports.Outbox):
     def publish(self, event: Event) -> None:
         self._pending.append(event)
 
+    def add(self, destination: str, topic: str, payload: dict) -> None:
+        raise AssertionError(f"auth sends nothing but broker events, not {destination}/{topic}")
+
 
 class FakeUnitOfWork(ports.UnitOfWork):
     """Leaving the block without commit() restores the store as it was at entry."""
