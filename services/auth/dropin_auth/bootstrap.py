@@ -6,11 +6,9 @@ from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 
-import pika
-import sqlalchemy as sa
 
 from dropin_common.auth import SqlRevocationList, TokenVerifier
-from dropin_common.broker import ConfirmingPublisher, connection_parameters
+from dropin_common.broker import ConfirmingPublisher
 from dropin_common.db import make_engine
 from dropin_common.outbox import BrokerSink, OutboxRelay
 
@@ -70,13 +68,6 @@ class Container:
     def broker_relay(self) -> OutboxRelay:
         publisher = ConfirmingPublisher(self.settings.common.amqp_url, self.settings.common.event_exchange)
         return OutboxRelay(self.engine, messaging["outbox"], "broker", BrokerSink(publisher))
-
-    def check_database(self) -> None:
-        with self.engine.connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
-
-    def check_broker(self) -> None:
-        pika.BlockingConnection(connection_parameters(self.settings.common.amqp_url)).close()
 
 
 def bootstrap(settings: AuthSettings | None = None, *, hasher: ports.PasswordHasher | None = None,

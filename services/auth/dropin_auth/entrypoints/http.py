@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify
 
+from dropin_common.readiness import readiness_checks
 from dropin_common.http import create_service_app
 
 from ..bootstrap import Container, bootstrap
@@ -17,7 +18,7 @@ def create_app(container: Container | None = None) -> Flask:
     container = container or bootstrap()
     app = create_service_app(
         "auth", max_body_bytes=container.settings.common.max_body_bytes,
-        readiness_checks={"database": container.check_database, "broker": container.check_broker},
+        readiness_checks=readiness_checks(container.engine, container.settings.common.amqp_url),
         verifier=container.verifier)
     app.extensions[CONTAINER_KEY] = container
     app.register_error_handler(LoginRateLimited, _rate_limited)

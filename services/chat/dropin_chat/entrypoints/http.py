@@ -4,11 +4,9 @@ History answers `{"messages": [...oldest first], "start", "limit", "total"}`.
 """
 from __future__ import annotations
 
-import pika
-import sqlalchemy as sa
 from flask import Blueprint, Flask, request
 
-from dropin_common.broker import connection_parameters
+from dropin_common.readiness import readiness_checks
 from dropin_common.http import create_service_app, json_body, optional_principal
 from dropin_common.query import load_or_400, parse_filters
 
@@ -22,7 +20,7 @@ from .schemas import HistoryQuerySchema, PostMessageSchema
 def create_app(container: Container | None = None) -> Flask:
     container = container or bootstrap()
     app = create_service_app("chat", max_body_bytes=container.settings.common.max_body_bytes,
-                             readiness_checks=_readiness_checks(container),
+                             readiness_checks=readiness_checks(container.engine, container.settings.common.amqp_url),
                              verifier=container.verifier)
     app.register_blueprint(chat_blueprint(container))
     return app
@@ -52,12 +50,3 @@ def chat_blueprint(container: Container) -> Blueprint:
     return chat
 
 
-def _readiness_checks(container: Container) -> dict:
-    def database() -> None:
-        with container.engine.connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
-
-    def broker() -> None:
-        pika.BlockingConnection(connection_parameters(container.settings.common.amqp_url)).close()
-
-    return {"database": database, "broker": broker}

@@ -5,13 +5,11 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-import pika
-import sqlalchemy as sa
 from flask import Blueprint, Flask, current_app, g, jsonify, request
 
 from dropin_common.auth import ROLE_DEALER
-from dropin_common.broker import connection_parameters
 from dropin_common.errors import AppError, BadRequest
+from dropin_common.readiness import readiness_checks
 from dropin_common.http import (authenticated, create_service_app, json_body, optional_principal)
 from dropin_common.query import load_or_400, parse_filters
 from dropin_common.timeutil import iso
@@ -151,19 +149,10 @@ def replica_grace(call: Callable[[], T], refusal_code: str) -> T:
 def create_app(container: Container | None = None) -> Flask:
     container = container or bootstrap()
     app = create_service_app("streams", max_body_bytes=container.settings.common.max_body_bytes,
-                             readiness_checks={"database": lambda: _ping_database(container),
-                                               "broker": lambda: _ping_broker(container)},
+                             readiness_checks=readiness_checks(container.engine, container.settings.common.amqp_url),
                              verifier=container.verifier)
     app.extensions["dropin.streams"] = container
     app.register_blueprint(api)
     return app
 
 
-def _ping_database(container: Container) -> None:
-    with container.engine.connect() as conn:
-        conn.execute(sa.text("SELECT 1"))
-
-
-def _ping_broker(container: Container) -> None:
-    connection = pika.BlockingConnection(connection_parameters(container.settings.common.amqp_url))
-    connection.close()
