@@ -42,14 +42,13 @@ def apply_stream_snapshot(store: ProjectionStore, snapshot: StreamSnapshot) -> b
 
 
 def apply_lead(store: ProjectionStore, lead: Lead) -> None:
-    if lead.stream_id is None:
-        lead = replace(lead, organization_name=_current_organization_name(
-            store, lead.organization_id, lead.organization_name, None))
-        store.save_lead(lead, call_status=None)
-        return
-    store.lock(_stream_key(lead.stream_id))
+    if lead.stream_id is not None:
+        store.lock(_stream_key(lead.stream_id))
     lead = replace(lead, organization_name=_current_organization_name(
         store, lead.organization_id, lead.organization_name, None))
+    if lead.stream_id is None:
+        store.save_lead(lead, call_status=None)
+        return
     store.save_lead(lead, call_status=store.call_status(lead.stream_id))
     # The newest lead's shopper, so two leads for one stream end the same in any order.
     shopper = store.latest_shopper(lead.stream_id)
