@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pika
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from dropin_common.auth import SqlRevocationList, TokenVerifier
-from dropin_common.broker import connection_parameters
 from dropin_common.config import CommonSettings
 from dropin_common.db import make_engine
 
@@ -37,13 +35,6 @@ class Container:
 
     def projection_store(self, connection: Connection) -> ProjectionStore:
         return SqlProjectionStore(connection, self.tables)
-
-    def check_database(self) -> None:
-        with self.engine.connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
-
-    def check_broker(self) -> None:
-        pika.BlockingConnection(connection_parameters(self.settings.amqp_url)).close()
 
 
 def bootstrap(settings: CommonSettings | None = None, *, engine: Engine | None = None) -> Container:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import Blueprint, Flask, Response, jsonify, request
 
 from dropin_common.auth import ROLE_ADMIN
+from dropin_common.readiness import readiness_checks
 from dropin_common.http import authenticated, create_service_app
 from dropin_common.query import parse_filters
 from dropin_common.timeutil import utcnow
@@ -21,8 +22,7 @@ from .schemas import (OrganizationListSchema, PeriodSchema, RecordExportSchema, 
 def create_app(container: Container | None = None) -> Flask:
     container = container or bootstrap()
     app = create_service_app("dashboard", max_body_bytes=container.settings.max_body_bytes,
-                             readiness_checks={"database": container.check_database,
-                                               "broker": container.check_broker},
+                             readiness_checks=readiness_checks(container.engine, container.settings.amqp_url),
                              verifier=container.verifier)
     app.register_blueprint(dashboard_blueprint(container))
     return app
