@@ -160,8 +160,12 @@ def procfile(service: str) -> list[tuple[str, str]]:
     return entries
 
 
+def is_relay(process: str) -> bool:
+    return process.startswith("relay")
+
+
 def supervisor_program(name: str, command: str, directory: Path, environment: dict[str, str],
-                       logs: Path) -> str:
+                       logs: Path, *, autostart: bool = True) -> str:
     # supervisord interpolates %(...)s in its config: a literal % (as in amqp://.../%2F) is %%.
     env_line = ",".join(f'{key}="{value}"'.replace("%", "%%") for key, value in environment.items())
     command = command.replace("%", "%%")
@@ -170,7 +174,7 @@ def supervisor_program(name: str, command: str, directory: Path, environment: di
 command={command}
 directory={directory}
 environment={env_line}
-autostart=true
+autostart={str(autostart).lower()}
 autorestart=true
 startsecs=1
 startretries=20
@@ -246,8 +250,9 @@ serverurl=unix://{run / 'supervisor.sock'}
     for service in SERVICES:
         environment = service_env(profile, service, keys)
         for process, command in procfile(service):
+            # Relays wait until every consumer has declared its queue (see start_relays).
             parts.append(supervisor_program(f"{service}-{process}", command, ROOT / "services" / service,
-                                            environment, logs))
+                                            environment, logs, autostart=not is_relay(process)))
     parts.append(supervisor_program(
         "gateway", f"{nginx_binary()} -p {run} -e {logs / 'nginx-error.log'} -c {nginx_conf}", ROOT,
         base_env, logs))
@@ -310,6 +315,36 @@ def supervisorctl(profile: Profile, *args: str, check: bool = True) -> subproces
                           capture_output=True, text=True, check=check)
 
 
+def start_relays(profile: Profile, timeout: float = 30.0) -> None:
+    """RabbitMQ drops a message no queue is bound for. Events written before the stack started
+    (the admin, say) would be published before the consumers declare their queues, so the relays
+    start only once every consuming service's queue (named after the service) exists."""
+    import pika
+
+    consumers = [s for s in SERVICES if any(name == "consumer" for name, _ in procfile(s))]
+    deadline = time.monotonic() + timeout
+    pending = list(consumers)
+    while pending and time.monotonic() < deadline:
+        try:
+            connection = pika.BlockingConnection(pika.URLParameters(amqp_url(profile)))
+            for queue in list(pending):
+                channel = connection.channel()
+                try:
+                    channel.queue_declare(queue=queue, passive=True)
+                    pending.remove(queue)
+                except pika.exceptions.ChannelClosedByBroker:
+                    pass  # not declared yet
+            connection.close()
+        except pika.exceptions.AMQPConnectionError:
+            pass
+        if pending:
+            time.sleep(0.2)
+    if pending:
+        raise SystemExit(f"consumers did not declare their queues: {', '.join(pending)}")
+    relays = [f"{s}-{name}" for s in SERVICES for name, _ in procfile(s) if is_relay(name)]
+    supervisorctl(profile, "start", *relays, check=False)
+
+
 def wait_healthy(profile: Profile, timeout: float = 60.0) -> None:
     targets = {s: f"http://127.0.0.1:{profile.port(s)}/readyz" for s in SERVICES}
     targets["gateway"] = f"http://127.0.0.1:{profile.port('gateway')}/healthz"
@@ -346,6 +381,7 @@ def up(profile: Profile, fresh: bool) -> None:
         supervisorctl(profile, "start", "all", check=False)
     else:
         run([str(VENV_BIN / "supervisord"), "-c", str(config)])
+    start_relays(profile)
     wait_healthy(profile)
     keys = env("API_KEYS", "dev-api-key").split(",")[0].strip()
     log(f"up in {time.monotonic() - started:.1f}s ({profile.name})")
