@@ -1,6 +1,7 @@
 """Typed configuration read from the environment, only ever inside a bootstrap (never at import)."""
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,3 +90,10 @@ class PusherSettings:
             port=int(port) if port else None,
             ssl=env_bool("PUSHER_SSL", True),
         )
+
+
+def configure_logging() -> None:
+    """Log format and levels for the long-running processes (consumers, relays, workers)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # pika warns about every returned (unroutable) message; ConfirmingPublisher logs that itself.
+    logging.getLogger("pika.adapters.blocking_connection").setLevel(logging.ERROR)

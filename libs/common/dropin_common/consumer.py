@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 
+from .config import configure_logging
 from .broker import CONNECTION_ERRORS, QueueSpec, connection_parameters, declare_queue
 from .events import Event
 
@@ -142,5 +143,6 @@ class Consumer:
 
 
 def run_consumer(consumer: Consumer) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    """Entry point body of a consumer process: logging, then consume until SIGTERM."""
+    configure_logging()
     consumer.run_forever()

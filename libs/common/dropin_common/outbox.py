@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import signal
 import time
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, Protocol
 
@@ -20,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.url import make_url
 
+from .config import configure_logging
 from .db import OUTBOX_NOTIFY_CHANNEL
 from .timeutil import utcnow
 
@@ -152,6 +152,7 @@ def _close(conn: psycopg.Connection | None) -> None:
     return None
 
 
-def run_relay(engine: Engine, outbox: sa.Table, destination: str, sink_factory: Callable[[], Sink]) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    OutboxRelay(engine, outbox, destination, sink_factory()).run_forever()
+def run_relay(relay: OutboxRelay) -> None:
+    """Entry point body of a relay process: logging, then relay until SIGTERM."""
+    configure_logging()
+    relay.run_forever()

@@ -3,7 +3,8 @@ publisher confirms. Auth has no other destination."""
 from __future__ import annotations
 
 import argparse
-import logging
+
+from dropin_common.outbox import run_relay
 
 from ..bootstrap import bootstrap
 
@@ -14,8 +15,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="dropin_auth.entrypoints.relay")
     parser.add_argument("destination", choices=DESTINATIONS)
     parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    bootstrap().broker_relay().run_forever()
+    run_relay(bootstrap().broker_relay())
 
 
 if __name__ == "__main__":

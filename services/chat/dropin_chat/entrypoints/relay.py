@@ -1,7 +1,7 @@
 """`python -m dropin_chat.entrypoints.relay broker|pusher`: one outbox relay per destination."""
-import logging
 import sys
 
+from dropin_common.outbox import run_relay
 from dropin_common.pusher_sink import PUSHER_DESTINATION
 
 from ..bootstrap import BROKER_DESTINATION, bootstrap
@@ -12,8 +12,7 @@ DESTINATIONS = (BROKER_DESTINATION, PUSHER_DESTINATION)
 def main(argv: list[str]) -> None:
     if len(argv) != 1 or argv[0] not in DESTINATIONS:
         sys.exit(f"usage: python -m dropin_chat.entrypoints.relay {'|'.join(DESTINATIONS)}")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    bootstrap().relay(argv[0]).run_forever()
+    run_relay(bootstrap().relay(argv[0]))
 
 
 if __name__ == "__main__":

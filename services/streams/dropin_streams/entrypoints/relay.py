@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 
 from dropin_common.broker import ConfirmingPublisher
-from dropin_common.outbox import BrokerSink, Sink, run_relay
+from dropin_common.outbox import BrokerSink, OutboxRelay, Sink, run_relay
 from dropin_common.pusher_sink import PusherSink, pusher_client
 
 from ..adapters.smtp_sink import SmtpSink
@@ -27,8 +27,8 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit("usage: python -m dropin_streams.entrypoints.relay broker|pusher|email")
     destination = args[0]
     container = bootstrap(pool_size=2)
-    run_relay(container.engine, container.tables["outbox"], destination,
-              lambda: sink_for(destination, container.settings))
+    run_relay(OutboxRelay(container.engine, container.tables["outbox"], destination,
+                          sink_for(destination, container.settings)))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ import time
 
 import sqlalchemy as sa
 
+from dropin_common.config import configure_logging
+
 from ..bootstrap import Container, bootstrap
 from ..use_cases.stop_stream import end_overdue_streams
 
@@ -49,7 +51,7 @@ class ExpiryWorker:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     ExpiryWorker(bootstrap(pool_size=2)).run_forever()
 
 
