@@ -104,5 +104,5 @@ class ReadModelMaintenance(abc.ABC):
 
     @abc.abstractmethod
     def recount_periods(self) -> None:
-        """Rebuild the per-period counts from the rows (after rows were loaded or fixed by hand)."""
+        """Rebuild the period, facet and name counts from the rows (after rows were loaded or fixed by hand)."""
 

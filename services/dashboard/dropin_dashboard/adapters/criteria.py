@@ -10,11 +10,22 @@ from ..domain.filters import RecordFilter
 LIKE_ESCAPE = "\\"
 
 
-def contains_text(column: sa.ColumnElement, text: str) -> sa.ColumnElement:
-    """Case-insensitive substring; `%` and `_` typed by the user match themselves."""
+def _substring_pattern(text: str) -> str:
+    """`%` and `_` typed by the user match themselves."""
     escaped = text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%") \
         .replace("_", LIKE_ESCAPE + "_")
-    return column.ilike(f"%{escaped}%", escape=LIKE_ESCAPE)
+    return f"%{escaped}%"
+
+
+def contains_text(column: sa.ColumnElement, text: str) -> sa.ColumnElement:
+    """Case-insensitive substring."""
+    return column.ilike(_substring_pattern(text), escape=LIKE_ESCAPE)
+
+
+def lowered_contains_text(lowered_column: sa.ColumnElement, text: str) -> sa.ColumnElement:
+    """contains_text on a column that holds lower(...): PostgreSQL's ILIKE is lower(x) LIKE lower(p),
+    so this matches the same rows without lowering each one again."""
+    return lowered_column.like(sa.func.lower(_substring_pattern(text)), escape=LIKE_ESCAPE)
 
 
 def _equals_any_case(column: sa.ColumnElement, text: str) -> sa.ColumnElement:

@@ -16,6 +16,24 @@ SELECT kind, grain, date_bin(width, moment, timestamptz '2000-01-01 00:00Z'), co
  CROSS JOIN (VALUES ('quarter', interval '15 minutes'), ('day', interval '1 day')) AS grains (grain, width)
  GROUP BY 1, 2, 3"""
 
+# Also the migration's backfill (0005): calls and leads per UTC day and facet value, per name.
+RECOUNT_FACETS = """
+INSERT INTO facet_counts (kind, facet, value, day, count)
+SELECT kind, facet, value, date_bin('1 day', moment, timestamptz '2000-01-01 00:00Z'), count(*)
+  FROM (SELECT 'calls' AS kind, requested_at AS moment, status, vehicle_make, vehicle_model, vehicle_type
+          FROM calls WHERE requested_at IS NOT NULL
+        UNION ALL SELECT 'leads', created_at, call_status, vehicle_make, vehicle_model, vehicle_type
+          FROM leads) AS records
+ CROSS JOIN LATERAL (VALUES ('status', status), ('make', lower(vehicle_make)), ('model', lower(vehicle_model)),
+                            ('type', lower(vehicle_type))) AS facets (facet, value)
+ WHERE value IS NOT NULL
+ GROUP BY 1, 2, 3, 4"""
+RECOUNT_NAMES = """
+INSERT INTO name_counts (kind, lower_first_name, lower_last_name, count)
+SELECT 'calls', coalesce(lower(first_name), ''), coalesce(lower(last_name), ''), count(*) FROM calls GROUP BY 2, 3
+UNION ALL
+SELECT 'leads', coalesce(lower(first_name), ''), coalesce(lower(last_name), ''), count(*) FROM leads GROUP BY 2, 3"""
+
 
 class SqlReadModelMaintenance(ReadModelMaintenance):
     def __init__(self, engine: Engine, tables: dict[str, sa.Table]):
@@ -29,6 +47,8 @@ class SqlReadModelMaintenance(ReadModelMaintenance):
             conn.execute(sa.text(f"TRUNCATE {names}"))
 
     def recount_periods(self) -> None:
+        """Rebuilds the counts the projection keeps (period, facet and name counts) from the rows."""
         with self._engine.begin() as conn:
-            conn.execute(sa.text("TRUNCATE period_counts"))
-            conn.execute(sa.text(RECOUNT_PERIODS))
+            conn.execute(sa.text("TRUNCATE period_counts, facet_counts, name_counts"))
+            for statement in (RECOUNT_PERIODS, RECOUNT_FACETS, RECOUNT_NAMES):
+                conn.execute(sa.text(statement))

@@ -25,14 +25,14 @@ def is_boundary(moment: datetime, grain: str = QUARTER) -> bool:
     return (moment - ORIGIN) % WIDTHS[grain] == timedelta(0)
 
 
-def _ceil_day(moment: datetime) -> datetime:
+def ceil_day(moment: datetime) -> datetime:
     floor = bucket_of(moment, DAY)
     return floor if floor == moment else floor + WIDTHS[DAY]
 
 
 def bucket_ranges(start: datetime | None, end: datetime | None) -> list[BucketRange]:
     """Non-overlapping bucket ranges covering exactly [start, end); both must be quarter boundaries."""
-    days_from = _ceil_day(start) if start is not None else None
+    days_from = ceil_day(start) if start is not None else None
     days_to = bucket_of(end, DAY) if end is not None else None
     if start is not None and end is not None and days_from >= days_to:
         return [(QUARTER, start, end)]

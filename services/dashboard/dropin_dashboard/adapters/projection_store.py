@@ -1,17 +1,20 @@
 """The read models as the consumer writes them, on the consumer's transaction."""
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, RowMapping
 
 from dropin_common.auth import apply_revocation
 
 from ..domain.records import Account, Lead, Organization, Shopper, StreamSnapshot, Vehicle
 from ..ports import ProjectionStore
 from .period_buckets import DAY, QUARTER, bucket_of
+
+FACETS = ("status", "make", "model", "type")
 
 
 def _vehicle_values(vehicle: Vehicle) -> dict:
@@ -40,6 +43,8 @@ class SqlProjectionStore(ProjectionStore):
         self._organizations = tables["organizations"]
         self._dealers = tables["dealers"]
         self._period_counts = tables["period_counts"]
+        self._facet_counts = tables["facet_counts"]
+        self._name_counts = tables["name_counts"]
         self._revoked_tokens = tables["revoked_tokens"]
         self._token_cutoffs = tables["token_cutoffs"]
 
@@ -58,6 +63,7 @@ class SqlProjectionStore(ProjectionStore):
 
     def save_call(self, snapshot: StreamSnapshot, shopper: Shopper) -> None:
         dealer = snapshot.dealer
+        before = self._counted("calls", self._calls.c.id == snapshot.id)
         inserted = _upsert(self._conn, self._calls, {
             "id": snapshot.id, "version": snapshot.version,
             "organization_id": snapshot.organization_id, "organization_code": snapshot.organization_code,
@@ -71,6 +77,7 @@ class SqlProjectionStore(ProjectionStore):
             "duration_seconds": snapshot.duration_seconds, **_shopper_values(shopper)})
         if inserted:  # a stream's requestedAt never changes, so it is counted once, when first seen
             self._count_in_period("calls", snapshot.requested_at)
+        self._recount("calls", before, self._counted("calls", self._calls.c.id == snapshot.id))
 
     def _count_in_period(self, kind: str, moment: datetime | None) -> None:
         if moment is None:
@@ -81,11 +88,51 @@ class SqlProjectionStore(ProjectionStore):
             self._conn.execute(stmt.on_conflict_do_update(index_elements=["kind", "grain", "bucket"],
                                                           set_={"count": counts.c.count + 1}))
 
+    def _counted(self, kind: str, where: sa.ColumnElement) -> list[RowMapping]:
+        """What facet_counts and name_counts count of the records `where` selects."""
+        table = self._calls if kind == "calls" else self._leads
+        moment, status = (table.c.requested_at, table.c.status) if kind == "calls" \
+            else (table.c.created_at, table.c.call_status)
+        lower = sa.func.lower
+        query = sa.select(moment.label("moment"), status.label("status"), lower(table.c.vehicle_make).label("make"),
+                          lower(table.c.vehicle_model).label("model"), lower(table.c.vehicle_type).label("type"),
+                          sa.func.coalesce(lower(table.c.first_name), "").label("first"),
+                          sa.func.coalesce(lower(table.c.last_name), "").label("last")).where(where)
+        return list(self._conn.execute(query).mappings())
+
+    def _recount(self, kind: str, before: list[RowMapping], after: list[RowMapping]) -> None:
+        """Moves facet_counts and name_counts from the records as they were (`_counted` before a
+        write) to as they are: whatever changed, in whichever order events came, the counts stay
+        those of the rows."""
+        facets: Counter = Counter()
+        names: Counter = Counter()
+        for rows, sign in ((before, -1), (after, 1)):
+            for row in rows:
+                names[(row["first"], row["last"])] += sign
+                if row["moment"] is not None:
+                    day = bucket_of(row["moment"], DAY)
+                    for facet in FACETS:
+                        if row[facet] is not None:
+                            facets[(facet, row[facet], day)] += sign
+        for (facet, value, day), delta in sorted(facets.items()):
+            self._add(self._facet_counts, delta, kind=kind, facet=facet, value=value, day=day)
+        for (first, last), delta in sorted(names.items()):
+            self._add(self._name_counts, delta, kind=kind, lower_first_name=first, lower_last_name=last)
+
+    def _add(self, counts: sa.Table, delta: int, **key) -> None:
+        if delta:
+            stmt = pg_insert(counts).values(**key, count=delta)
+            self._conn.execute(stmt.on_conflict_do_update(index_elements=list(key),
+                                                          set_={"count": counts.c.count + delta}))
+
     def set_call_shopper(self, stream_id: str, shopper: Shopper) -> None:
+        before = self._counted("calls", self._calls.c.id == stream_id)
         self._conn.execute(self._calls.update().where(self._calls.c.id == stream_id)
                            .values(**_shopper_values(shopper)))
+        self._recount("calls", before, self._counted("calls", self._calls.c.id == stream_id))
 
     def save_lead(self, lead: Lead, call_status: str | None) -> None:
+        before = self._counted("leads", self._leads.c.id == lead.id)
         inserted = _upsert(self._conn, self._leads, {
             "id": lead.id, "stream_id": lead.stream_id, "organization_id": lead.organization_id,
             "organization_name": lead.organization_name, "vin": lead.vin, **_vehicle_values(lead.vehicle),
@@ -93,6 +140,7 @@ class SqlProjectionStore(ProjectionStore):
             "call_status": call_status})
         if inserted:
             self._count_in_period("leads", lead.created_at)
+        self._recount("leads", before, self._counted("leads", self._leads.c.id == lead.id))
 
     def latest_shopper(self, stream_id: str) -> Shopper | None:
         leads = self._leads
@@ -103,8 +151,11 @@ class SqlProjectionStore(ProjectionStore):
         return Shopper(*row) if row else None
 
     def set_leads_call_status(self, stream_id: str, status: str) -> None:
-        self._conn.execute(self._leads.update().where(self._leads.c.stream_id == stream_id)
-                           .values(call_status=status))
+        changing = sa.and_(self._leads.c.stream_id == stream_id, self._leads.c.call_status.is_distinct_from(status))
+        before = self._counted("leads", changing)
+        if before:
+            self._conn.execute(self._leads.update().where(changing).values(call_status=status))
+            self._recount("leads", before, [{**row, "status": status} for row in before])
 
     def organization_updated_at(self, organization_id: str) -> datetime | None:
         orgs = self._organizations

@@ -1,15 +1,30 @@
 """Queries over the read models, returning the domain's views."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine, RowMapping
+from sqlalchemy.engine import Connection, Engine, RowMapping
 
 from ..domain.filters import Page, Period, RecordFilter
 from ..domain.records import Account, Dealer, Lead, Organization, Shopper, StreamSnapshot, Vehicle
 from ..domain.views import Call, LeadWithCall, OrganizationWithDealers
 from ..ports import ReadModels
-from .criteria import RecordColumns, call_columns, contains_text, lead_columns
-from .period_buckets import bucket_ranges, is_boundary
+from .criteria import RecordColumns, call_columns, contains_text, lead_columns, lowered_contains_text
+from .period_buckets import DAY, bucket_of, bucket_ranges, ceil_day, is_boundary
+
+# The filters facet_counts keeps counts for: facet name, RecordFilter field.
+FACET_FILTERS = (("status", "statuses"), ("make", "car_make"), ("model", "car_model"), ("type", "car_type"))
+
+
+def single_facet(criteria: RecordFilter) -> tuple[str, list[str]] | None:
+    """(facet, values) when one status set or one vehicle make/model/type (plus a period) is the
+    whole filter."""
+    for facet, field in FACET_FILTERS:
+        value = getattr(criteria, field)
+        if value and criteria == RecordFilter(period=criteria.period, **{field: value}):
+            return facet, sorted(value) if facet == "status" else [value]
+    return None
 
 
 def _vehicle(row: RowMapping) -> Vehicle:
@@ -54,6 +69,8 @@ class SqlReadModels(ReadModels):
         self._organizations = tables["organizations"]
         self._dealers = tables["dealers"]
         self._period_counts = tables["period_counts"]
+        self._facet_counts = tables["facet_counts"]
+        self._name_counts = tables["name_counts"]
 
     def _page(self, columns: RecordColumns, criteria: RecordFilter, page: Page) -> list[RowMapping]:
         query = (sa.select(columns.table).where(*columns.where(criteria))
@@ -65,9 +82,45 @@ class SqlReadModels(ReadModels):
         if criteria.is_period_only and all(moment is None or is_boundary(moment)
                                            for moment in (criteria.period.start, criteria.period.end)):
             return self._count_from_buckets(columns.table.name, criteria.period)
-        query = sa.select(sa.func.count()).select_from(columns.table).where(*columns.where(criteria))
+        facet = single_facet(criteria)
+        if facet is not None:
+            return self._count_from_facets(columns, criteria, *facet)
         with self._engine.connect() as conn:
-            return conn.execute(query).scalar_one()
+            if criteria.name and criteria == RecordFilter(name=criteria.name):
+                # The few matching names' counts, not the many records they are on.
+                names = self._name_counts
+                return int(conn.execute(sa.select(sa.func.coalesce(sa.func.sum(names.c.count), 0)).where(
+                    names.c.kind == columns.table.name,
+                    sa.or_(lowered_contains_text(names.c.lower_first_name, criteria.name),
+                           lowered_contains_text(names.c.lower_last_name, criteria.name)))).scalar_one())
+            return self._count_rows(conn, columns, criteria)
+
+    @staticmethod
+    def _count_rows(conn: Connection, columns: RecordColumns, criteria: RecordFilter) -> int:
+        query = sa.select(sa.func.count()).select_from(columns.table).where(*columns.where(criteria))
+        return conn.execute(query).scalar_one()
+
+    def _count_from_facets(self, columns: RecordColumns, criteria: RecordFilter, facet: str, values: list[str]) -> int:
+        """Whole UTC days from facet_counts; the part-days at the period's edges from the rows."""
+        start, end = criteria.period.start, criteria.period.end
+        days_from = None if start is None else ceil_day(start)
+        days_to = None if end is None else bucket_of(end, DAY)
+        with self._engine.connect() as conn:
+            if days_from is not None and days_to is not None and days_from >= days_to:
+                return self._count_rows(conn, columns, criteria)  # no whole UTC day inside: few rows
+            counts = self._facet_counts
+            wanted = [sa.func.lower(value) for value in values] if facet != "status" else values
+            query = sa.select(sa.func.coalesce(sa.func.sum(counts.c.count), 0)).where(
+                counts.c.kind == columns.table.name, counts.c.facet == facet, counts.c.value.in_(wanted))
+            if days_from is not None:
+                query = query.where(counts.c.day >= days_from)
+            if days_to is not None:
+                query = query.where(counts.c.day < days_to)
+            total = int(conn.execute(query).scalar_one())
+            for edge in (Period(start, days_from), Period(days_to, end)):
+                if edge.start is not None and edge.end is not None and edge.start < edge.end:
+                    total += self._count_rows(conn, columns, replace(criteria, period=edge))
+            return total
 
     def _count_from_buckets(self, kind: str, period: Period) -> int:
         counts = self._period_counts

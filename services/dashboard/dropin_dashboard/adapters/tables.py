@@ -94,7 +94,27 @@ def build_tables() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("bucket", TZ, primary_key=True),
         sa.Column("count", sa.BigInteger, nullable=False),
     )
+    # Calls and leads per UTC day and value of one filterable column (facet): status (a lead's call
+    # status), or lower(vehicle make / model / type). Kept by the projection on every change of those.
+    tables["facet_counts"] = sa.Table(
+        "facet_counts", metadata,
+        sa.Column("kind", sa.String(8), primary_key=True),
+        sa.Column("facet", sa.String(8), primary_key=True),
+        sa.Column("value", sa.Text, primary_key=True),
+        sa.Column("day", TZ, primary_key=True),
+        sa.Column("count", sa.BigInteger, nullable=False),
+    )
+    # Calls and leads per shopper name in lower case ('' for none): a name substring count sums
+    # the few matching names' rows. Kept by the projection like facet_counts.
+    tables["name_counts"] = sa.Table(
+        "name_counts", metadata,
+        sa.Column("kind", sa.String(8), primary_key=True),
+        sa.Column("lower_first_name", sa.Text, primary_key=True),
+        sa.Column("lower_last_name", sa.Text, primary_key=True),
+        sa.Column("count", sa.BigInteger, nullable=False),
+    )
     return metadata, tables
 
 
-READ_MODEL_TABLES = ("calls", "leads", "organizations", "dealers", "period_counts")
+READ_MODEL_TABLES = ("calls", "leads", "organizations", "dealers", "period_counts", "facet_counts",
+                     "name_counts")

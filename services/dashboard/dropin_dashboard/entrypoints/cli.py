@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="dropin_dashboard.entrypoints.cli")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("rebuild", help="empty the read models and inbox, ready for a replay")
-    commands.add_parser("recount", help="recompute the per-period counts from the calls and leads")
+    commands.add_parser("recount", help="recompute the period, facet and name counts from the calls and leads")
     args = parser.parse_args(argv)
     if args.command == "rebuild":
         bootstrap().maintenance.truncate()
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
               "outbox tables (see `python -m pydoc dropin_dashboard.entrypoints.cli`).")
     elif args.command == "recount":
         bootstrap().maintenance.recount_periods()
-        print("Period counts recomputed.")
+        print("Period, facet and name counts recomputed.")
     return 0
 
 

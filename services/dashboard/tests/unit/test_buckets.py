@@ -1,7 +1,8 @@
 """The day and quarter buckets that period counts are kept in, and how a period is split into them."""
 from datetime import date, datetime, timedelta, timezone
 
-from dropin_dashboard.adapters.period_buckets import DAY, QUARTER, bucket_of, bucket_ranges, is_boundary
+from dropin_dashboard.adapters.period_buckets import DAY, QUARTER, bucket_of, bucket_ranges, ceil_day, is_boundary
+from dropin_dashboard.adapters.read_models import single_facet
 from dropin_dashboard.domain.filters import Period, RecordFilter
 
 UTC = timezone.utc
@@ -51,3 +52,20 @@ def test_only_a_period_can_be_served_from_buckets():
     assert RecordFilter(period=Period(start=at(16))).is_period_only
     assert not RecordFilter(name="lan").is_period_only
     assert not RecordFilter(statuses=frozenset({"missed"})).is_period_only
+
+
+def test_only_a_single_status_set_or_vehicle_filter_with_a_period_is_counted_from_facets():
+    period = Period(datetime(2026, 6, 1, 17, tzinfo=UTC), None)
+    assert single_facet(RecordFilter(statuses=frozenset({"missed", "expired"}))) == ("status", ["expired", "missed"])
+    assert single_facet(RecordFilter(car_make="Toyota", period=period)) == ("make", ["Toyota"])
+    assert single_facet(RecordFilter(car_type="suv")) == ("type", ["suv"])
+    assert single_facet(RecordFilter(car_make="Toyota", car_model="RAV4")) is None
+    assert single_facet(RecordFilter(statuses=frozenset({"missed"}), name="tran")) is None
+    assert single_facet(RecordFilter(period=period)) is None
+
+
+def test_ceil_day_is_the_next_utc_midnight_unless_already_on_one():
+    midnight = at(2)
+    assert ceil_day(midnight) == midnight
+    assert ceil_day(midnight - timedelta(minutes=15)) == midnight
+    assert ceil_day(midnight - timedelta(hours=23, minutes=45)) == midnight
