@@ -19,6 +19,7 @@ from dropin_streams.bootstrap import Container
 from dropin_streams.entrypoints.worker import ExpiryWorker
 from dropin_streams.use_cases.accept_stream import accept_stream
 from dropin_streams.use_cases.request_stream import RequestStream, request_stream
+from dropin_streams.use_cases.stop_stream import end_overdue_streams
 from dropin_streams.use_cases.stream_activity import record_ping
 
 from .conftest import outbox_rows, seed_dealer, seed_organization
@@ -36,8 +37,9 @@ def short_timeouts(container) -> Container:
     return replace(container, settings=settings)
 
 
-def new_stream(container) -> str:
-    return request_stream(container.uow(), container.decoder, RequestStream("ACME", VIN), utcnow()).stream.id
+def new_stream(container, requested_at=None) -> str:
+    request = RequestStream("ACME", VIN)
+    return request_stream(container.uow(), container.decoder, request, requested_at or utcnow()).stream.id
 
 
 def status_of(container, stream_id):
@@ -45,12 +47,18 @@ def status_of(container, stream_id):
         return uow.streams.get(stream_id)
 
 
+def end_overdue_at(container, now) -> list[str]:
+    """One worker pass as if the clock read `now`: deterministic, however loaded the machine."""
+    settings = container.settings
+    return [stream.id for stream in end_overdue_streams(
+        container.uow(), now, ring_timeout=settings.ring_timeout, ping_timeout=settings.ping_timeout)]
+
+
 def test_a_request_nobody_accepts_is_missed_after_the_ring_timeout(short_timeouts):
-    stream_id = new_stream(short_timeouts)
-    worker = ExpiryWorker(short_timeouts)
-    assert worker.run_once() == 0
-    time.sleep(1.2)
-    assert worker.run_once() == 1
+    requested_at = utcnow()
+    stream_id = new_stream(short_timeouts, requested_at)
+    assert end_overdue_at(short_timeouts, requested_at + timedelta(seconds=0.9)) == []
+    assert end_overdue_at(short_timeouts, requested_at + timedelta(seconds=1.1)) == [stream_id]
     stream = status_of(short_timeouts, stream_id)
     assert (stream.status, stream.stopped_by) == ("missed", "system")
     [event] = outbox_rows(short_timeouts, "broker", "stream.stopped")
@@ -59,16 +67,16 @@ def test_a_request_nobody_accepts_is_missed_after_the_ring_timeout(short_timeout
 
 
 def test_a_silent_dealers_stream_expires_while_a_pinging_one_lives_on(short_timeouts):
-    silent = new_stream(short_timeouts)
-    accept_stream(short_timeouts.uow(), ALICE, silent, utcnow())
+    started = utcnow()
+    silent = new_stream(short_timeouts, started)
+    accept_stream(short_timeouts.uow(), ALICE, silent, started)
     seed_dealer(short_timeouts, "bob")
-    pinging = new_stream(short_timeouts)
-    accept_stream(short_timeouts.uow(), Principal("bob", "dealer", "org-1", "j", 0, 2e9), pinging, utcnow())
-    worker = ExpiryWorker(short_timeouts)
-    for _ in range(3):
-        time.sleep(0.5)
-        record_ping(short_timeouts.uow(), Principal("bob", "dealer", "org-1", "j", 0, 2e9), utcnow())
-        worker.run_once()
+    bob = Principal("bob", "dealer", "org-1", "j", 0, 2e9)
+    pinging = new_stream(short_timeouts, started)
+    accept_stream(short_timeouts.uow(), bob, pinging, started)
+    record_ping(short_timeouts.uow(), bob, started + timedelta(seconds=0.8))
+
+    assert end_overdue_at(short_timeouts, started + timedelta(seconds=1.5)) == [silent]
     assert status_of(short_timeouts, silent).status == "expired"
     assert status_of(short_timeouts, pinging).status == "streaming"
 
