@@ -114,16 +114,18 @@ class SqlProjectionStore(ProjectionStore):
                     for facet in FACETS:
                         if row[facet] is not None:
                             facets[(facet, row[facet], day)] += sign
-        for (facet, value, day), delta in sorted(facets.items()):
-            self._add(self._facet_counts, delta, kind=kind, facet=facet, value=value, day=day)
-        for (first, last), delta in sorted(names.items()):
-            self._add(self._name_counts, delta, kind=kind, lower_first_name=first, lower_last_name=last)
+        self._add(self._facet_counts, ("kind", "facet", "value", "day"),
+                  {(kind, *key): delta for key, delta in facets.items()})
+        self._add(self._name_counts, ("kind", "lower_first_name", "lower_last_name"),
+                  {(kind, *key): delta for key, delta in names.items()})
 
-    def _add(self, counts: sa.Table, delta: int, **key) -> None:
-        if delta:
-            stmt = pg_insert(counts).values(**key, count=delta)
-            self._conn.execute(stmt.on_conflict_do_update(index_elements=list(key),
-                                                          set_={"count": counts.c.count + delta}))
+    def _add(self, counts: sa.Table, key_columns: tuple[str, ...], deltas: dict[tuple, int]) -> None:
+        """One statement; rows in key order, so concurrent consumers lock them in the same order."""
+        rows = [{**dict(zip(key_columns, key)), "count": delta} for key, delta in sorted(deltas.items()) if delta]
+        if rows:
+            stmt = pg_insert(counts).values(rows)
+            self._conn.execute(stmt.on_conflict_do_update(index_elements=list(key_columns),
+                                                          set_={"count": counts.c.count + stmt.excluded.count}))
 
     def set_call_shopper(self, stream_id: str, shopper: Shopper) -> None:
         before = self._counted("calls", self._calls.c.id == stream_id)

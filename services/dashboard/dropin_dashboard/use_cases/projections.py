@@ -36,14 +36,16 @@ def apply_stream_snapshot(store: ProjectionStore, snapshot: StreamSnapshot) -> b
         return False
     snapshot = replace(snapshot, organization_name=_current_organization_name(
         store, snapshot.organization_id, snapshot.organization_name, snapshot.organization_code))
-    store.save_call(snapshot, store.latest_shopper(snapshot.id) or Shopper())
+    # The leads before the call, as apply_lead does: consumers running side by side then update
+    # the shared counts in one order and never wait on each other in a cycle.
     store.set_leads_call_status(snapshot.id, snapshot.status)
+    store.save_call(snapshot, store.latest_shopper(snapshot.id) or Shopper())
     return True
 
 
 def apply_lead(store: ProjectionStore, lead: Lead) -> None:
-    if lead.stream_id is not None:
-        store.lock(_stream_key(lead.stream_id))
+    # Its stream's lock, or its own: two copies of one lead are never written side by side.
+    store.lock(_stream_key(lead.stream_id) if lead.stream_id is not None else f"lead:{lead.id}")
     lead = replace(lead, organization_name=_current_organization_name(
         store, lead.organization_id, lead.organization_name, None))
     if lead.stream_id is None:

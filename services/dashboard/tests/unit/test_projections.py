@@ -79,6 +79,12 @@ def test_handlers_for_one_stream_lock_the_stream_then_its_organization():
     assert store.locks == ["stream:s-1", "organization:org-1"] * 2  # one order everywhere: no deadlock
 
 
+def test_a_lead_without_a_stream_locks_itself():
+    store = FakeProjectionStore()
+    projections.apply_lead(store, Lead.from_payload(lead_payload(None, lead_id="l-9")))
+    assert store.locks == ["lead:l-9", "organization:org-1"]
+
+
 def test_organization_first_seen_in_a_stream_stands_in_until_its_own_event():
     store = FakeProjectionStore()
     projections.apply_stream_snapshot(store, snapshot(version=1, organization_name="Sunrise Toyota"))
