@@ -13,6 +13,10 @@ from ..ports import ReadModels
 from .criteria import RecordColumns, call_columns, contains_text, lead_columns, lowered_contains_text
 from .period_buckets import DAY, bucket_of, bucket_ranges, ceil_day, is_boundary
 
+# A list filtered on a name and a period whose name is expected on at most this many of the period's
+# records reads just those (trigram and time bitmaps) and sorts them, a bounded cost.
+FEW_NAME_MATCHES = 5000
+
 # The filters facet_counts keeps counts for: facet name, RecordFilter field.
 FACET_FILTERS = (("status", "statuses"), ("make", "car_make"), ("model", "car_model"), ("type", "car_type"))
 
@@ -25,6 +29,10 @@ def single_facet(criteria: RecordFilter) -> tuple[str, list[str]] | None:
         if value and criteria == RecordFilter(period=criteria.period, **{field: value}):
             return facet, sorted(value) if facet == "status" else [value]
     return None
+
+
+def _total(counts: sa.Table, *where: sa.ColumnElement) -> sa.Select:
+    return sa.select(sa.func.coalesce(sa.func.sum(counts.c.count), 0)).where(*where)
 
 
 def _vehicle(row: RowMapping) -> Vehicle:
@@ -73,10 +81,40 @@ class SqlReadModels(ReadModels):
         self._name_counts = tables["name_counts"]
 
     def _page(self, columns: RecordColumns, criteria: RecordFilter, page: Page) -> list[RowMapping]:
-        query = (sa.select(columns.table).where(*columns.where(criteria))
-                 .order_by(*columns.newest_first).offset(page.skip).limit(page.limit))
+        matching = sa.select(columns.table).where(*columns.where(criteria))
         with self._engine.connect() as conn:
-            return list(conn.execute(query).mappings())
+            if self._few_name_matches(conn, columns.table.name, criteria):
+                # Under a LIMIT PostgreSQL walks the time index newest first, betting that matches are
+                # spread evenly; when the name is rare in the period (or other filters exclude its
+                # records) that walk reads the whole period. A materialized CTE is planned for all its
+                # rows: the few records with the name in the period, then a sort.
+                fenced = matching.cte("matching").prefix_with("MATERIALIZED")
+                query = sa.select(fenced).order_by(fenced.c[columns.moment.name].desc(), fenced.c.id.desc())
+            else:
+                query = matching.order_by(*columns.newest_first)
+            return list(conn.execute(query.offset(page.skip).limit(page.limit)).mappings())
+
+    def _few_name_matches(self, conn: Connection, kind: str, criteria: RecordFilter) -> bool:
+        """Whether records with the name, spread like all records, are few within a bounded period:
+        (records with the name) x (records in the period's UTC days) / (all records), from the counts."""
+        start, end = criteria.period.start, criteria.period.end
+        if not criteria.name or start is None or end is None:
+            return False
+        days = self._period_counts
+        whole_days = (days.c.kind == kind, days.c.grain == DAY)
+        with_name, in_period, overall = conn.execute(sa.select(
+            self._with_name(kind, criteria.name).scalar_subquery(),
+            _total(days, *whole_days, days.c.bucket >= bucket_of(start, DAY),
+                   days.c.bucket < ceil_day(end)).scalar_subquery(),
+            _total(days, *whole_days).scalar_subquery())).one()
+        return overall > 0 and with_name * in_period <= FEW_NAME_MATCHES * overall
+
+    def _with_name(self, kind: str, name: str) -> sa.Select:
+        """How many records carry the name (first or last, substring, any case)."""
+        names = self._name_counts
+        return _total(names, names.c.kind == kind,
+                      sa.or_(lowered_contains_text(names.c.lower_first_name, name),
+                             lowered_contains_text(names.c.lower_last_name, name)))
 
     def _count(self, columns: RecordColumns, criteria: RecordFilter) -> int:
         if criteria.is_period_only and all(moment is None or is_boundary(moment)
@@ -88,11 +126,7 @@ class SqlReadModels(ReadModels):
         with self._engine.connect() as conn:
             if criteria.name and criteria == RecordFilter(name=criteria.name):
                 # The few matching names' counts, not the many records they are on.
-                names = self._name_counts
-                return int(conn.execute(sa.select(sa.func.coalesce(sa.func.sum(names.c.count), 0)).where(
-                    names.c.kind == columns.table.name,
-                    sa.or_(lowered_contains_text(names.c.lower_first_name, criteria.name),
-                           lowered_contains_text(names.c.lower_last_name, criteria.name)))).scalar_one())
+                return int(conn.execute(self._with_name(columns.table.name, criteria.name)).scalar_one())
             return self._count_rows(conn, columns, criteria)
 
     @staticmethod
