@@ -26,6 +26,9 @@ from pathlib import Path
 import requests
 import sqlalchemy as sa
 
+from dropin_common.config import env_str as env
+from dropin_common.config import postgres_url
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 SERVICES = ("auth", "streams", "dashboard", "chat")
@@ -64,32 +67,21 @@ PROFILES = {
 }
 
 
-def env(name: str, default: str) -> str:
-    return os.environ.get(name) or default
-
-
 def log(message: str) -> None:
     print(f"[stack] {message}", flush=True)
 
 
 # --- infrastructure -----------------------------------------------------------------------------
 
-def pg_admin_url() -> str:
-    user = env("PGUSER", "postgres")
-    password = os.environ.get("PGPASSWORD", "")
-    auth = f"{user}:{password}" if password else user
-    return f"postgresql+psycopg://{auth}@{env('PGHOST', '127.0.0.1')}:{env('PGPORT', '5432')}/postgres"
-
-
 def database_url(profile: Profile, service: str) -> str:
     explicit = os.environ.get(f"{service.upper()}_DATABASE_URL")
     if explicit and profile.name == "dev":
         return explicit
-    return pg_admin_url().rsplit("/", 1)[0] + "/" + profile.database(service)
+    return postgres_url(profile.database(service))
 
 
 def ensure_databases(profile: Profile, fresh: bool) -> None:
-    engine = sa.create_engine(pg_admin_url(), isolation_level="AUTOCOMMIT")
+    engine = sa.create_engine(postgres_url("postgres"), isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         for service in SERVICES:
             name = profile.database(service)

@@ -35,12 +35,14 @@ def login(api, identifier: str, password: str, **kwargs) -> str:
 
 
 def new_active_dealer(api, admin_token: str, organization_id: str, *, online: bool = True) -> tuple[dict, str]:
-    account = register(api)
-    response = api.request("PATCH", f"/accounts/{account['id']}", token=admin_token,
+    """A registered dealer, activated and attached by the admin, logged in (and online); returns the
+    account as auth last answered it, and the dealer's token."""
+    registered = register(api)
+    response = api.request("PATCH", f"/accounts/{registered['id']}", token=admin_token,
                            json={"status": "active", "organizationId": organization_id})
     assert response.status_code == 200, response.text
-    token = login(api, account["email"], account["password"])
+    token = login(api, registered["email"], registered["password"])
     if online:
         response = api.request("POST", "/accounts/status/online", token=token)
         assert response.status_code == 200, response.text
-    return response.json() if online else account, token
+    return response.json(), token

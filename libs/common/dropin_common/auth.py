@@ -71,6 +71,13 @@ def apply_revocation(conn: Connection, revoked_tokens: sa.Table, token_cutoffs: 
             set_={"not_before": sa.func.greatest(token_cutoffs.c.not_before, stmt.excluded.not_before)}))
 
 
+def revocation_handler(tables: dict[str, sa.Table]):
+    """The consumer handler for `account.tokens_revoked`, on a service's messaging tables."""
+    def handle(event, conn: Connection) -> None:
+        apply_revocation(conn, tables["revoked_tokens"], tables["token_cutoffs"], event.data)
+    return handle
+
+
 class TokenVerifier:
     def __init__(self, public_key: str, revocations: RevocationList):
         self._public_key = public_key
@@ -107,3 +114,10 @@ def token_from_header(header: str | None) -> str | None:
 def require_role(principal: Principal, *roles: str) -> None:
     if roles and principal.role not in roles:
         raise Forbidden(f"This needs the {' or '.join(roles)} role.", code="forbidden_role")
+
+
+def sql_token_verifier(public_key: str | None, engine: Engine, tables: dict[str, sa.Table]) -> TokenVerifier | None:
+    """A verifier backed by the service's own revocation tables; None when no public key is set."""
+    if not public_key:
+        return None
+    return TokenVerifier(public_key, SqlRevocationList(engine, tables["revoked_tokens"], tables["token_cutoffs"]))

@@ -29,19 +29,20 @@ def env_bool(name: str, default: bool) -> bool:
     return raw.strip().lower() in ("1", "true", "yes", "on")
 
 
-def database_url_for(service: str) -> str:
-    """`DATABASE_URL` (what the stack sets per process), else `<SERVICE>_DATABASE_URL`, else built
-    from the PG* variables."""
-    explicit = os.environ.get("DATABASE_URL") or os.environ.get(f"{service.upper()}_DATABASE_URL")
-    if explicit:
-        return explicit
-    host = env_str("PGHOST", "127.0.0.1")
-    port = env_int("PGPORT", 5432)
+def postgres_url(database: str) -> str:
+    """URL of `database` on the server named by the PG* variables (local trust auth by default)."""
     user = env_str("PGUSER", "postgres")
     password = os.environ.get("PGPASSWORD", "")
     auth = f"{user}:{password}" if password else user
-    name = env_str(f"{service.upper()}_DATABASE_NAME", f"dropin_{service}")
-    return f"postgresql+psycopg://{auth}@{host}:{port}/{name}"
+    return (f"postgresql+psycopg://{auth}@{env_str('PGHOST', '127.0.0.1')}:{env_int('PGPORT', 5432)}"
+            f"/{database}")
+
+
+def database_url_for(service: str) -> str:
+    """`DATABASE_URL` (what the stack sets per process), else `<SERVICE>_DATABASE_URL`, else
+    `dropin_<service>` on the PG* server."""
+    explicit = os.environ.get("DATABASE_URL") or os.environ.get(f"{service.upper()}_DATABASE_URL")
+    return explicit or postgres_url(env_str(f"{service.upper()}_DATABASE_NAME", f"dropin_{service}"))
 
 
 def read_key_file(path: str) -> str:

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 
-from .config import configure_logging
+from .config import CommonSettings, configure_logging
 from .broker import CONNECTION_ERRORS, QueueSpec, connection_parameters, declare_queue
 from .events import Event
 
@@ -140,6 +140,13 @@ class Consumer:
             channel.basic_ack(method.delivery_tag)
             return
         channel.basic_ack(method.delivery_tag)
+
+
+def service_consumer(settings: CommonSettings, engine: Engine, tables: dict[str, sa.Table], queue: QueueSpec,
+                     handlers: dict[str, Handler]) -> Consumer:
+    """The consumer of one service: its queue, its handlers, its inbox table."""
+    return Consumer(settings.amqp_url, settings.event_exchange, queue,
+                    EventProcessor(engine, tables["inbox"], handlers))
 
 
 def run_consumer(consumer: Consumer) -> None:

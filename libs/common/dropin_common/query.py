@@ -40,18 +40,22 @@ class CommaSeparatedSet(fields.Field):
 
 
 class LooseString(fields.String):
-    """A filter string; numbers in the JSON (`"vin": 12321`) are taken as their text, and a blank
-    value means "no filter" (None, with validators skipped as for any None)."""
+    """A trimmed string; numbers in the JSON (`"vin": 12321`) are taken as their text. Blank means
+    absent (forms send empty fields): None for an optional field, with validators skipped as for any
+    None, and "Must not be blank." for a required one."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("allow_none", True)
+        kwargs.setdefault("allow_none", not kwargs.get("required", False))
         super().__init__(**kwargs)
+        self.error_messages.setdefault("blank", "Must not be blank.")
 
     def deserialize(self, value, attr=None, data=None, **kwargs):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if isinstance(value, str):
             value = value.strip() or None
+            if value is None and self.required:
+                raise self.make_error("blank")
         return super().deserialize(value, attr, data, **kwargs)
 
 

@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from .auth import JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER
+from .config import postgres_url
 
 
 def _reachable(host: str, port: int) -> bool:
@@ -37,7 +38,7 @@ def admin_pg_url() -> str:
     if url:
         return url
     if _reachable("127.0.0.1", 5432) or not shutil.which("docker"):
-        return "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+        return postgres_url("postgres")
     from testcontainers.postgres import PostgresContainer  # only where Docker exists
     container = PostgresContainer("postgres:15", driver="psycopg")
     container.start()
@@ -59,6 +60,16 @@ def throwaway_database(name: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextlib.contextmanager
+def migrated_database(name: str, migrations_dir) -> Iterator[str]:
+    """`throwaway_database(name)` brought to the service's current schema by its Alembic migrations."""
+    from .migrations import upgrade_to_head
+
+    with throwaway_database(name) as url:
+        upgrade_to_head(migrations_dir, url)
+        yield url
 
 
 def rabbitmqctl(*args: str) -> str:
@@ -143,8 +154,14 @@ class TokenFactory:
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
 
     def issue(self, account_id: str, role: str = "dealer", organization_id: str | None = None, *,
-              ttl_seconds: float = 3600, **claims) -> str:
-        now = time.time()
+              ttl_seconds: float = 3600, issued_at: float | None = None, **claims) -> str:
+        now = time.time() if issued_at is None else issued_at
         payload = {"sub": account_id, "role": role, "org": organization_id, "jti": uuid.uuid4().hex,
                    "iat": now, "exp": now + ttl_seconds, "aud": JWT_AUDIENCE, "iss": JWT_ISSUER, **claims}
         return jwt.encode(payload, self._private_key, algorithm=JWT_ALGORITHM)
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    """Nearest-rank percentile, as the benchmark scripts print it (p95: fraction=0.95)."""
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]

@@ -15,17 +15,14 @@ import time
 
 import requests
 
+from dropin_common.testing import percentile
+
 LOGINS = int(os.environ.get("BENCH_LOGINS", "200"))
 ME_REQUESTS = int(os.environ.get("BENCH_ME_REQUESTS", "2000"))
 REVOCATIONS = int(os.environ.get("BENCH_REVOCATIONS", "20"))
 # One authenticated read per other service that accepts tokens.
 REVOCATION_PROBES = ("/streams", "/dashboard/countallcalllead")
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
 def report(label: str, samples: list[float]) -> None:

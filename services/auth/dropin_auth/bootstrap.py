@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 
 
-from dropin_common.auth import SqlRevocationList, TokenVerifier
+from dropin_common.auth import TokenVerifier, sql_token_verifier
 from dropin_common.broker import ConfirmingPublisher
 from dropin_common.db import make_engine
 from dropin_common.outbox import BrokerSink, OutboxRelay
@@ -58,8 +58,7 @@ class Container:
 
     @cached_property
     def verifier(self) -> TokenVerifier:
-        revocations = SqlRevocationList(self.engine, messaging["revoked_tokens"], messaging["token_cutoffs"])
-        return TokenVerifier(self.public_key, revocations)
+        return sql_token_verifier(self.public_key, self.engine, messaging)
 
     @property
     def credentials(self) -> Credentials:

@@ -23,10 +23,11 @@ import sqlalchemy as sa
 
 from dropin_common.config import CommonSettings
 from dropin_common.events import STREAM_ACCEPTED, Event
-from dropin_common.testing import throwaway_database
+from dropin_common.testing import percentile, throwaway_database
 
 from dropin_chat.adapters.repositories import SqlStreamReplicaWriter, history_page_query
-from dropin_chat.adapters.schema import upgrade_to_head
+from dropin_chat.adapters.schema import MIGRATIONS
+from dropin_common.migrations import upgrade_to_head
 from dropin_chat.bootstrap import ChatSettings, Container, bootstrap
 from dropin_chat.entrypoints.http import create_app
 from dropin_chat.use_cases.replicate_streams import apply_stream_event
@@ -73,7 +74,7 @@ def bench_target() -> Iterator[tuple[str, Container, callable]]:
         yield f"through the gateway {gateway}", container, lambda: GatewayClient(gateway, os.environ.get("API_KEY"))
         return
     with throwaway_database("chat_bench") as database_url:
-        upgrade_to_head(database_url)
+        upgrade_to_head(MIGRATIONS, database_url)
         container = bootstrap(settings(database_url))
         try:
             yield "in-process (Flask test client, throwaway database chat_bench)", container, \
@@ -110,11 +111,6 @@ def bulk_load(container: Container, stream_id: str, count: int) -> float:
     with container.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(sa.text("VACUUM ANALYZE chat_messages"))
     return time.perf_counter() - started
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
 def report(label: str, samples: list[float]) -> None:

@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from dropin_common.auth import SqlRevocationList, TokenVerifier
+from dropin_common.auth import sql_token_verifier
 from dropin_common.broker import ConfirmingPublisher, QueueSpec
 from dropin_common.config import CommonSettings, PusherSettings, env_int, env_str
-from dropin_common.consumer import Consumer, EventProcessor
+from dropin_common.consumer import Consumer, service_consumer
 from dropin_common.db import make_engine
 from dropin_common.events import ACCOUNT_TOKENS_REVOKED
 from dropin_common.outbox import BrokerSink, OutboxRelay, Sink
@@ -70,7 +70,7 @@ class Container:
     def __post_init__(self) -> None:
         self.policy = self.settings.policy
         self.replica = SqlStreamReplica(self.engine, self.tables)
-        self.verifier = self._verifier()
+        self.verifier = sql_token_verifier(self.settings.common.jwt_public_key, self.engine, self.tables)
         self._snapshot_engine = self.engine.execution_options(isolation_level="REPEATABLE READ")
 
     def uow(self) -> SqlChatUnitOfWork:
@@ -80,17 +80,8 @@ class Container:
         """For reads that must see one consistent state across several statements."""
         return SqlChatUnitOfWork(self._snapshot_engine, self.tables)
 
-    def _verifier(self) -> TokenVerifier | None:
-        key = self.settings.common.jwt_public_key
-        if not key:
-            return None
-        return TokenVerifier(key, SqlRevocationList(
-            self.engine, self.tables["revoked_tokens"], self.tables["token_cutoffs"]))
-
     def consumer(self) -> Consumer:
-        processor = EventProcessor(self.engine, self.tables["inbox"], event_handlers(self.tables))
-        common = self.settings.common
-        return Consumer(common.amqp_url, common.event_exchange, QUEUE, processor)
+        return service_consumer(self.settings.common, self.engine, self.tables, QUEUE, event_handlers(self.tables))
 
     def relay(self, destination: str) -> OutboxRelay:
         return OutboxRelay(self.engine, self.tables["outbox"], destination, self._sink(destination))

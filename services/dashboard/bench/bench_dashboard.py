@@ -25,17 +25,13 @@ import time
 import uuid
 from pathlib import Path
 
-import jwt
 import psycopg
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from dropin_common.auth import JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, ROLE_ADMIN
+from dropin_common.auth import ROLE_ADMIN
 from dropin_common.config import CommonSettings
-from dropin_common.testing import admin_pg_url
+from dropin_common.migrations import upgrade_to_head
+from dropin_common.testing import TokenFactory, admin_pg_url, percentile
 from dropin_dashboard.adapters.criteria import call_columns, lead_columns
 from dropin_dashboard.adapters.csv_export import call_csv_columns, lead_csv_columns
 from dropin_dashboard.bootstrap import bootstrap
@@ -135,10 +131,7 @@ def create_database() -> tuple[str, bool]:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
         conn.execute(sa.text(f'CREATE DATABASE "{DATABASE}"'))
     admin.dispose()
-    config = Config(str(SERVICE_DIR / "alembic.ini"))
-    config.set_main_option("script_location", str(SERVICE_DIR / "dropin_dashboard/adapters/migrations"))
-    config.set_main_option("sqlalchemy.url", url)
-    command.upgrade(config, "head")
+    upgrade_to_head(SERVICE_DIR / "dropin_dashboard/adapters/migrations", url)
     return url, True
 
 
@@ -177,22 +170,11 @@ def bulk_load(container) -> None:
 
 
 def admin_token() -> tuple[str, str]:
-    key = Ed25519PrivateKey.generate()
-    public_pem = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                               serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-    now = time.time()
-    token = jwt.encode({"sub": "bench-admin", "role": ROLE_ADMIN, "org": None, "jti": uuid.uuid4().hex,
-                        "iat": now, "exp": int(now) + 7200, "aud": JWT_AUDIENCE, "iss": JWT_ISSUER},
-                       key, algorithm=JWT_ALGORITHM)
-    return public_pem, token
+    tokens = TokenFactory()
+    return tokens.public_pem, tokens.issue("bench-admin", ROLE_ADMIN, ttl_seconds=7200)
 
 
 # -------------------------------------------------------------------------------------- figures
-
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
 
 LATENCY_CASES = [
     ("getcalls", {}), ("getcalls", {"name": "guy"}), ("getcalls", {"name": "robinson"}),

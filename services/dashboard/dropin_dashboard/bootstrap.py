@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from dropin_common.auth import SqlRevocationList, TokenVerifier
+from dropin_common.auth import TokenVerifier, sql_token_verifier
 from dropin_common.config import CommonSettings
 from dropin_common.db import make_engine
 
@@ -41,10 +41,7 @@ def bootstrap(settings: CommonSettings | None = None, *, engine: Engine | None =
     settings = settings or CommonSettings.from_env(SERVICE)
     engine = engine or make_engine(settings.database_url)
     _metadata, tables = build_tables()
-    verifier = None
-    if settings.jwt_public_key:
-        revocations = SqlRevocationList(engine, tables["revoked_tokens"], tables["token_cutoffs"])
-        verifier = TokenVerifier(settings.jwt_public_key, revocations)
+    verifier = sql_token_verifier(settings.jwt_public_key, engine, tables)
     return Container(settings=settings, engine=engine, tables=tables,
                      read_models=SqlReadModels(engine, tables),
                      exporter=PostgresCsvExporter(engine, tables),

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from dropin_common.auth import SqlRevocationList, TokenVerifier
+from dropin_common.auth import TokenVerifier, sql_token_verifier
 from dropin_common.config import CommonSettings, PusherSettings, env_int, env_str
 from dropin_common.db import make_engine
 from dropin_common.timeutil import utcnow
@@ -68,9 +68,6 @@ def bootstrap(settings: StreamsSettings | None = None, *, pool_size: int = 5) ->
     settings = settings or StreamsSettings.from_env()
     engine = make_engine(settings.common.database_url, pool_size=pool_size)
     _metadata, tables = build_tables()
-    verifier = None
-    if settings.common.jwt_public_key:
-        verifier = TokenVerifier(settings.common.jwt_public_key,
-                                 SqlRevocationList(engine, tables["revoked_tokens"], tables["token_cutoffs"]))
+    verifier = sql_token_verifier(settings.common.jwt_public_key, engine, tables)
     return Container(settings=settings, engine=engine, tables=tables, verifier=verifier,
                      signer=PusherChannelSigner.from_settings(settings.pusher), decoder=VininfoDecoder())

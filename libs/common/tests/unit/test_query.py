@@ -5,7 +5,7 @@ from marshmallow import validate
 from werkzeug.datastructures import MultiDict
 
 from dropin_common.errors import BadRequest
-from dropin_common.query import (CommaSeparatedSet, DateRangeSchema, LooseString, PageSchema,
+from dropin_common.query import (CommaSeparatedSet, DateRangeSchema, FilterSchema, LooseString, PageSchema,
                                  merge_query_args, parse_filters)
 from dropin_common.timeutil import day_range_utc, iso, to_client_zone
 
@@ -98,3 +98,12 @@ def test_text_filter_validators_still_apply_to_real_values():
     with pytest.raises(BadRequest) as caught:
         parse(vin="ab")
     assert caught.value.field == "vin"
+
+
+def test_required_text_that_is_blank_is_rejected_naming_the_field():
+    class Body(FilterSchema):
+        vin = LooseString(required=True)
+
+    with pytest.raises(BadRequest) as caught:
+        parse_filters(Body(), MultiDict({"vin": "   "}))
+    assert caught.value.field == "vin" and "blank" in caught.value.message

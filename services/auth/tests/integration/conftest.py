@@ -7,7 +7,6 @@ from pathlib import Path
 import argon2
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from alembic.config import Config
 
 from dropin_auth.adapters.keys import write_key_pair
@@ -16,23 +15,26 @@ from dropin_auth.adapters.tables import metadata
 from dropin_auth.bootstrap import Container, bootstrap
 from dropin_auth.settings import AuthSettings
 from dropin_common.config import CommonSettings
-from dropin_common.testing import throwaway_database, throwaway_vhost
+from dropin_common.testing import migrated_database, throwaway_vhost
 
 EXCHANGE = "dropin.events.auth-it"
 SERVICE_DIR = Path(__file__).parents[2]
 
 
+MIGRATIONS = SERVICE_DIR / "dropin_auth/adapters/migrations"
+
+
 def alembic_config(url: str) -> Config:
+    """For the tests that walk the migrations up and down themselves."""
     config = Config()
-    config.set_main_option("script_location", str(SERVICE_DIR / "dropin_auth/adapters/migrations"))
+    config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url)
     return config
 
 
 @pytest.fixture(scope="session")
 def database_url():
-    with throwaway_database("auth_it") as url:
-        command.upgrade(alembic_config(url), "head")
+    with migrated_database("auth_it", MIGRATIONS) as url:
         yield url
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from dropin_common.auth import apply_revocation
+from dropin_common.auth import revocation_handler
 from dropin_common.consumer import Handler
 from dropin_common.events import (ACCOUNT_TOKENS_REVOKED, STREAM_ACCEPTED, STREAM_NOTED,
                                   STREAM_REQUESTED, STREAM_STOPPED, Event)
@@ -19,9 +19,6 @@ def event_handlers(tables: dict[str, sa.Table]) -> dict[str, Handler]:
     def on_stream_event(event: Event, conn: Connection) -> None:
         apply_stream_event(event, SqlStreamReplicaWriter(conn, tables))
 
-    def on_tokens_revoked(event: Event, conn: Connection) -> None:
-        apply_revocation(conn, tables["revoked_tokens"], tables["token_cutoffs"], event.data)
-
     handlers: dict[str, Handler] = {event_type: on_stream_event for event_type in STREAM_EVENTS}
-    handlers[ACCOUNT_TOKENS_REVOKED] = on_tokens_revoked
+    handlers[ACCOUNT_TOKENS_REVOKED] = revocation_handler(tables)
     return handlers

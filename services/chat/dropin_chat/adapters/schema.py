@@ -1,13 +1,5 @@
-"""Migrating a chat database to the current schema from code (tests, benchmark); the command line
-equivalent is `alembic -c alembic.ini upgrade head`."""
-from __future__ import annotations
-
+"""Where the chat service's Alembic migrations live (tests and the benchmark migrate from code with
+`dropin_common.migrations.upgrade_to_head`; the command line is `alembic -c alembic.ini upgrade head`)."""
 from pathlib import Path
 
-from dropin_common import migrations
-
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-
-
-def upgrade_to_head(database_url: str) -> None:
-    migrations.upgrade_to_head(MIGRATIONS, database_url)

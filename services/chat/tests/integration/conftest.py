@@ -14,10 +14,10 @@ from dropin_common.broker import ConfirmingPublisher
 from dropin_common.config import CommonSettings, PusherSettings
 from dropin_common.events import STREAM_REQUESTED, Event
 from dropin_common.fake_pusher import FakePusherServer
-from dropin_common.testing import TokenFactory, throwaway_database, throwaway_vhost, wait_until
+from dropin_common.testing import TokenFactory, migrated_database, throwaway_vhost, wait_until
 
 from dropin_chat.adapters.repositories import SqlStreamReplicaWriter
-from dropin_chat.adapters.schema import upgrade_to_head
+from dropin_chat.adapters.schema import MIGRATIONS
 from dropin_chat.bootstrap import QUEUE, ChatSettings, bootstrap
 from dropin_chat.entrypoints.http import create_app
 from dropin_chat.use_cases.replicate_streams import apply_stream_event
@@ -28,8 +28,7 @@ PUSHER = {"app_id": "4242", "key": "it-key", "secret": "it-secret"}
 
 @pytest.fixture(scope="session")
 def database_url():
-    with throwaway_database("chat_it") as url:
-        upgrade_to_head(url)
+    with migrated_database("chat_it", MIGRATIONS) as url:
         yield url
 
 

@@ -7,7 +7,7 @@ from sqlalchemy.engine import Connection
 
 from dropin_common import events as ev
 from dropin_common.broker import QueueSpec
-from dropin_common.consumer import Consumer, EventProcessor, Handler, run_consumer
+from dropin_common.consumer import Consumer, Handler, run_consumer, service_consumer
 
 from ..bootstrap import Container, bootstrap
 from ..domain.records import Account, Lead, Organization, StreamSnapshot
@@ -45,9 +45,8 @@ def event_handlers(store_for: Callable[[Connection], ProjectionStore]) -> dict[s
 
 
 def build_consumer(container: Container) -> Consumer:
-    processor = EventProcessor(container.engine, container.tables["inbox"],
-                               event_handlers(container.projection_store))
-    return Consumer(container.settings.amqp_url, container.settings.event_exchange, QUEUE, processor)
+    return service_consumer(container.settings, container.engine, container.tables, QUEUE,
+                            event_handlers(container.projection_store))
 
 
 def main() -> None:

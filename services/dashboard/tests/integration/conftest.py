@@ -6,24 +6,18 @@ import json
 import os
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
-import jwt
 import pika
 import pytest
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from dropin_common.auth import JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, ROLE_ADMIN, ROLE_DEALER
+from dropin_common.auth import ROLE_ADMIN, ROLE_DEALER
 from dropin_common.broker import declare_queue
 from dropin_common.config import CommonSettings
 from dropin_common.events import Event
-from dropin_common.testing import throwaway_database, throwaway_vhost, wait_until
+from dropin_common.testing import TokenFactory, migrated_database, throwaway_vhost, wait_until
 from dropin_dashboard.bootstrap import bootstrap
 from dropin_dashboard.entrypoints.consumer import QUEUE
 from dropin_dashboard.entrypoints.http import create_app
@@ -33,17 +27,9 @@ SERVICE_DIR = Path(__file__).resolve().parents[2]
 EXCHANGE = "dropin.events"
 
 
-def migrate(database_url: str) -> None:
-    config = Config(str(SERVICE_DIR / "alembic.ini"))
-    config.set_main_option("script_location", str(SERVICE_DIR / "dropin_dashboard/adapters/migrations"))
-    config.set_main_option("sqlalchemy.url", database_url)
-    command.upgrade(config, "head")
-
-
 @pytest.fixture(scope="session")
 def database_url():
-    with throwaway_database("dashboard_it") as url:
-        migrate(url)
+    with migrated_database("dashboard_it", SERVICE_DIR / "dropin_dashboard/adapters/migrations") as url:
         yield url
 
 
@@ -57,16 +43,14 @@ def amqp_url():
 
 
 @pytest.fixture(scope="session")
-def signing_key():
-    return Ed25519PrivateKey.generate()
+def tokens() -> TokenFactory:
+    return TokenFactory()
 
 
 @pytest.fixture(scope="session")
-def container(database_url, amqp_url, signing_key):
-    public_pem = signing_key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+def container(database_url, amqp_url, tokens):
     settings = CommonSettings(service="dashboard", database_url=database_url, amqp_url=amqp_url,
-                              event_exchange=EXCHANGE, jwt_public_key=public_pem, max_body_bytes=65536)
+                              event_exchange=EXCHANGE, jwt_public_key=tokens.public_pem, max_body_bytes=65536)
     container = bootstrap(settings)
     yield container
     container.engine.dispose()
@@ -77,22 +61,14 @@ def client(container):
     return create_app(container).test_client()
 
 
-class TokenFactory:
-    def __init__(self, key: Ed25519PrivateKey):
-        self._key = key
-
-    def __call__(self, role: str = ROLE_ADMIN, *, account_id: str | None = None, jti: str | None = None,
-                 issued_at: float | None = None) -> str:
-        now = time.time() if issued_at is None else issued_at
-        claims = {"sub": account_id or str(uuid.uuid4()), "role": role,
-                  "org": "org-1" if role == ROLE_DEALER else None, "jti": jti or uuid.uuid4().hex,
-                  "iat": now, "exp": int(now) + 3600, "aud": JWT_AUDIENCE, "iss": JWT_ISSUER}
-        return jwt.encode(claims, self._key, algorithm=JWT_ALGORITHM)
-
-
 @pytest.fixture(scope="session")
-def make_token(signing_key):
-    return TokenFactory(signing_key)
+def make_token(tokens):
+    def make(role: str = ROLE_ADMIN, *, account_id: str | None = None, jti: str | None = None,
+             issued_at: float | None = None) -> str:
+        claims = {"jti": jti} if jti else {}
+        return tokens.issue(account_id or str(uuid.uuid4()), role, "org-1" if role == ROLE_DEALER else None,
+                            issued_at=issued_at, **claims)
+    return make
 
 
 @pytest.fixture(scope="session")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy.engine import Connection
 
 from dropin_common import events
-from dropin_common.auth import apply_revocation
+from dropin_common.auth import revocation_handler
 from dropin_common.broker import QueueSpec
-from dropin_common.consumer import Consumer, EventProcessor, Handler, run_consumer
+from dropin_common.consumer import Consumer, Handler, run_consumer, service_consumer
 from dropin_common.events import Event
 
 from ..adapters.repositories import SqlAccountRepository, SqlOrganizationRepository
@@ -30,23 +30,19 @@ def handlers(container: Container) -> dict[str, Handler]:
     def account_changed(event: Event, conn: Connection) -> None:
         apply_account(SqlAccountRepository(conn, tables), event.data)
 
-    def tokens_revoked(event: Event, conn: Connection) -> None:
-        apply_revocation(conn, tables["revoked_tokens"], tables["token_cutoffs"], event.data)
-
     return {
         events.ORGANIZATION_CREATED: organization_changed,
         events.ORGANIZATION_UPDATED: organization_changed,
         events.ACCOUNT_REGISTERED: account_changed,
         events.ACCOUNT_UPDATED: account_changed,
         events.ACCOUNT_PRESENCE_CHANGED: account_changed,
-        events.ACCOUNT_TOKENS_REVOKED: tokens_revoked,
+        events.ACCOUNT_TOKENS_REVOKED: revocation_handler(tables),
     }
 
 
 def build_consumer(container: Container) -> Consumer:
-    processor = EventProcessor(container.engine, container.tables["inbox"], handlers(container))
-    common = container.settings.common
-    return Consumer(common.amqp_url, common.event_exchange, QUEUE, processor)
+    return service_consumer(container.settings.common, container.engine, container.tables, QUEUE,
+                            handlers(container))
 
 
 def main() -> None:

@@ -1,44 +1,23 @@
 """Request schemas at the HTTP edge (camelCase keys as in the contract)."""
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
-from dropin_common.query import CommaSeparatedSet, PageSchema
+from dropin_common.query import CommaSeparatedSet, LooseString, PageSchema
 
 from ..domain.stream import ALL_STATUSES, LOG_TYPES
 
 
-class Text(fields.String):
-    """A trimmed string, numbers taken as their text. Blank means absent (shopper forms send empty
-    fields), so a required one must not be blank. Length is checked here, not by a validator,
-    because validators would also run on the None a blank optional field becomes."""
-
-    def __init__(self, max_length: int, **kwargs):
-        kwargs.setdefault("allow_none", not kwargs.get("required", False))
-        if not kwargs.get("required"):
-            kwargs.setdefault("load_default", None)
-        super().__init__(**kwargs)
-        self.max_length = max_length
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
-        if len(text) > self.max_length:
-            raise ValidationError(f"Longer than {self.max_length} characters.")
-        if not text:
-            if self.required:
-                raise ValidationError("Must not be blank.")
-            return None
-        return text
+def Text(max_length: int, *, required: bool = False, **kwargs) -> LooseString:  # noqa: N802 - used like a field class
+    """Shopper text: trimmed, blank means absent, at most `max_length` characters."""
+    if not required:
+        kwargs.setdefault("load_default", None)
+    return LooseString(required=required, validate=validate.Length(max=max_length), **kwargs)
 
 
-class EmailText(Text):
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs)
-        if text is not None:
-            validate.Email(error="Not a valid email address.")(text)
-        return text
+def EmailText(max_length: int, **kwargs) -> LooseString:  # noqa: N802
+    return LooseString(validate=[validate.Length(max=max_length), validate.Email(error="Not a valid email address.")],
+                       load_default=None, **kwargs)
 
 
 class _Body(Schema):

@@ -9,8 +9,7 @@ import sqlalchemy as sa
 
 from dropin_common.config import CommonSettings, PusherSettings
 from dropin_common.fake_pusher import FakePusherServer
-from dropin_common.migrations import upgrade_to_head
-from dropin_common.testing import TokenFactory, throwaway_database, throwaway_vhost
+from dropin_common.testing import TokenFactory, migrated_database, throwaway_vhost
 from dropin_common.timeutil import utcnow
 from dropin_streams.bootstrap import Container, StreamsSettings, bootstrap
 from dropin_streams.domain.replica import Account, Organization
@@ -22,14 +21,9 @@ ORG_TOKEN = "acme-organization-token"
 PUSHER = dict(app_id="4242", key="it-key", secret="it-secret")
 
 
-def migrate(database_url: str) -> None:
-    upgrade_to_head(SERVICE_DIR / "dropin_streams/adapters/migrations", database_url)
-
-
 @pytest.fixture(scope="session")
 def database_url():
-    with throwaway_database("streams_it") as url:
-        migrate(url)
+    with migrated_database("streams_it", SERVICE_DIR / "dropin_streams/adapters/migrations") as url:
         yield url
 
 
