@@ -3,6 +3,7 @@ request with the gateway's request id, `/healthz`, `/readyz`, and JWT helpers fo
 from __future__ import annotations
 
 import functools
+import importlib.metadata
 import json
 import logging
 import time
@@ -15,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from .auth import Principal, TokenVerifier, require_role, token_from_header
 from .errors import AppError, BadRequest, Unauthorized
+from .openapi import build_openapi
 
 log = logging.getLogger("dropin.http")
 access_log = logging.getLogger("dropin.access")
@@ -57,7 +59,24 @@ def create_service_app(name: str, *, max_body_bytes: int, readiness_checks: dict
             return error_response(503, "not_ready", "Dependencies unavailable.", checks=failures)
         return {"status": "ready", "service": name, "checks": sorted(readiness_checks)}
 
+    @app.get("/openapi.json")
+    def openapi():
+        # Built on first use, once every blueprint is registered; the gateway serves it as
+        # /openapi/<service>.json.
+        if "dropin.openapi" not in app.extensions:
+            app.extensions["dropin.openapi"] = build_openapi(
+                app, title=f"Dropin Auto {name} API", version=_package_version(f"dropin-{name}"),
+                description=f"The {name} service's part of the Dropin Auto API, as served by the gateway.")
+        return app.extensions["dropin.openapi"]
+
     return app
+
+
+def _package_version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "0.0.0"
 
 
 def _register_error_handlers(app: Flask) -> None:

@@ -165,3 +165,17 @@ def percentile(samples: list[float], fraction: float) -> float:
     """Nearest-rank percentile, as the benchmark scripts print it (p95: fraction=0.95)."""
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def documented_api(client) -> dict:
+    """The service's `/openapi.json`, checked: a valid OpenAPI 3 document in which every route
+    the app serves is documented. Returns the document for further assertions."""
+    from openapi_spec_validator import validate
+
+    from .openapi import undocumented_operations
+    response = client.get("/openapi.json")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    document = response.get_json()
+    validate(document)
+    assert undocumented_operations(document) == [], "routes without OpenAPI docs"
+    return document

@@ -31,6 +31,23 @@ def chat_blueprint(container: Container) -> Blueprint:
 
     @chat.post("/chat/<stream_id>", strict_slashes=False)
     def save_message(stream_id: str):
+        """---
+        post:
+          tags: [chat]
+          summary: Save a message on a stream and deliver it on the stream's Pusher channel
+          description: >
+            Without a JWT the sender is the shopper (`from` is a display name). With a JWT, `from`
+            must be that account's id or left out.
+          security: [{apikey: []}, {apikey: [], jwt: []}]
+          requestBody:
+            required: true
+            content: {application/json: {schema: PostMessageSchema}}
+          responses:
+            201: {description: "The saved message: id, streamId, from, message, createdAt."}
+            400: A missing, empty or over-long message, or a bad `from`.
+            403: "`from` is not the caller's account."
+            404: No such stream.
+        """
         body = load_or_400(PostMessageSchema(), json_body())
         command = PostMessage(stream_id=stream_id, claimed_sender=body["sender"],
                               text=body["message"], principal=optional_principal())
@@ -40,6 +57,16 @@ def chat_blueprint(container: Container) -> Blueprint:
 
     @chat.get("/chat/<stream_id>", strict_slashes=False)
     def history(stream_id: str):
+        """---
+        get:
+          tags: [chat]
+          summary: A stream's messages, oldest first
+          parameters: [{in: query, schema: HistoryQuerySchema}]
+          responses:
+            200: {description: "`{messages, start, limit, total}`."}
+            400: A bad `start` or `limit`.
+            404: No such stream.
+        """
         optional_principal()  # a revoked or forged token is refused even where none is needed
         query = parse_filters(HistoryQuerySchema(), request.args)
         page = read_history(stream_id, query["start"], query["limit"], container.replica,
