@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -57,6 +58,7 @@ class CommonSettings:
     event_exchange: str
     jwt_public_key: str | None
     max_body_bytes: int
+    outbox_retention_hours: int = 168  # sent outbox rows are kept this long, then pruned
 
     @classmethod
     def from_env(cls, service: str) -> "CommonSettings":
@@ -68,7 +70,12 @@ class CommonSettings:
             event_exchange=env_str("EVENT_EXCHANGE", "dropin.events"),
             jwt_public_key=read_key_file(key_file) if key_file else os.environ.get("JWT_PUBLIC_KEY"),
             max_body_bytes=env_int("MAX_BODY_BYTES", 64 * 1024),
+            outbox_retention_hours=env_int("OUTBOX_RETENTION_HOURS", 168),
         )
+
+    @property
+    def outbox_retention(self) -> timedelta:
+        return timedelta(hours=self.outbox_retention_hours)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ marked sent only after its sink returned (for the broker: after the publisher co
 in between re-sends it: delivery is at-least-once and consumers de-duplicate by event id. A sink
 failure leaves the row for a later attempt with exponential backoff; nothing is ever dropped.
 The relay sleeps on PostgreSQL LISTEN, woken by the NOTIFY the writer sends on commit.
+Sent rows are kept for `retention` (a trail to debug delivery with), then the relay deletes them.
 """
 from __future__ import annotations
 
@@ -53,19 +54,26 @@ class BrokerSink:
         self._publisher.process_events(0)
 
 
+DEFAULT_RETENTION = timedelta(days=7)
+PRUNE_CHUNK = 5000  # rows per DELETE, so pruning a large backlog never holds long locks
+
+
 def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(60.0, 0.5 * (2 ** min(attempts, 7))))
 
 
 class OutboxRelay:
     def __init__(self, engine: Engine, outbox: sa.Table, destination: str, sink: Sink,
-                 batch_size: int = 100, idle_wait_seconds: float = 1.0):
+                 batch_size: int = 100, idle_wait_seconds: float = 1.0,
+                 retention: timedelta = DEFAULT_RETENTION, prune_interval_seconds: float = 300.0):
         self._engine = engine
         self._outbox = outbox
         self._destination = destination
         self._sink = sink
         self._batch_size = batch_size
         self._idle_wait = idle_wait_seconds
+        self._retention = retention
+        self._prune_interval = prune_interval_seconds
         self._running = True
 
     def stop(self, *_args) -> None:
@@ -100,6 +108,21 @@ class OutboxRelay:
                 sent += 1
         return sent
 
+    def prune_sent(self) -> int:
+        """Deletes this destination's rows sent longer than `retention` ago; returns how many.
+        Unsent rows are never touched, however old."""
+        o = self._outbox
+        deleted = 0
+        while True:
+            expired = (sa.select(o.c.id).where(
+                o.c.destination == self._destination, o.c.sent_at < utcnow() - self._retention)
+                .limit(PRUNE_CHUNK).with_for_update(skip_locked=True).scalar_subquery())
+            with self._engine.begin() as conn:
+                count = conn.execute(o.delete().where(o.c.id.in_(expired))).rowcount
+            deleted += count
+            if count < PRUNE_CHUNK:
+                return deleted
+
     def run_forever(self, *, handle_signals: bool = True) -> None:
         """Runs until stopped; `handle_signals=False` when run in a thread (tests)."""
         if handle_signals:
@@ -108,10 +131,16 @@ class OutboxRelay:
         log.info("outbox relay for %s started", self._destination)
         listener = None
         outage_wait = 0.5
+        next_prune = time.monotonic()
         while self._running:
             try:
                 if listener is None:
                     listener = _listen(self._engine)
+                if time.monotonic() >= next_prune:
+                    next_prune = time.monotonic() + self._prune_interval
+                    pruned = self.prune_sent()
+                    if pruned:
+                        log.info("pruned %s sent %s outbox rows", pruned, self._destination)
                 try:
                     sent = self.relay_batch()
                 except SinkUnavailable as exc:

@@ -66,7 +66,8 @@ class Container:
 
     def broker_relay(self) -> OutboxRelay:
         publisher = ConfirmingPublisher(self.settings.common.amqp_url, self.settings.common.event_exchange)
-        return OutboxRelay(self.engine, messaging["outbox"], "broker", BrokerSink(publisher))
+        return OutboxRelay(self.engine, messaging["outbox"], "broker", BrokerSink(publisher),
+                           retention=self.settings.common.outbox_retention)
 
 
 def bootstrap(settings: AuthSettings | None = None, *, hasher: ports.PasswordHasher | None = None,

@@ -84,7 +84,8 @@ class Container:
         return service_consumer(self.settings.common, self.engine, self.tables, QUEUE, event_handlers(self.tables))
 
     def relay(self, destination: str) -> OutboxRelay:
-        return OutboxRelay(self.engine, self.tables["outbox"], destination, self._sink(destination))
+        return OutboxRelay(self.engine, self.tables["outbox"], destination, self._sink(destination),
+                           retention=self.settings.common.outbox_retention)
 
     def _sink(self, destination: str) -> Sink:
         common = self.settings.common

@@ -1,6 +1,7 @@
 """Outbox, relay and consumer on real PostgreSQL and RabbitMQ."""
 import threading
 import time
+from datetime import timedelta
 
 import pika
 import pytest
@@ -189,3 +190,44 @@ def test_revocations_from_events_refuse_the_token(engine, tables):
     assert revocations.is_revoked(later)
     fresh = Principal("acc-9", "dealer", None, jti="j-3", issued_at=170.0, expires_at=300.0)
     assert not revocations.is_revoked(fresh)
+
+
+def test_the_relay_prunes_only_its_own_rows_sent_before_the_retention(engine, tables, amqp_url):
+    o = tables["outbox"]
+    old_sent, recent_sent = write_events(engine, tables, 2)
+    assert relay(engine, tables, amqp_url).relay_batch() == 2
+    [old_unsent] = write_events(engine, tables, 1)
+    with engine.begin() as conn:
+        conn.execute(o.insert().values(destination="pusher", topic="x", payload={}, sent_at=sa.text(
+            "now() - interval '30 days'")))
+        conn.execute(o.update().where(o.c.payload["id"].astext.in_([old_sent.id, old_unsent.id]))
+                     .values(created_at=sa.text("now() - interval '30 days'"),
+                             sent_at=sa.case((o.c.sent_at.is_(None), None),
+                                             else_=sa.text("now() - interval '8 days'"))))
+
+    assert relay(engine, tables, amqp_url).prune_sent() == 1
+
+    with engine.connect() as conn:
+        left = conn.execute(sa.select(o.c.destination, o.c.payload["id"].astext)).all()
+    assert sorted(left, key=str) == sorted([("broker", recent_sent.id), ("broker", old_unsent.id),
+                                            ("pusher", None)], key=str)
+
+
+def test_a_running_relay_prunes_on_start(engine, tables, amqp_url):
+    o = tables["outbox"]
+    write_events(engine, tables, 3)
+    with engine.begin() as conn:
+        conn.execute(o.update().values(sent_at=sa.text("now() - interval '2 hours'")))
+    running = OutboxRelay(engine, o, "broker", BrokerSink(ConfirmingPublisher(amqp_url, EXCHANGE)),
+                          idle_wait_seconds=0.1, retention=timedelta(hours=1))
+    thread = run_in_thread(lambda: running.run_forever(handle_signals=False))
+    try:
+        wait_until(lambda: not outbox_rows(engine, o), message="sent rows pruned")
+    finally:
+        running.stop()
+        thread.join(timeout=5)
+
+
+def outbox_rows(engine, outbox):
+    with engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(outbox)).scalar_one()

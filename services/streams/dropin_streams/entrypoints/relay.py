@@ -28,7 +28,8 @@ def main(argv: list[str] | None = None) -> None:
     destination = args[0]
     container = bootstrap(pool_size=2)
     run_relay(OutboxRelay(container.engine, container.tables["outbox"], destination,
-                          sink_for(destination, container.settings)))
+                          sink_for(destination, container.settings),
+                          retention=container.settings.common.outbox_retention))
 
 
 if __name__ == "__main__":
