@@ -55,3 +55,16 @@ def test_login_is_rate_limited_per_client_at_the_gateway(api):
     assert limited, "50 simultaneous logins from one client were all let through"
     assert {response.json()["error"]["code"] for response in limited} == {"rate_limited"}
     time.sleep(2)  # let the bucket drain so later tests can log in
+
+
+def test_each_service_serves_its_openapi_document_behind_the_apikey(api):
+    prefixes = {"auth": "/auth", "streams": "/streams/request/{organizationCode}",
+                "dashboard": "/dashboard/getcalls", "chat": "/chat/{streamId}"}
+    for service, documented_path in prefixes.items():
+        response = api.request("GET", f"/openapi/{service}.json")
+        assert response.status_code == 200, (service, response.text)
+        document = response.json()
+        assert document["info"]["title"] == f"Dropin Auto {service} API"
+        assert documented_path in document["paths"], service
+    assert api.request("GET", "/openapi/chat.json", api_key=None).status_code == 401
+    assert api.request("GET", "/openapi/nope.json").status_code == 404

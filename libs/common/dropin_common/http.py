@@ -24,7 +24,7 @@ access_log = logging.getLogger("dropin.access")
 ReadinessCheck = Callable[[], None]
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 409: "conflict", 413: "body_too_large",
-              415: "unsupported_media_type", 429: "rate_limited"}
+              415: "unsupported_media_type", 429: "rate_limited", 500: "internal_error"}
 
 
 def error_response(status: int, code: str, message: str, **extra: Any) -> Response:

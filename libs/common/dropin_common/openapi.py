@@ -54,6 +54,7 @@ def build_openapi(app: Flask, *, title: str, version: str, description: str = ""
                    plugins=[marshmallow], info={"description": description},
                    security=[{"apikey": []}])
     marshmallow.map_to_openapi_type(CommaSeparatedSet, "string", None)
+    marshmallow.converter.add_attribute_function(_allowed_values)
     spec.components.security_scheme("apikey", {
         "type": "apiKey", "in": "header", "name": "apikey",
         "description": "Checked by the gateway on every request."})
@@ -81,6 +82,13 @@ def build_openapi(app: Flask, *, title: str, version: str, description: str = ""
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(word.capitalize() for word in rest)
+
+
+def _allowed_values(_converter, field, **_kwargs) -> dict[str, Any]:
+    """A comma-separated set says which values it takes, since OpenAPI has no enum of lists."""
+    if isinstance(field, CommaSeparatedSet):
+        return {"description": "Comma-separated, any of: " + ", ".join(field.allowed) + "."}
+    return {}
 
 
 def _with_defaults(operation: dict[str, Any] | None) -> dict[str, Any]:

@@ -38,6 +38,10 @@ class CommaSeparatedSet(fields.Field):
                 f"Unknown value(s) {', '.join(unknown)}; allowed: {', '.join(self.allowed)}.")
         return frozenset(items)
 
+    def _serialize(self, value, attr, obj, **kwargs):
+        # The wire form again; apispec serializes `load_default` this way into the document.
+        return None if value is None else ",".join(sorted(value))
+
 
 class LooseString(fields.String):
     """A trimmed string; numbers in the JSON (`"vin": 12321`) are taken as their text. Blank means

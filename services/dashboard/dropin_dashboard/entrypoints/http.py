@@ -54,6 +54,23 @@ def dashboard_blueprint(container: Container) -> Blueprint:
     @bp.get("/getorganizations")
     @authenticated(ROLE_ADMIN)
     def get_organizations():
+        """---
+        get:
+          tags: [dashboard]
+          summary: List organizations with their dealers
+          description: >
+            Admins only. Organizations whose name contains `name` (any case), each with its dealers
+            and `dealerCount`, a page at a time (`skip`, `limit` up to 100).
+          security: [{apikey: [], jwt: []}]
+          parameters: [{in: query, schema: OrganizationListSchema}]
+          responses:
+            200:
+              description: "A JSON array of organizations: id, name, code, loanLink, createdAt,
+                dealerCount, dealers."
+            400: A bad filter; the error's `field` names it.
+            401: No valid JWT.
+            403: Admins only (a dealer's token is refused).
+        """
         params = parse_filters(OrganizationListSchema(), request.args)
         rows = reports.list_organizations(read_models, params["name"], page_from(params))
         return jsonify([organization_json(row) for row in rows])
@@ -61,6 +78,25 @@ def dashboard_blueprint(container: Container) -> Blueprint:
     @bp.get("/getcalls")
     @authenticated(ROLE_ADMIN)
     def get_calls():
+        """---
+        get:
+          tags: [dashboard]
+          summary: List calls, newest first
+          description: >
+            Admins only. `name` matches the shopper's first or last name, `phone`, `vin` and
+            `organizationName` match any part (any case), `carType`/`carModel`/`carMake` match whole
+            values (any case), and `status` is a comma-separated set of call statuses (requested,
+            streaming, missed, completed, expired). `from`/`to` are calendar days (YYYY-MM-DD, both
+            inclusive) of when the call was requested, in the client's time zone given by
+            `timezoneoffset` in minutes with JavaScript's sign (`getTimezoneOffset()`: -420 for GMT+7).
+          security: [{apikey: [], jwt: []}]
+          parameters: [{in: query, schema: RecordListSchema}]
+          responses:
+            200: {description: "A JSON array of calls with the shopper, vehicle and dealer (`limit` up to 100)."}
+            400: A bad filter; the error's `field` names it.
+            401: No valid JWT.
+            403: Admins only (a dealer's token is refused).
+        """
         params = parse_filters(RecordListSchema(), request.args)
         calls = reports.list_calls(read_models, record_filter_from(params), page_from(params))
         return jsonify([call_json(call) for call in calls])
@@ -68,12 +104,53 @@ def dashboard_blueprint(container: Container) -> Blueprint:
     @bp.get("/countcall")
     @authenticated(ROLE_ADMIN)
     def count_calls():
+        """---
+        get:
+          tags: [dashboard]
+          summary: Count the calls matching the filters
+          description: >
+            Admins only. The filters of `GET /dashboard/getcalls`, without paging. `from`/`to` are
+            calendar days in the client's time zone given by `timezoneoffset` (JavaScript's sign:
+            -420 for GMT+7).
+          security: [{apikey: [], jwt: []}]
+          parameters: [{in: query, schema: RecordFilterSchema}]
+          responses:
+            200: {description: '`{"count": n}`, the number of matching records.'}
+            400: A bad filter; the error's `field` names it.
+            401: No valid JWT.
+            403: Admins only (a dealer's token is refused).
+        """
         params = parse_filters(RecordFilterSchema(), request.args)
         return {"count": reports.count_calls(read_models, record_filter_from(params))}
 
     @bp.get("/exportcsvcalls")
     @authenticated(ROLE_ADMIN)
     def export_calls():
+        """---
+        get:
+          tags: [dashboard]
+          summary: Download the calls matching the filters as CSV
+          description: >
+            Admins only. The filters of `GET /dashboard/getcalls`; every matching call, newest first,
+            unless `limit` is given (no cap). The file is streamed as a `text/csv` attachment named
+            `calls-<client's today>.csv`, times are written in the client's zone, and cells a
+            spreadsheet would run as a formula (starting with = + - @ tab or CR) get a leading
+            apostrophe. `from`/`to` are calendar days in the client's time zone given by
+            `timezoneoffset` (JavaScript's sign: -420 for GMT+7).
+          security: [{apikey: [], jwt: []}]
+          parameters: [{in: query, schema: RecordExportSchema}]
+          responses:
+            200:
+              description: A CSV file with a header row, streamed as it is produced.
+              headers:
+                Content-Disposition:
+                  description: '`attachment; filename="calls-YYYY-MM-DD.csv"`'
+                  schema: {type: string}
+              content: {text/csv: {schema: {type: string}}}
+            400: A bad filter; the error's `field` names it.
+            401: No valid JWT.
+            403: Admins only (a dealer's token is refused).
+        """
         params = parse_filters(RecordExportSchema(), request.args)
         offset = params["timezone_offset"]
         blocks = reports.export_calls(exporter, record_filter_from(params), page_from(params), offset)
@@ -82,6 +159,25 @@ def dashboard_blueprint(container: Container) -> Blueprint:
     @bp.get("/getleads")
     @authenticated(ROLE_ADMIN)
     def get_leads():
+        """---
+        get:
+          tags: [dashboard]
+          summary: List leads, newest first
+          description: >
+            Admins only. The filters of `GET /dashboard/getcalls`; `status` is the status of the call
+            the lead was left on. `from`/`to` are calendar days (YYYY-MM-DD, both inclusive) of when
+            the lead was left, in the client's time zone given by `timezoneoffset` in minutes with
+            JavaScript's sign (-420 for GMT+7).
+          security: [{apikey: [], jwt: []}]
+          parameters: [{in: query, schema: RecordListSchema}]
+          responses:
+            200:
+              description: "A JSON array of leads with the shopper, vehicle, comment and callStatus
+                (`limit` up to 100)."
+            400: A bad filter; the error's `field` names it.
+            401: No valid JWT.
+            403: Admins only (a dealer's token is refused).
+        """
         params = parse_filters(RecordListSchema(), request.args)
         leads = reports.list_leads(read_models, record_filter_from(params), page_from(params))
         return jsonify([lead_json(lead) for lead in leads])
@@ -89,12 +185,53 @@ def dashboard_blueprint(container: Container) -> Blueprint:
     @bp.get("/countlead")
     @authenticated(ROLE_ADMIN)
     def count_leads():
+        """---
+        get:
+          tags: [dashboard]
+          summary: Count the leads matching the filters
+          description: >
+            Admins only. The filters of `GET /dashboard/getleads`, without paging. `from`/`to` are
+            calendar days in the client's time zone given by `timezoneoffset` (JavaScript's sign:
+            -420 for GMT+7).
+          security: [{apikey: [], jwt: []}]
+          parameters: [{in: query, schema: RecordFilterSchema}]
+          responses:
+            200: {description: '`{"count": n}`, the number of matching records.'}
+            400: A bad filter; the error's `field` names it.
+            401: No valid JWT.
+            403: Admins only (a dealer's token is refused).
+        """
         params = parse_filters(RecordFilterSchema(), request.args)
         return {"count": reports.count_leads(read_models, record_filter_from(params))}
 
     @bp.get("/exportcsvleads")
     @authenticated(ROLE_ADMIN)
     def export_leads():
+        """---
+        get:
+          tags: [dashboard]
+          summary: Download the leads matching the filters as CSV
+          description: >
+            Admins only. The filters of `GET /dashboard/getleads`; every matching lead, newest first,
+            unless `limit` is given (no cap). The file is streamed as a `text/csv` attachment named
+            `leads-<client's today>.csv`, times are written in the client's zone, and cells a
+            spreadsheet would run as a formula (starting with = + - @ tab or CR) get a leading
+            apostrophe. `from`/`to` are calendar days in the client's time zone given by
+            `timezoneoffset` (JavaScript's sign: -420 for GMT+7).
+          security: [{apikey: [], jwt: []}]
+          parameters: [{in: query, schema: RecordExportSchema}]
+          responses:
+            200:
+              description: A CSV file with a header row, streamed as it is produced.
+              headers:
+                Content-Disposition:
+                  description: '`attachment; filename="leads-YYYY-MM-DD.csv"`'
+                  schema: {type: string}
+              content: {text/csv: {schema: {type: string}}}
+            400: A bad filter; the error's `field` names it.
+            401: No valid JWT.
+            403: Admins only (a dealer's token is refused).
+        """
         params = parse_filters(RecordExportSchema(), request.args)
         offset = params["timezone_offset"]
         blocks = reports.export_leads(exporter, record_filter_from(params), page_from(params), offset)
@@ -103,6 +240,22 @@ def dashboard_blueprint(container: Container) -> Blueprint:
     @bp.get("/countcalllead")
     @authenticated(ROLE_ADMIN)
     def count_calls_and_leads_in_period():
+        """---
+        get:
+          tags: [dashboard]
+          summary: Count the calls requested and the leads left in a period
+          description: >
+            Admins only. `from`/`to` are calendar days (YYYY-MM-DD, both inclusive) in the client's
+            time zone given by `timezoneoffset` in minutes with JavaScript's sign (-420 for GMT+7);
+            either may be left out for an open end.
+          security: [{apikey: [], jwt: []}]
+          parameters: [{in: query, schema: PeriodSchema}]
+          responses:
+            200: {description: '`{"calls": n, "leads": n}`.'}
+            400: A bad `from`, `to` (before `from`) or `timezoneoffset`; the error's `field` names it.
+            401: No valid JWT.
+            403: Admins only (a dealer's token is refused).
+        """
         params = parse_filters(PeriodSchema(), request.args)
         counts = reports.count_calls_and_leads(read_models, period_from(params))
         return {"calls": counts.calls, "leads": counts.leads}
@@ -110,6 +263,17 @@ def dashboard_blueprint(container: Container) -> Blueprint:
     @bp.get("/countallcalllead")
     @authenticated(ROLE_ADMIN)
     def count_all_calls_and_leads():
+        """---
+        get:
+          tags: [dashboard]
+          summary: Count every call and every lead
+          description: Admins only.
+          security: [{apikey: [], jwt: []}]
+          responses:
+            200: {description: '`{"calls": n, "leads": n}`.'}
+            401: No valid JWT.
+            403: Admins only (a dealer's token is refused).
+        """
         counts = reports.count_calls_and_leads(read_models)
         return {"calls": counts.calls, "leads": counts.leads}
 

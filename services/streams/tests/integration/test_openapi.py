@@ -1,0 +1,107 @@
+"""The streams API documents itself: a valid OpenAPI document covering every route, from the same
+marshmallow schemas that validate requests."""
+from __future__ import annotations
+
+import pytest
+
+from dropin_common.testing import documented_api
+from dropin_streams.entrypoints.http import create_app
+
+ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+JWT_REQUIRED = [{"apikey": [], "jwt": []}]
+JWT_OPTIONAL = [{"apikey": []}, {"apikey": [], "jwt": []}]
+
+
+@pytest.fixture(scope="module")
+def document(container):
+    return documented_api(create_app(container).test_client())
+
+
+def test_the_documented_paths_are_the_contracts_streams_paths(document):
+    assert {(path, method) for path, item in document["paths"].items() for method in item
+            if method != "parameters"} == {
+        ("/streams/request/{organizationCode}", "post"), ("/streams/accept/{streamId}", "post"),
+        ("/streams/stop/{streamId}", "post"), ("/streams/{streamId}", "get"), ("/streams", "get"),
+        ("/ping", "post"), ("/streams/log/{streamId}", "post"), ("/streams/note/{streamId}", "post"),
+        ("/streams/sendloanlink/{streamId}", "post"), ("/leads", "post"), ("/vin/{vinId}", "get"),
+        ("/socket/auth", "post")}
+    assert [p["name"] for p in document["paths"]["/streams/request/{organizationCode}"]["parameters"]] == [
+        "organizationCode"]
+    assert {tag for item in document["paths"].values() for operation in item.values()
+            if isinstance(operation, dict) for tag in operation.get("tags", [])} == {
+        "streams", "leads", "vin", "socket", "presence"}
+
+
+def test_a_stream_request_needs_a_vin_and_may_be_rate_limited(document):
+    operation = document["paths"]["/streams/request/{organizationCode}"]["post"]
+    assert operation["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/RequestStream"}
+    body = document["components"]["schemas"]["RequestStream"]
+    assert body["required"] == ["vin"]
+    assert set(body["properties"]) == {"vin", "make", "model", "type", "year"}
+    assert body["properties"]["year"]["minimum"] == 1900
+    assert "security" not in operation  # the global apikey only: shoppers have no login
+    assert set(operation["responses"]) == {"201", "400", "404", "429", "default"}
+    assert operation["responses"]["404"]["content"] == ERROR
+
+
+def test_accept_needs_a_dealers_jwt_and_answers_409_to_the_losers(document):
+    operation = document["paths"]["/streams/accept/{streamId}"]["post"]
+    assert operation["security"] == JWT_REQUIRED
+    assert {"200", "401", "403", "404", "409"} <= set(operation["responses"])
+    assert operation["responses"]["409"]["content"] == ERROR
+
+
+def test_the_jwt_is_required_or_optional_where_the_views_say_so(document):
+    paths = document["paths"]
+    assert paths["/streams"]["get"]["security"] == JWT_REQUIRED
+    assert paths["/ping"]["post"]["security"] == JWT_REQUIRED
+    for path in ("/streams/stop/{streamId}", "/streams/note/{streamId}",
+                 "/streams/sendloanlink/{streamId}", "/socket/auth"):
+        assert paths[path]["post"]["security"] == JWT_OPTIONAL, path
+    for path, method in (("/streams/{streamId}", "get"), ("/leads", "post"), ("/vin/{vinId}", "get"),
+                         ("/streams/log/{streamId}", "post")):
+        assert "security" not in paths[path][method], path
+
+
+def test_leads_document_their_fields_by_the_contracts_names(document):
+    operation = document["paths"]["/leads"]["post"]
+    assert operation["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Lead"}
+    lead = document["components"]["schemas"]["Lead"]
+    assert set(lead["properties"]) == {"streamId", "organizationToken", "vinId", "firstName", "lastName",
+                                       "email", "phone", "comment"}
+    assert "required" not in lead  # which of them are needed is the use case's rule, documented in prose
+    assert {"201", "400", "401", "404"} <= set(operation["responses"])
+
+
+def test_the_stream_list_documents_its_filters_as_query_parameters(document):
+    operation = document["paths"]["/streams"]["get"]
+    query = {p["name"]: p for p in operation["parameters"] if p["in"] == "query"}
+    assert set(query) == {"status", "skip", "limit", "query"}
+    assert query["status"]["schema"]["type"] == "string"
+    assert query["limit"]["schema"]["maximum"] == 100
+
+
+def test_socket_auth_takes_a_form_or_json_body(document):
+    operation = document["paths"]["/socket/auth"]["post"]
+    content = operation["requestBody"]["content"]
+    assert set(content) == {"application/x-www-form-urlencoded", "application/json"}
+    assert {media["schema"]["$ref"] for media in content.values()} == {"#/components/schemas/ChannelAuth"}
+    auth = document["components"]["schemas"]["ChannelAuth"]
+    assert auth["required"] == ["channel_name", "socket_id"]
+    assert "streamToken" in auth["properties"]
+    assert [p["name"] for p in operation["parameters"] if p["in"] == "header"] == ["X-Stream-Token"]
+    assert {"200", "400", "401", "403"} <= set(operation["responses"])
+
+
+def test_the_after_stream_actions_document_their_conflicts(document):
+    paths = document["paths"]
+    assert paths["/streams/sendloanlink/{streamId}"]["post"]["responses"]["202"]
+    assert "409" in paths["/streams/sendloanlink/{streamId}"]["post"]["responses"]
+    note = paths["/streams/note/{streamId}"]["post"]
+    assert note["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Note"}
+    assert {"400", "403", "404", "409"} <= set(note["responses"])
+    log = paths["/streams/log/{streamId}"]["post"]
+    assert document["components"]["schemas"]["StreamLog"]["properties"]["type"]["enum"] == ["pusher", "push"]
+    assert set(log["responses"]) == {"201", "400", "404", "default"}
