@@ -22,6 +22,21 @@ accounts = Blueprint("accounts", __name__)
 @accounts.post("/accounts/status/<presence>")
 @authenticated()
 def set_presence(presence: str):
+    """---
+    post:
+      tags: [accounts]
+      summary: Switch the caller's account online or offline
+      description: >
+        `online` means ready to be rung for streams. An `account.presence_changed` event is
+        published only when the presence really changes.
+      security: [{apikey: [], jwt: []}]
+      parameters:
+        - {in: path, name: presence, required: true, schema: {type: string, enum: [online, offline]}}
+      responses:
+        200: {description: "The caller's account, with its new `accountStatus`."}
+        401: No token, or an invalid, expired or revoked one.
+        404: A presence other than online/offline, or the account no longer exists.
+    """
     if presence not in PRESENCES:
         abort(404)
     c = container()
@@ -31,12 +46,46 @@ def set_presence(presence: str):
 @accounts.get("/accounts/me")
 @authenticated()
 def me():
+    """---
+    get:
+      tags: [accounts]
+      summary: The caller's account
+      security: [{apikey: [], jwt: []}]
+      responses:
+        200:
+          description: >
+            The account: id, email, username, firstName, lastName, phone, role, status,
+            accountStatus, organizationId, createdAt, updatedAt.
+        401: No token, or an invalid, expired or revoked one.
+        404: The account no longer exists.
+    """
     return account_snapshot(get_account(container().uow(), g.principal.account_id))
 
 
 @accounts.patch("/accounts/<account_id>")
 @authenticated(ROLE_ADMIN)
 def administer(account_id: str):
+    """---
+    patch:
+      tags: [accounts]
+      summary: Change an account's status, role or organization (admin)
+      description: >
+        Admin only. Send at least one of `status`, `role`, `organizationId`; `organizationId: null`
+        detaches the account from its organization, and an unknown field is a 400. A change of
+        role or organization revokes the account's earlier tokens (it must log in again). Admins
+        cannot deactivate or demote themselves.
+      security: [{apikey: [], jwt: []}]
+      requestBody:
+        required: true
+        content: {application/json: {schema: AccountPatchSchema}}
+      responses:
+        200: {description: "The changed account."}
+        400: An empty body, an unknown field, or a bad status, role or organizationId.
+        401: No token, or an invalid, expired or revoked one.
+        403: The caller is not an admin.
+        404: No such account, or no organization with the given `organizationId`.
+        409: An admin tried to deactivate or demote themselves.
+    """
     body = load_or_400(AccountPatchSchema(), json_body())
     command = AdministerAccount(
         account_id=account_id, status=body.get("status"), role=body.get("role"),
@@ -49,6 +98,24 @@ def administer(account_id: str):
 @accounts.get("/organization/getdealers")
 @authenticated(ROLE_ADMIN)
 def getdealers():
+    """---
+    get:
+      tags: [dealers]
+      summary: Find dealer accounts (admin)
+      description: >
+        Admin only. Newest first. Filters combine: `name`, `email`, `phone` and
+        `organizationName` match substrings (`name` of the first, last or full name);
+        `status` (active, inactive) and `accountStatus` (online, offline) take comma-separated
+        values; `from`/`to` are inclusive days of the creation date in the caller's time zone
+        (`timezoneoffset` in minutes, as JavaScript's `getTimezoneOffset`: -420 for GMT+7).
+      security: [{apikey: [], jwt: []}]
+      parameters: [{in: query, schema: DealerListSchema}]
+      responses:
+        200: {description: "A page of dealer accounts."}
+        400: A bad filter value (unknown status, bad date, `to` before `from`, skip/limit out of range).
+        401: No token, or an invalid, expired or revoked one.
+        403: The caller is not an admin.
+    """
     filters = parse_filters(DealerListSchema(), request.args)
     page = Page(skip=filters["skip"], limit=filters["limit"])
     dealers = find_dealers(container().uow(), actor(), _dealer_filter(filters), page)
@@ -58,6 +125,19 @@ def getdealers():
 @accounts.get("/organization/countdealer")
 @authenticated(ROLE_ADMIN)
 def countdealer():
+    """---
+    get:
+      tags: [dealers]
+      summary: Count dealer accounts (admin)
+      description: Admin only. The same filters as `GET /organization/getdealers`, without paging.
+      security: [{apikey: [], jwt: []}]
+      parameters: [{in: query, schema: DealerCountSchema}]
+      responses:
+        200: {description: "`{count}`."}
+        400: A bad filter value (unknown status, bad date, `to` before `from`).
+        401: No token, or an invalid, expired or revoked one.
+        403: The caller is not an admin.
+    """
     filters = parse_filters(DealerCountSchema(), request.args)
     return {"count": count_dealers(container().uow(), actor(), _dealer_filter(filters))}
 

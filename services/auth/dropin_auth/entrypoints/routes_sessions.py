@@ -20,6 +20,25 @@ PLATFORMS = ("ios", "android")
 
 @sessions.post("/auth/register")
 def register():
+    """---
+    post:
+      tags: [accounts]
+      summary: Register a dealer account
+      description: >
+        The account starts as an inactive dealer with no organization; an admin activates it and
+        attaches it to an organization (`PATCH /accounts/{accountId}`). Unknown body fields, such
+        as `role`, are ignored. The password is never returned.
+      requestBody:
+        required: true
+        content: {application/json: {schema: RegisterSchema}}
+      responses:
+        201:
+          description: >
+            The new account: id, email, username, firstName, lastName, phone, role, status,
+            accountStatus, organizationId, createdAt, updatedAt.
+        400: A missing or invalid field (email, password length, username characters, phone).
+        409: The email or the username is taken.
+    """
     body = load_or_400(RegisterSchema(), json_body())
     c = container()
     account = register_dealer(c.uow(), c.hasher, c.clock, RegisterDealer(**body))
@@ -28,6 +47,35 @@ def register():
 
 @sessions.post("/auth")
 def login():
+    """---
+    post:
+      tags: [sessions]
+      summary: Log in with an email or a username and a password
+      description: >
+        Only one of `email` and `username` is used (email wins when both are sent). Inactive
+        dealers may log in. Failed attempts are counted per client address and identifier: past
+        the limit, logins are refused with 429 and a `Retry-After` header until the window passes.
+      parameters:
+        - in: header
+          name: Platform
+          required: false
+          description: >
+            Mobile apps send `ios` or `android` (the contract also spells it `Plaform`);
+            web clients send none.
+          schema: {type: string, enum: [ios, android]}
+      requestBody:
+        required: true
+        content: {application/json: {schema: LoginSchema}}
+      responses:
+        200: {description: "`{token, account}`: a JWT to send as `Authorization: JWT <token>`, and the account."}
+        400: Neither email nor username, no password, or a `Platform` header other than ios/android.
+        401: Wrong email/username or password.
+        429:
+          description: Too many failed logins for this client and identifier.
+          headers:
+            Retry-After: {description: "Seconds until logging in is allowed again.", schema: {type: integer}}
+          content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}
+    """
     _check_platform_header()
     body = load_or_400(LoginSchema(), json_body())
     command = LogIn(identifier=body["email"] or body["username"], password=body["password"],
@@ -38,6 +86,27 @@ def login():
 
 @sessions.post("/auth/changepassword")
 def changepassword():
+    """---
+    post:
+      tags: [sessions]
+      summary: Change a password with the current one, and get a fresh token
+      description: >
+        Authenticates like `POST /auth` (email or username and `password`, same failure counting
+        and 429), then sets `newpassword`. Every token issued to the account before now is
+        revoked, on every service; the token returned is the one that survives.
+      requestBody:
+        required: true
+        content: {application/json: {schema: ChangePasswordSchema}}
+      responses:
+        200: {description: "`{token, account}`: a fresh JWT and the account."}
+        400: Neither email nor username, no password, or a too-short `newpassword`.
+        401: Wrong email/username or password.
+        429:
+          description: Too many failed attempts for this client and identifier.
+          headers:
+            Retry-After: {description: "Seconds until trying again is allowed.", schema: {type: integer}}
+          content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}
+    """
     body = load_or_400(ChangePasswordSchema(), json_body())
     command = ChangePassword(identifier=body["email"] or body["username"], password=body["password"],
                              new_password=body["new_password"], client_ip=client_ip())
@@ -48,6 +117,18 @@ def changepassword():
 @sessions.post("/auth/logout")
 @authenticated()
 def logout():
+    """---
+    post:
+      tags: [sessions]
+      summary: Log out, revoking the token used for this request
+      description: >
+        Only this token is revoked (on every service); other sessions of the account stay valid.
+        A dealer who logs out is also switched offline.
+      security: [{apikey: [], jwt: []}]
+      responses:
+        200: {description: "`{loggedOut: true}`."}
+        401: No token, or an invalid, expired or already revoked one.
+    """
     principal = g.principal
     c = container()
     log_out(c.uow(), c.clock, account_id=principal.account_id, jti=principal.jti,
