@@ -58,10 +58,14 @@ def update_organization(uow: UnitOfWork, clock: Clock, actor: Actor, command: Up
         organization = uow.organizations.get(command.organization_id)
         if organization is None:
             raise OrganizationNotFound()
+        renamed = command.name is not UNCHANGED and command.name != organization.name
+        relinked = command.loan_link is not UNCHANGED and command.loan_link != organization.loan_link
+        if not (renamed or relinked or command.rotate_token):
+            return organization  # nothing changes: no write, and no event for every replica to apply
         now = clock.now()
-        if command.name is not UNCHANGED:
+        if renamed:
             organization.rename(command.name, now)
-        if command.loan_link is not UNCHANGED:
+        if relinked:
             organization.set_loan_link(command.loan_link, now)
         if command.rotate_token:
             organization.rotate_token(new_organization_token(), now)

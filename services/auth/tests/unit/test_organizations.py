@@ -51,6 +51,19 @@ def test_rotating_the_token_replaces_it_and_publishes_the_new_hash(uow, clock, a
     assert event.data["organization"]["tokenHash"] == hashlib.sha256(updated.token.encode()).hexdigest()
 
 
+def test_an_update_that_changes_nothing_writes_and_publishes_nothing(uow, clock, admin, store):
+    organization = create(uow, clock, admin, loan_link="https://loans.example.com")
+    before = organization.updated_at
+    clock.advance(seconds=60)
+
+    for command in (UpdateOrganization(organization.id),
+                    UpdateOrganization(organization.id, name="Acme Motors", loan_link="https://loans.example.com")):
+        unchanged = update_organization(uow, clock, admin, command)
+        assert unchanged.updated_at == before
+
+    assert store.events_of(events.ORGANIZATION_UPDATED) == []
+
+
 def test_loan_link_can_be_cleared(uow, clock, admin):
     organization = create(uow, clock, admin, loan_link="https://loans.example.com")
 
