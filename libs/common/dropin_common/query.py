@@ -69,15 +69,20 @@ class FilterSchema(Schema):
 
 
 class PageSchema(FilterSchema):
-    skip = fields.Integer(load_default=0, validate=validate.Range(min=0))
-    limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT))
+    skip = fields.Integer(load_default=0, validate=validate.Range(min=0),
+                          metadata={"description": "How many matching records to pass over."})
+    limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT),
+                           metadata={"description": "How many records to return at most."})
 
 
 class DateRangeSchema(FilterSchema):
-    from_day = fields.Date(data_key="from", load_default=None, format="%Y-%m-%d")
-    to_day = fields.Date(data_key="to", load_default=None, format="%Y-%m-%d")
-    timezone_offset = fields.Integer(data_key="timezoneoffset", load_default=0,
-                                     validate=validate.Range(min=-14 * 60, max=14 * 60))
+    from_day = fields.Date(data_key="from", load_default=None, format="%Y-%m-%d", metadata={
+        "description": "First calendar day (YYYY-MM-DD) in the client's time zone, inclusive."})
+    to_day = fields.Date(data_key="to", load_default=None, format="%Y-%m-%d", metadata={
+        "description": "Last calendar day (YYYY-MM-DD) in the client's time zone, inclusive."})
+    timezone_offset = fields.Integer(
+        data_key="timezoneoffset", load_default=0, validate=validate.Range(min=-14 * 60, max=14 * 60),
+        metadata={"description": "The client's `Date.getTimezoneOffset()` in minutes: -420 is GMT+7."})
 
 
 def merge_query_args(args: Mapping[str, Any]) -> dict[str, Any]:
