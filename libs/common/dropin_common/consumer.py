@@ -84,6 +84,9 @@ class Consumer:
             try:
                 self._connection = pika.BlockingConnection(self._params)
                 self._channel = self._connection.channel()
+                # A retry is re-published before the original is acked; confirms make sure the
+                # broker has the copy before the original goes.
+                self._channel.confirm_delivery()
                 declare_queue(self._channel, self._exchange, self._queue)
                 self._channel.basic_qos(prefetch_count=self._prefetch)
                 self._channel.basic_consume(queue=self._queue.name, on_message_callback=self._on_message)

@@ -37,6 +37,9 @@ def messaging_tables(metadata: sa.MetaData) -> dict[str, sa.Table]:
         sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
         sa.Column("last_error", sa.Text),
         sa.Column("sent_at", sa.DateTime(timezone=True)),
+        # Set when the destination refused the row for good (see outbox.Undeliverable); the row
+        # stays, with its last_error, for an operator to read or to requeue.
+        sa.Column("given_up_at", sa.DateTime(timezone=True)),
     )
     sa.Index("ix_outbox_pending", outbox.c.destination, outbox.c.available_at, outbox.c.id,
              postgresql_where=outbox.c.sent_at.is_(None))
@@ -61,12 +64,47 @@ def messaging_tables(metadata: sa.MetaData) -> dict[str, sa.Table]:
 
 
 def create_messaging_tables(op) -> None:
-    """For a service's first Alembic revision: create the messaging tables."""
-    metadata = sa.MetaData()
-    tables = messaging_tables(metadata)
-    bind = op.get_bind()
-    for table in tables.values():
-        table.create(bind, checkfirst=True)
+    """For a service's first Alembic revision: the messaging tables as they first were.
+
+    Written out rather than built from `messaging_tables()`, so that this revision means the same
+    thing forever; later changes are revisions of their own (`add_outbox_given_up_at`).
+    """
+    timestamp = sa.DateTime(timezone=True)
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+        sa.Column("destination", sa.String(32), nullable=False),
+        sa.Column("topic", sa.String(200), nullable=False),
+        sa.Column("payload", JSONB, nullable=False),
+        sa.Column("created_at", timestamp, nullable=False, server_default=sa.func.now()),
+        sa.Column("available_at", timestamp, nullable=False, server_default=sa.func.now()),
+        sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("last_error", sa.Text),
+        sa.Column("sent_at", timestamp),
+    )
+    op.create_index("ix_outbox_pending", "outbox", ["destination", "available_at", "id"],
+                    postgresql_where=sa.text("sent_at IS NULL"))
+    op.create_table(
+        "inbox",
+        sa.Column("event_id", sa.String(64), primary_key=True),
+        sa.Column("event_type", sa.String(200), nullable=False),
+        sa.Column("handled_at", timestamp, nullable=False, server_default=sa.func.now()),
+    )
+    op.create_table(
+        "revoked_tokens",
+        sa.Column("jti", sa.String(64), primary_key=True),
+        sa.Column("expires_at", timestamp),
+    )
+    op.create_table(
+        "token_cutoffs",
+        sa.Column("account_id", sa.String(64), primary_key=True),
+        sa.Column("not_before", sa.Float, nullable=False),
+    )
+
+
+def add_outbox_given_up_at(op) -> None:
+    """Second revision of the messaging tables: rows a destination refused for good."""
+    op.add_column("outbox", sa.Column("given_up_at", sa.DateTime(timezone=True)))
 
 
 class OutboxWriter:

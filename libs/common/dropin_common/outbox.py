@@ -2,8 +2,10 @@
 
 Rows are claimed with `FOR UPDATE SKIP LOCKED`, so several relays can run side by side. A row is
 marked sent only after its sink returned (for the broker: after the publisher confirm), so a crash
-in between re-sends it: delivery is at-least-once and consumers de-duplicate by event id. A sink
-failure leaves the row for a later attempt with exponential backoff; nothing is ever dropped.
+in between re-sends it: delivery is at-least-once and consumers de-duplicate by event id.
+- The destination down (`SinkUnavailable`): the relay waits and retries the same rows.
+- One row failing: that row is retried later with exponential backoff; the others go on.
+- One row refused for good (`Undeliverable`): it is set aside (`given_up_at`), kept and logged.
 The relay sleeps on PostgreSQL LISTEN, woken by the NOTIFY the writer sends on commit.
 Sent rows are kept for `retention` (a trail to debug delivery with), then the relay deletes them.
 """
@@ -30,6 +32,12 @@ log = logging.getLogger(__name__)
 class SinkUnavailable(Exception):
     """The sink's transport is down (broker, Pusher, SMTP): wait and retry the same rows, without
     counting an attempt against any of them."""
+
+
+class Undeliverable(Exception):
+    """The destination refused this one row for good (Pusher's 4xx, SMTP's 5xx): retrying cannot
+    help, and keeping it at the head of the queue would hold back the rows behind it. The relay
+    sets it aside (`given_up_at`, with `last_error`) and goes on."""
 
 
 class Sink(Protocol):
@@ -87,7 +95,7 @@ class OutboxRelay:
             rows = conn.execute(
                 sa.select(o.c.id, o.c.topic, o.c.payload, o.c.attempts)
                 .where(o.c.destination == self._destination, o.c.sent_at.is_(None),
-                       o.c.available_at <= sa.func.now())
+                       o.c.given_up_at.is_(None), o.c.available_at <= sa.func.now())
                 .order_by(o.c.id).limit(self._batch_size)
                 .with_for_update(skip_locked=True)).all()
             for row in rows:
@@ -97,6 +105,12 @@ class OutboxRelay:
                     if sent:
                         break  # keep what was sent; the caller backs off before the next batch
                     raise
+                except Undeliverable as exc:
+                    log.error("outbox %s row %s refused for good, set aside: %s", self._destination,
+                              row.id, exc)
+                    conn.execute(o.update().where(o.c.id == row.id).values(
+                        attempts=o.c.attempts + 1, last_error=str(exc)[:2000], given_up_at=sa.func.now()))
+                    continue
                 except Exception as exc:  # noqa: BLE001 - any sink fault: retry later, keep the row
                     log.warning("outbox %s row %s failed (attempt %s): %s", self._destination,
                                 row.id, row.attempts + 1, exc)

@@ -8,10 +8,10 @@ from typing import Any
 
 import pusher
 import requests
-from pusher.errors import PusherBadStatus
+from pusher.errors import PusherBadAuth, PusherBadRequest, PusherBadStatus, PusherForbidden
 
 from .config import PusherSettings
-from .outbox import SinkUnavailable
+from .outbox import SinkUnavailable, Undeliverable
 
 PUSHER_DESTINATION = "pusher"
 MAX_CHANNELS_PER_TRIGGER = 100  # Pusher's own limit
@@ -37,8 +37,17 @@ class PusherSink:
                 self._client.trigger(channels[start:start + MAX_CHANNELS_PER_TRIGGER], topic, payload["data"])
         except (requests.ConnectionError, requests.Timeout) as exc:
             raise SinkUnavailable(f"pusher unreachable: {exc!r}") from exc
-        except PusherBadStatus as exc:  # 5xx and other unexpected statuses: Pusher's side is ailing
-            raise SinkUnavailable(f"pusher answered {exc}") from exc
+        except (PusherBadAuth, PusherForbidden) as exc:
+            # Wrong credentials, a disabled app, an exhausted quota: every row would fail alike.
+            raise SinkUnavailable(f"pusher refused the app: {exc}") from exc
+        except PusherBadRequest as exc:
+            raise Undeliverable(f"pusher refused the message: {exc}") from exc
+        except PusherBadStatus as exc:
+            if str(exc)[:1] == "4":  # e.g. 413: this message, not Pusher, is the problem
+                raise Undeliverable(f"pusher refused the message: {exc}") from exc
+            raise SinkUnavailable(f"pusher answered {exc}") from exc  # 5xx: Pusher's side is ailing
+        except ValueError as exc:  # the client library's own checks: data over 10 kB, a bad channel name
+            raise Undeliverable(f"not a valid pusher message: {exc}") from exc
 
     def idle(self, seconds: float) -> None:
         pass

@@ -12,7 +12,7 @@ from dropin_common.broker import ConfirmingPublisher, QueueSpec
 from dropin_common.consumer import Consumer, EventProcessor
 from dropin_common.db import SqlUnitOfWork
 from dropin_common.events import Event
-from dropin_common.outbox import BrokerSink, OutboxRelay
+from dropin_common.outbox import BrokerSink, OutboxRelay, Undeliverable
 from dropin_common.testing import (bind_probe_queue, close_vhost_connections, drain_queue, wait_until)
 
 from .conftest import EXCHANGE
@@ -231,3 +231,34 @@ def test_a_running_relay_prunes_on_start(engine, tables, amqp_url):
 def outbox_rows(engine, outbox):
     with engine.connect() as conn:
         return conn.execute(sa.select(sa.func.count()).select_from(outbox)).scalar_one()
+
+
+class RefusingSink:
+    """Sends every row but those whose `n` is in `refused`, which the destination refuses for good."""
+
+    def __init__(self, refused):
+        self.refused = refused
+        self.sent = []
+
+    def send(self, topic, payload, row_id):
+        if payload["data"]["n"] in self.refused:
+            raise Undeliverable(f"refused n={payload['data']['n']}")
+        self.sent.append(payload["data"]["n"])
+
+    def idle(self, seconds):
+        pass
+
+
+def test_a_row_refused_for_good_is_set_aside_and_the_rows_behind_it_go_on(engine, tables):
+    o = tables["outbox"]
+    write_events(engine, tables, 4)
+    sink = RefusingSink(refused={1})
+    refusing = OutboxRelay(engine, o, "broker", sink)
+
+    assert refusing.relay_batch() == 3
+    assert refusing.relay_batch() == 0  # set aside: not tried again
+    assert sink.sent == [0, 2, 3]
+    with engine.connect() as conn:
+        [row] = conn.execute(sa.select(o).where(o.c.given_up_at.is_not(None))).all()
+    assert row.payload["data"]["n"] == 1 and row.sent_at is None and row.last_error == "refused n=1"
+    assert refusing.prune_sent() == 0  # recent; and a set-aside row is never pruned as sent

@@ -3,7 +3,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import command
 
-from dropin_common.testing import throwaway_database
+from dropin_auth.adapters.tables import metadata
+from dropin_common.testing import schema_differences, throwaway_database
 
 from .conftest import alembic_config
 
@@ -21,3 +22,7 @@ def test_migrations_upgrade_and_downgrade_cleanly():
             assert set(sa.inspect(engine).get_table_names()) == {"alembic_version"}
         finally:
             engine.dispose()
+
+
+def test_the_migrated_schema_matches_the_table_definitions(container):
+    assert schema_differences(container.engine, metadata) == []

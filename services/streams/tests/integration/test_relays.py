@@ -133,3 +133,47 @@ def test_mail_waits_in_the_outbox_while_the_smtp_server_is_down(container, finis
         relay(container, "email", replace(container.settings, smtp_port=free_port())).relay_batch()
     [row] = outbox_rows(container, "email")
     assert row.sent_at is None and row.attempts == 0
+
+
+def test_notifications_pusher_refuses_for_good_are_set_aside(container, fake_pusher, finished_stream):
+    fake_pusher.fail_with_status = 413  # this message is the problem: retrying cannot help
+    assert relay(container, "pusher").relay_batch() == 0
+    rows = outbox_rows(container, "pusher")
+    assert len(rows) == 3 and all(row.given_up_at and "413" in row.last_error for row in rows)
+    fake_pusher.fail_with_status = None
+    assert relay(container, "pusher").relay_batch() == 0 and fake_pusher.events == []
+
+
+def test_pusher_refusing_the_app_holds_every_notification_back_without_counting(container, fake_pusher,
+                                                                                finished_stream):
+    fake_pusher.fail_with_status = 401  # wrong credentials: every row would fail alike
+    with pytest.raises(SinkUnavailable):
+        relay(container, "pusher").relay_batch()
+    assert all(row.given_up_at is None and row.attempts == 0 for row in outbox_rows(container, "pusher"))
+
+
+class RefusingMailbox(Mailbox):
+    def __init__(self, reply: str):
+        super().__init__()
+        self.reply = reply
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        return self.reply
+
+
+@pytest.mark.parametrize("reply, given_up", [("550 5.1.1 No such user", True), ("451 4.3.0 Try later", False)])
+def test_a_recipient_refused_for_good_is_set_aside_and_a_temporary_refusal_retried(container, finished_stream,
+                                                                                   reply, given_up):
+    port = free_port()
+    smtp = Controller(RefusingMailbox(reply), hostname="127.0.0.1", port=port)
+    smtp.start()
+    try:
+        loan_link_queued(container, finished_stream)
+        assert relay(container, "email", replace(container.settings, smtp_port=port)).relay_batch() == 0
+    finally:
+        smtp.stop()
+    [row] = outbox_rows(container, "email")
+    assert row.sent_at is None and row.attempts == 1 and reply[:3] in row.last_error
+    assert (row.given_up_at is not None) == given_up
+    if not given_up:
+        assert row.available_at > utcnow()  # backed off, tried again later
