@@ -59,6 +59,7 @@ class CommonSettings:
     jwt_public_key: str | None
     max_body_bytes: int
     outbox_retention_hours: int = 168  # sent outbox rows are kept this long, then pruned
+    inbox_retention_days: int = 30  # handled event ids are kept this long against redeliveries
 
     @classmethod
     def from_env(cls, service: str) -> "CommonSettings":
@@ -71,11 +72,16 @@ class CommonSettings:
             jwt_public_key=read_key_file(key_file) if key_file else os.environ.get("JWT_PUBLIC_KEY"),
             max_body_bytes=env_int("MAX_BODY_BYTES", 64 * 1024),
             outbox_retention_hours=env_int("OUTBOX_RETENTION_HOURS", 168),
+            inbox_retention_days=env_int("INBOX_RETENTION_DAYS", 30),
         )
 
     @property
     def outbox_retention(self) -> timedelta:
         return timedelta(hours=self.outbox_retention_hours)
+
+    @property
+    def inbox_retention(self) -> timedelta:
+        return timedelta(days=self.inbox_retention_days)
 
 
 @dataclass(frozen=True)

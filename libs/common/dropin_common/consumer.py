@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from .config import CommonSettings, configure_logging
 from .broker import CONNECTION_ERRORS, QueueSpec, connection_parameters, declare_queue
+from .db import prune_consumer_tables
 from .events import Event
 
 log = logging.getLogger(__name__)
@@ -54,13 +55,17 @@ class EventProcessor:
 
 class Consumer:
     def __init__(self, amqp_url: str, exchange: str, queue: QueueSpec, processor: EventProcessor,
-                 *, prefetch: int = 20, max_attempts: int = 4):
+                 *, prefetch: int = 20, max_attempts: int = 4,
+                 housekeeping: Callable[[], int] | None = None, housekeeping_interval: float = 3600.0):
         self._params = connection_parameters(amqp_url)
         self._exchange = exchange
         self._queue = queue
         self._processor = processor
         self._prefetch = prefetch
         self._max_attempts = max_attempts
+        self._housekeeping = housekeeping
+        self._housekeeping_interval = housekeeping_interval
+        self._next_housekeeping = 0.0
         self._connection: pika.BlockingConnection | None = None
         self._channel = None
         self._running = True
@@ -92,6 +97,10 @@ class Consumer:
                 self._channel.basic_consume(queue=self._queue.name, on_message_callback=self._on_message)
                 log.info("consuming %s", self._queue.name)
                 wait = 0.5
+                if self._housekeeping is not None:
+                    # On pika's own loop, between messages, so it never races a handler.
+                    self._connection.call_later(max(0.0, self._next_housekeeping - time.monotonic()),
+                                                self._housekeep)
                 self._channel.start_consuming()
             except CONNECTION_ERRORS as exc:
                 if not self._running:
@@ -101,6 +110,17 @@ class Consumer:
                 wait = min(wait * 2, 5.0)
             finally:
                 self._close()
+
+    def _housekeep(self) -> None:
+        self._next_housekeeping = time.monotonic() + self._housekeeping_interval
+        try:
+            pruned = self._housekeeping()
+            if pruned:
+                log.info("housekeeping for %s pruned %s rows", self._queue.name, pruned)
+        except Exception as exc:  # noqa: BLE001 - housekeeping must never stop consuming
+            log.warning("housekeeping for %s failed: %s", self._queue.name, exc)
+        if self._connection is not None and self._connection.is_open:
+            self._connection.call_later(self._housekeeping_interval, self._housekeep)
 
     def _close(self) -> None:
         try:
@@ -147,9 +167,11 @@ class Consumer:
 
 def service_consumer(settings: CommonSettings, engine: Engine, tables: dict[str, sa.Table], queue: QueueSpec,
                      handlers: dict[str, Handler]) -> Consumer:
-    """The consumer of one service: its queue, its handlers, its inbox table."""
+    """The consumer of one service: its queue, its handlers, its inbox table, and the pruning of
+    its inbox and expired revocations."""
     return Consumer(settings.amqp_url, settings.event_exchange, queue,
-                    EventProcessor(engine, tables["inbox"], handlers))
+                    EventProcessor(engine, tables["inbox"], handlers),
+                    housekeeping=lambda: prune_consumer_tables(engine, tables, settings.inbox_retention))
 
 
 def run_consumer(consumer: Consumer) -> None:

@@ -7,6 +7,7 @@ service's database and are written in the same transaction as its state changes.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,6 +15,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Engine
 
 from .events import Event
+from .timeutil import utcnow
 
 OUTBOX_NOTIFY_CHANNEL = "dropin_outbox"
 
@@ -105,6 +107,31 @@ def create_messaging_tables(op) -> None:
 def add_outbox_given_up_at(op) -> None:
     """Second revision of the messaging tables: rows a destination refused for good."""
     op.add_column("outbox", sa.Column("given_up_at", sa.DateTime(timezone=True)))
+
+
+PRUNE_CHUNK = 5000  # rows per DELETE, so pruning a large backlog never holds long locks
+
+
+def delete_in_chunks(engine: Engine, table: sa.Table, key: sa.Column, condition) -> int:
+    """Deletes the rows matching `condition`, PRUNE_CHUNK per transaction; returns how many."""
+    deleted = 0
+    while True:
+        chunk = (sa.select(key).where(condition).limit(PRUNE_CHUNK)
+                 .with_for_update(skip_locked=True).scalar_subquery())
+        with engine.begin() as conn:
+            count = conn.execute(table.delete().where(key.in_(chunk))).rowcount
+        deleted += count
+        if count < PRUNE_CHUNK:
+            return deleted
+
+
+def prune_consumer_tables(engine: Engine, tables: dict[str, sa.Table], inbox_retention: timedelta) -> int:
+    """A consumer's housekeeping: inbox rows older than `inbox_retention` (a redelivery comes within
+    minutes, not weeks) and revoked tokens past their own expiry (refused by then anyway)."""
+    inbox, revoked = tables["inbox"], tables["revoked_tokens"]
+    now = utcnow()
+    return (delete_in_chunks(engine, inbox, inbox.c.event_id, inbox.c.handled_at < now - inbox_retention)
+            + delete_in_chunks(engine, revoked, revoked.c.jti, revoked.c.expires_at < now))
 
 
 class OutboxWriter:

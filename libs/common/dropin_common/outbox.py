@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.engine.url import make_url
 
 from .config import configure_logging
-from .db import OUTBOX_NOTIFY_CHANNEL
+from .db import OUTBOX_NOTIFY_CHANNEL, delete_in_chunks
 from .timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,6 @@ class BrokerSink:
 
 
 DEFAULT_RETENTION = timedelta(days=7)
-PRUNE_CHUNK = 5000  # rows per DELETE, so pruning a large backlog never holds long locks
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -126,16 +125,8 @@ class OutboxRelay:
         """Deletes this destination's rows sent longer than `retention` ago; returns how many.
         Unsent rows are never touched, however old."""
         o = self._outbox
-        deleted = 0
-        while True:
-            expired = (sa.select(o.c.id).where(
-                o.c.destination == self._destination, o.c.sent_at < utcnow() - self._retention)
-                .limit(PRUNE_CHUNK).with_for_update(skip_locked=True).scalar_subquery())
-            with self._engine.begin() as conn:
-                count = conn.execute(o.delete().where(o.c.id.in_(expired))).rowcount
-            deleted += count
-            if count < PRUNE_CHUNK:
-                return deleted
+        return delete_in_chunks(self._engine, o, o.c.id, sa.and_(
+            o.c.destination == self._destination, o.c.sent_at < utcnow() - self._retention))
 
     def run_forever(self, *, handle_signals: bool = True) -> None:
         """Runs until stopped; `handle_signals=False` when run in a thread (tests)."""

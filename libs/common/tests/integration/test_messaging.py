@@ -10,10 +10,11 @@ import sqlalchemy as sa
 from dropin_common.auth import Principal, SqlRevocationList, apply_revocation
 from dropin_common.broker import ConfirmingPublisher, QueueSpec
 from dropin_common.consumer import Consumer, EventProcessor
-from dropin_common.db import SqlUnitOfWork
+from dropin_common.db import SqlUnitOfWork, prune_consumer_tables
 from dropin_common.events import Event
 from dropin_common.outbox import BrokerSink, OutboxRelay, Undeliverable
 from dropin_common.testing import (bind_probe_queue, close_vhost_connections, drain_queue, wait_until)
+from dropin_common.timeutil import utcnow
 
 from .conftest import EXCHANGE
 
@@ -262,3 +263,43 @@ def test_a_row_refused_for_good_is_set_aside_and_the_rows_behind_it_go_on(engine
         [row] = conn.execute(sa.select(o).where(o.c.given_up_at.is_not(None))).all()
     assert row.payload["data"]["n"] == 1 and row.sent_at is None and row.last_error == "refused n=1"
     assert refusing.prune_sent() == 0  # recent; and a set-aside row is never pruned as sent
+
+
+def test_consumer_housekeeping_prunes_old_inbox_rows_and_expired_revocations(engine, tables):
+    inbox, revoked = tables["inbox"], tables["revoked_tokens"]
+    now = utcnow()
+    with engine.begin() as conn:
+        conn.execute(inbox.insert(), [
+            {"event_id": "old", "event_type": "t", "handled_at": now - timedelta(days=31)},
+            {"event_id": "recent", "event_type": "t", "handled_at": now - timedelta(days=29)}])
+        conn.execute(revoked.insert(), [
+            {"jti": "expired", "expires_at": now - timedelta(seconds=1)},
+            {"jti": "live", "expires_at": now + timedelta(hours=1)},
+            {"jti": "no-expiry", "expires_at": None}])
+
+    assert prune_consumer_tables(engine, tables, timedelta(days=30)) == 2
+
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(inbox.c.event_id)).scalars().all() == ["recent"]
+        assert sorted(conn.execute(sa.select(revoked.c.jti)).scalars()) == ["live", "no-expiry"]
+
+
+def test_a_consumer_runs_its_housekeeping_on_start_and_keeps_consuming_if_it_fails(engine, tables, amqp_url):
+    queue = QueueSpec("it-housekeeping", ("thing.#",))
+    calls = []
+
+    def failing_housekeeping():
+        calls.append(time.monotonic())
+        raise RuntimeError("disk full")
+    consumer = Consumer(amqp_url, EXCHANGE, queue,
+                        EventProcessor(engine, tables["inbox"], {"thing.happened": recording_handler(tables)}),
+                        housekeeping=failing_housekeeping, housekeeping_interval=0.2)
+    thread = run_in_thread(lambda: consumer.run_forever(handle_signals=False))
+    try:
+        wait_until(lambda: len(calls) >= 2, message="housekeeping on start, then again after its interval")
+        event = Event("thing.happened", {})
+        publish_raw(amqp_url, [event])
+        wait_until(lambda: effects(engine, tables) == [event.id], message="the event handled")
+    finally:
+        consumer.stop()
+        thread.join(timeout=5)
