@@ -72,14 +72,15 @@ def build_openapi(app: Flask, *, title: str, version: str, description: str = ""
         operations = {method.lower(): _with_defaults(documented.get(method.lower()))
                       for method in methods}
         # Flask's `<stream_id>` is the contract's `:streamId`.
-        parameters = [{"in": "path", "name": _camel(name), "required": True, "schema": {"type": "string"}}
+        parameters = [{"in": "path", "name": camel(name), "required": True, "schema": {"type": "string"}}
                       for name in _FLASK_PARAMETER.findall(rule.rule)]
-        path = _FLASK_PARAMETER.sub(lambda match: "{" + _camel(match.group(1)) + "}", rule.rule)
+        path = _FLASK_PARAMETER.sub(lambda match: "{" + camel(match.group(1)) + "}", rule.rule)
         spec.path(path=path, operations=operations, parameters=parameters)
     return spec.to_dict()
 
 
-def _camel(name: str) -> str:
+def camel(name: str) -> str:
+    """`stream_id` -> `streamId`: Flask's parameter names as the contract spells them."""
     head, *rest = name.split("_")
     return head + "".join(word.capitalize() for word in rest)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
@@ -15,6 +16,10 @@ from .errors import BadRequest
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+MAX_SKIP = 2 ** 62  # past any real table, and inside PostgreSQL's bigint OFFSET and LIMIT
+# Days a filter may name: enough for any record, and room to shift by a time zone and a day
+# without leaving Python's calendar (year 1 to 9999).
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
 
 
 class CommaSeparatedSet(fields.Field):
@@ -69,16 +74,21 @@ class FilterSchema(Schema):
 
 
 class PageSchema(FilterSchema):
-    skip = fields.Integer(load_default=0, validate=validate.Range(min=0),
+    skip = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_SKIP),
                           metadata={"description": "How many matching records to pass over."})
     limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT),
                            metadata={"description": "How many records to return at most."})
 
 
+def calendar_day(**kwargs) -> fields.Date:
+    """A `YYYY-MM-DD` day between FIRST_DAY and LAST_DAY."""
+    return fields.Date(format="%Y-%m-%d", validate=validate.Range(min=FIRST_DAY, max=LAST_DAY), **kwargs)
+
+
 class DateRangeSchema(FilterSchema):
-    from_day = fields.Date(data_key="from", load_default=None, format="%Y-%m-%d", metadata={
+    from_day = calendar_day(data_key="from", load_default=None, metadata={
         "description": "First calendar day (YYYY-MM-DD) in the client's time zone, inclusive."})
-    to_day = fields.Date(data_key="to", load_default=None, format="%Y-%m-%d", metadata={
+    to_day = calendar_day(data_key="to", load_default=None, metadata={
         "description": "Last calendar day (YYYY-MM-DD) in the client's time zone, inclusive."})
     timezone_offset = fields.Integer(
         data_key="timezoneoffset", load_default=0, validate=validate.Range(min=-14 * 60, max=14 * 60),

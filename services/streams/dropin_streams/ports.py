@@ -99,7 +99,8 @@ class LeadRepository(abc.ABC):
     def add(self, lead: Lead) -> None: ...
 
     @abc.abstractmethod
-    def latest_for_stream(self, stream_id: str) -> Lead | None: ...
+    def latest_with_email(self, stream_id: str) -> Lead | None:
+        """The stream's newest lead that left an e-mail address."""
 
 
 class OutboundMessageRepository(abc.ABC):

@@ -6,7 +6,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from flask import g
+from flask import g, request
 
 from dropin_common.auth import JWT_AUDIENCE, JWT_ISSUER, ROLE_ADMIN, TokenVerifier
 from dropin_common.errors import Conflict
@@ -47,6 +47,10 @@ def edge(keys):
     @app.post("/echo")
     def echo():
         return json_body()
+
+    @app.get("/things/<thing_id>")
+    def thing(thing_id):
+        return {"id": thing_id, "args": request.args.to_dict()}
 
     @app.get("/conflict")
     def conflict():
@@ -91,6 +95,30 @@ def test_malformed_json_is_a_400(edge):
 
 def test_form_bodies_are_read_like_json(edge):
     assert edge[0].post("/echo", data={"socket_id": "1.2"}).json == {"socket_id": "1.2"}
+
+
+@pytest.mark.parametrize("send, field", [
+    (lambda client: client.post("/echo", json={"firstName": "a\x00b"}), "firstName"),
+    (lambda client: client.post("/echo", json={"contact": {"note": ["ok", "a\x00"]}}), "contact"),
+    (lambda client: client.post("/echo", data={"socket_id": "1\x002"}), "socket_id"),
+    (lambda client: client.post("/echo", data='{"name": "a\\u0000b"}', content_type="text/plain"), "name"),
+    (lambda client: client.get("/things/a\x00b"), "thingId"),
+    (lambda client: client.get("/things/1", query_string={"name": "a\x00"}), "name"),
+    (lambda client: client.get("/things/1", query_string={"query": '{"phone": "1\\u0000"}'}), "phone"),
+])
+def test_a_nul_character_anywhere_is_a_400_naming_the_field(edge, send, field):
+    response = send(edge[0])
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert response.json["error"] == {"code": "invalid_character", "field": field,
+                                      "message": "Must not contain a NUL character."}
+
+
+def test_an_escaped_backslash_before_u0000_is_plain_text_not_a_nul(edge):
+    assert edge[0].post("/echo", json={"name": "\\u0000"}).json == {"name": "\\u0000"}
+
+
+def test_a_trailing_slash_reaches_the_same_view(edge):
+    assert edge[0].get("/things/7/").json["id"] == "7"
 
 
 def test_app_errors_keep_their_status_and_code(edge):

@@ -42,11 +42,19 @@ def test_unknown_status_is_rejected_naming_the_field():
 
 
 @pytest.mark.parametrize("key,value", [("skip", "-1"), ("limit", "101"), ("limit", "ten"), ("from", "2016-13-01"),
-                                       ("to", "yesterday"), ("timezoneoffset", "abc")])
+                                       ("to", "yesterday"), ("timezoneoffset", "abc"),
+                                       # beyond what the database or the calendar can hold
+                                       ("skip", str(2 ** 63)), ("to", "9999-12-31"), ("from", "0001-01-01")])
 def test_bad_values_are_400s_naming_the_field(key, value):
     with pytest.raises(BadRequest) as caught:
         parse(**{key: value})
     assert caught.value.field == key
+
+
+def test_the_widest_accepted_days_still_shift_by_any_time_zone():
+    for offset in (-840, 840):
+        filters = parse(**{"from": "1900-01-01", "to": "9998-12-31", "timezoneoffset": str(offset)})
+        day_range_utc(filters["from_day"], filters["to_day"], offset)
 
 
 def test_query_that_is_not_json_is_rejected_naming_query():

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from dropin_common.query import FilterSchema
+from dropin_common.query import MAX_SKIP, FilterSchema
 
 DEFAULT_HISTORY_LIMIT = 10
 MAX_HISTORY_LIMIT = 100
-MAX_HISTORY_START = 2 ** 62  # beyond any real chat; keeps OFFSET inside PostgreSQL's bigint
 
 
 class PostMessageSchema(Schema):
@@ -19,6 +18,6 @@ class PostMessageSchema(Schema):
 
 
 class HistoryQuerySchema(FilterSchema):
-    start = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_HISTORY_START))
+    start = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_SKIP))
     limit = fields.Integer(load_default=DEFAULT_HISTORY_LIMIT,
                            validate=validate.Range(min=1, max=MAX_HISTORY_LIMIT))

@@ -121,6 +121,11 @@ def test_count_of_all_calls_and_leads(client, admin_headers, dataset):
     ("getcalls", {"limit": "500"}, "limit"), ("exportcsvcalls", {"timezoneoffset": "x"}, "timezoneoffset"),
     ("exportcsvleads", {"status": "nope"}, "status"), ("getorganizations", {"skip": "-3"}, "skip"),
     ("countcalllead", {"from": "2026-06-17", "to": "2026-06-16"}, "to"), ("getcalls", {"query": "[1"}, "query"),
+    # what the database or the calendar cannot hold: a 400, not a 500
+    ("getcalls", {"query": '{"to": "9999-12-31"}'}, "to"), ("getcalls", {"skip": str(2 ** 63)}, "skip"),
+    ("countcalllead", {"from": "0001-01-01", "timezoneoffset": "-420"}, "from"),
+    ("exportcsvcalls", {"limit": str(10 ** 20)}, "limit"), ("getleads", {"name": "a\x00b"}, "name"),
+    ("getorganizations", {"query": '{"name": "a\\u0000"}'}, "name"),
 ])
 def test_bad_filter_is_a_400_naming_the_field(client, admin_headers, endpoint, params, field):
     response = client.get(f"/dashboard/{endpoint}", headers=admin_headers, query_string=params)

@@ -195,9 +195,10 @@ class SqlLeadRepository(ports.LeadRepository):
             first_name=contact.first_name, last_name=contact.last_name, email=contact.email,
             phone=contact.phone, comment=contact.comment, created_at=lead.created_at))
 
-    def latest_for_stream(self, stream_id: str) -> Lead | None:
+    def latest_with_email(self, stream_id: str) -> Lead | None:
         t = self._table
-        row = self._conn.execute(sa.select(t).where(t.c.stream_id == stream_id)
+        row = self._conn.execute(sa.select(t).where(t.c.stream_id == stream_id, t.c.email.is_not(None),
+                                                    t.c.email != "")
                                  .order_by(t.c.created_at.desc()).limit(1)).first()
         if row is None:
             return None

@@ -35,7 +35,8 @@ class RequestStreamSchema(_Body):
 
 class StreamLogSchema(_Body):
     type = fields.String(required=True, validate=validate.OneOf(LOG_TYPES))
-    code = fields.Integer(required=True, strict=True)
+    # Pusher and push services answer small status codes; the column is a 32-bit integer.
+    code = fields.Integer(required=True, strict=True, validate=validate.Range(min=-2 ** 31, max=2 ** 31 - 1))
 
 
 class NoteSchema(_Body):

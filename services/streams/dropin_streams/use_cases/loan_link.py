@@ -21,8 +21,8 @@ def send_loan_link(uow: UnitOfWork, stream_id: str, sender: str, now: datetime,
         ensure_caller_may_manage(uow, stream, principal)
         if not stream.has_ended:
             raise Conflict("The loan link can be sent once the stream has ended.", code="stream_not_ended")
-        lead = uow.leads.latest_for_stream(stream.id)
-        if lead is None or not lead.contact.email:
+        lead = uow.leads.latest_with_email(stream.id)
+        if lead is None:
             raise Conflict("The shopper left no e-mail address for this stream.", code="no_lead_email")
         organization = uow.organizations.get(stream.organization_id)
         if organization is None:

@@ -62,7 +62,8 @@ def test_request_answers_the_stream_its_token_and_how_many_dealers_ring(client):
     assert "tokenHash" not in body and "token_hash" not in json.dumps(body)
 
 
-@pytest.mark.parametrize("body", [{}, {"vin": "   "}, {"vin": None}, {"vin": ["x"]}, {"vin": "X" * 40}])
+@pytest.mark.parametrize("body", [{}, {"vin": "   "}, {"vin": None}, {"vin": ["x"]}, {"vin": "X" * 40},
+                                  {"vin": "1HGCM826\x0033A004352"}])
 def test_request_without_a_usable_vin_is_a_400_naming_vin(client, body):
     assert error_of(client.post("/streams/request/ACME", json=body), 400)["field"] == "vin"
 
@@ -162,7 +163,8 @@ def test_list_filters_by_status_from_plain_params_or_the_query_json(client, auth
 
 
 @pytest.mark.parametrize("query, field", [("status=lost", "status"), ("limit=101", "limit"),
-                                          ("skip=-1", "skip"), ("query=%7Bbad", "query")])
+                                          ("skip=-1", "skip"), ("query=%7Bbad", "query"),
+                                          (f"skip={2 ** 63}", "skip")])
 def test_list_refuses_bad_filters_naming_the_field(client, auth, query, field):
     assert error_of(client.get(f"/streams?{query}", headers=auth("bob")), 400)["field"] == field
 
@@ -194,7 +196,7 @@ def test_logs_are_stored_and_shown_on_the_stream(client):
 
 
 @pytest.mark.parametrize("body, field", [({"type": "sms", "code": 1}, "type"), ({"type": "push", "code": "x"}, "code"),
-                                         ({"type": "push"}, "code")])
+                                         ({"type": "push"}, "code"), ({"type": "push", "code": 2 ** 31}, "code")])
 def test_bad_logs_are_400_naming_the_field(client, body, field):
     stream = new_stream(client)
     assert error_of(client.post(f"/streams/log/{stream['id']}", json=body), 400)["field"] == field

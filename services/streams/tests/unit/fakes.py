@@ -111,8 +111,9 @@ class FakeLeads(ports.LeadRepository):
     def add(self, lead: Lead) -> None:
         self.rows.append(lead)
 
-    def latest_for_stream(self, stream_id: str) -> Lead | None:
-        return next((lead for lead in reversed(self.rows) if lead.stream_id == stream_id), None)
+    def latest_with_email(self, stream_id: str) -> Lead | None:
+        return next((lead for lead in reversed(self.rows)
+                     if lead.stream_id == stream_id and lead.contact.email), None)
 
 
 class FakeOutboundMessages(ports.OutboundMessageRepository):

@@ -169,6 +169,15 @@ def test_the_loan_link_is_mailed_to_the_shopper_of_an_ended_stream(uow, decoder)
     assert (email["to"], email["from"], email["messageId"]) == ("sam@example.com", "dealer@dropin.test", message.id)
 
 
+def test_the_loan_link_goes_to_the_newest_lead_that_left_an_email(uow, decoder):
+    stream = ended_stream(uow, decoder)
+    create_lead(uow, decoder, CreateLead(Contact(first_name="Old", email="old@example.com"), stream_id=stream.id), at(100))
+    create_lead(uow, decoder, CreateLead(Contact(first_name="New", email="new@example.com"), stream_id=stream.id), at(200))
+    create_lead(uow, decoder, CreateLead(Contact(phone="555"), stream_id=stream.id), at(250))
+    message = send_loan_link(uow, stream.id, "x@y", at(300))
+    assert message.recipient == "new@example.com" and message.body.startswith("Hello New,")
+
+
 def test_the_loan_link_waits_for_the_stream_to_end(uow, decoder):
     stream = live_stream(uow, decoder)
     with pytest.raises(Conflict) as refused:
