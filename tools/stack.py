@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -180,6 +181,21 @@ stdout_logfile_backups=2
 """
 
 
+CORS_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+
+
+def cors_origin_lines(setting: str) -> str:
+    """The body of the gateway's `map $http_origin $cors_allow_origin`: `*` allows any origin;
+    otherwise each listed origin (scheme://host[:port], exactly as browsers send it) is echoed."""
+    origins = [origin.strip() for origin in setting.split(",") if origin.strip()]
+    if not origins or "*" in origins:
+        return '        default "*";'
+    for origin in origins:
+        if not CORS_ORIGIN.fullmatch(origin):
+            raise SystemExit(f"CORS_ORIGINS: {origin!r} is not an origin (scheme://host[:port], no path)")
+    return "\n".join(['        default "";'] + [f'        "{origin}" $http_origin;' for origin in origins])
+
+
 def render_gateway(profile: Profile, extra_locations: str = "") -> Path:
     run_dir, log_dir = profile.var / "run", profile.var / "logs"
     keys = [key.strip() for key in env("API_KEYS", "dev-api-key").split(",") if key.strip()]
@@ -188,6 +204,7 @@ def render_gateway(profile: Profile, extra_locations: str = "") -> Path:
         "LISTEN": f"127.0.0.1:{profile.port('gateway')}",
         "MAX_BODY": env("GATEWAY_MAX_BODY", "64k"),
         "API_KEY_LINES": "\n".join(f'        "{key}" 1;' for key in keys),
+        "CORS_ORIGIN_LINES": cors_origin_lines(env("CORS_ORIGINS", "*")),
         "LOGIN_RATE": env("GATEWAY_LOGIN_RATE", profile.login_rate), "LOGIN_BURST": "10",
         "STREAM_REQUEST_RATE": env("GATEWAY_STREAM_REQUEST_RATE", profile.stream_request_rate),
         "STREAM_REQUEST_BURST": "5",

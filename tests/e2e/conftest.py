@@ -20,6 +20,7 @@ from dropin_common.fake_pusher import FakePusherServer
 ROOT = Path(__file__).resolve().parents[2]
 STACK = [sys.executable, str(ROOT / "tools" / "stack.py")]
 API_KEY = "e2e-api-key"
+WEB_ORIGIN = "https://autodev.dropininc.com"  # the web app; CORS allows it (and localhost:3000)
 PUSHER = {"app_id": "424242", "key": "e2e-key", "secret": "e2e-secret"}
 
 
@@ -77,6 +78,7 @@ def stack():
     environment = {
         **os.environ,
         "API_KEYS": f"{API_KEY},second-e2e-key",
+        "CORS_ORIGINS": f"{WEB_ORIGIN},http://localhost:3000",
         "PUSHER_APP_ID": PUSHER["app_id"], "PUSHER_KEY": PUSHER["key"], "PUSHER_SECRET": PUSHER["secret"],
         "PUSHER_HOST": "127.0.0.1", "PUSHER_PORT": str(pusher.port), "PUSHER_SSL": "false",
         "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp.port),

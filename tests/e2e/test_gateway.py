@@ -1,8 +1,12 @@
 """The gateway's own rules, through the real nginx in front of the real services."""
 import concurrent.futures
+import json
+import socket
 import time
 
 import requests
+
+from tests.e2e.conftest import WEB_ORIGIN
 
 
 def test_request_without_apikey_is_refused_with_json_401(api):
@@ -68,3 +72,170 @@ def test_each_service_serves_its_openapi_document_behind_the_apikey(api):
         assert documented_path in document["paths"], service
     assert api.request("GET", "/openapi/chat.json", api_key=None).status_code == 401
     assert api.request("GET", "/openapi/nope.json").status_code == 404
+
+
+# --- CORS: the web app (WEB_ORIGIN) calls the API from another origin ---------------------------
+
+EXPOSED = {"X-Request-Id", "Retry-After", "Content-Disposition"}
+
+
+def header_set(value: str) -> set[str]:
+    return {item.strip().lower() for item in value.split(",") if item.strip()}
+
+
+def preflight(stack, path: str, origin: str, method: str = "POST") -> requests.Response:
+    # What a browser sends: no apikey, no Authorization, only the CORS request headers.
+    return requests.options(stack.gateway_url + path, timeout=5, headers={
+        "Origin": origin, "Access-Control-Request-Method": method,
+        "Access-Control-Request-Headers": "apikey, authorization, content-type"})
+
+
+def test_preflight_needs_no_apikey_and_is_answered_by_the_gateway(stack):
+    response = preflight(stack, "/organizations", WEB_ORIGIN)
+    assert response.status_code == 204, response.text
+    assert response.content == b""
+    assert response.headers["Access-Control-Allow-Origin"] == WEB_ORIGIN
+    assert header_set(response.headers["Access-Control-Allow-Methods"]) == {
+        "get", "post", "put", "patch", "delete", "options"}
+    assert header_set(response.headers["Access-Control-Allow-Headers"]) >= {
+        "apikey", "authorization", "content-type", "platform", "x-stream-token", "x-request-id"}
+    assert int(response.headers["Access-Control-Max-Age"]) > 0
+    assert "origin" in header_set(response.headers["Vary"])
+    assert "Access-Control-Allow-Credentials" not in response.headers
+    assert response.headers["X-Request-Id"]
+
+
+def test_preflight_from_every_configured_origin_echoes_that_origin(stack):
+    response = preflight(stack, "/dashboard/getcalls", "http://localhost:3000", method="GET")
+    assert response.status_code == 204
+    assert response.headers["Access-Control-Allow-Origin"] == "http://localhost:3000"
+
+
+def test_preflight_from_another_origin_gets_no_allow_origin(stack):
+    for origin in ("https://evil.example.com", "https://autodev.dropininc.com.evil.example.com",
+                   "http://autodev.dropininc.com"):
+        response = preflight(stack, "/organizations", origin)
+        assert response.status_code == 204
+        assert "Access-Control-Allow-Origin" not in response.headers, origin
+        assert "origin" in header_set(response.headers["Vary"])
+
+
+def test_options_that_is_not_a_preflight_still_needs_the_apikey(api):
+    response = api.request("OPTIONS", "/organizations", api_key=None, headers={"Origin": WEB_ORIGIN})
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "invalid_api_key"
+
+
+def test_responses_to_an_allowed_origin_carry_cors_headers(api):
+    response = api.request("GET", "/vin/1HGCM82633A004352", headers={"Origin": WEB_ORIGIN})
+    assert response.status_code != 401
+    assert response.headers["Access-Control-Allow-Origin"] == WEB_ORIGIN
+    assert header_set(response.headers["Access-Control-Expose-Headers"]) == {h.lower() for h in EXPOSED}
+    assert "origin" in header_set(response.headers["Vary"])
+    # Preflight-only headers stay on preflights.
+    assert "Access-Control-Allow-Methods" not in response.headers
+    assert "Access-Control-Max-Age" not in response.headers
+
+
+def test_responses_to_another_origin_carry_no_allow_origin(api):
+    response = api.request("GET", "/vin/1HGCM82633A004352", headers={"Origin": "https://evil.example.com"})
+    assert response.status_code != 401
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_gateway_errors_carry_cors_headers_so_the_browser_can_read_them(api):
+    missing_key = api.request("GET", "/accounts/me", api_key=None, headers={"Origin": WEB_ORIGIN})
+    not_found = api.request("GET", "/no/such/thing", headers={"Origin": WEB_ORIGIN})
+    too_large = api.request("POST", "/leads", data=b"x" * 200_000,
+                            headers={"Origin": WEB_ORIGIN, "Content-Type": "application/json"})
+    for response, status in ((missing_key, 401), (not_found, 404), (too_large, 413)):
+        assert response.status_code == status
+        assert response.headers["Content-Type"].startswith("application/json")
+        assert response.headers["Access-Control-Allow-Origin"] == WEB_ORIGIN, status
+        assert header_set(response.headers["Access-Control-Expose-Headers"]) == {h.lower() for h in EXPOSED}
+        assert response.headers["X-Request-Id"], status
+
+
+def test_gateway_rate_limit_answer_keeps_request_id_retry_after_and_cors(api):
+    def attempt(n: int) -> requests.Response:
+        return api.request("POST", "/auth", json={"username": f"cors-nobody-{n}", "password": "wrong-password"},
+                           headers={"Origin": WEB_ORIGIN})
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=50) as pool:
+        responses = list(pool.map(attempt, range(50)))
+    limited = [response for response in responses if response.status_code == 429]
+    assert limited, "50 simultaneous logins from one client were all let through"
+    for response in limited:
+        assert response.json()["error"]["code"] == "rate_limited"
+        assert response.headers["Retry-After"] == "60"
+        assert response.headers["X-Request-Id"]
+        assert response.headers["Access-Control-Allow-Origin"] == WEB_ORIGIN
+    time.sleep(2)  # let the bucket drain so later tests can log in
+
+
+def test_auths_own_429_keeps_its_single_retry_after(api):
+    # Auth's per-identifier throttle answers 429 with its own Retry-After; the gateway adds none.
+    identifier = f"throttled-{time.time_ns()}"
+    for _ in range(30):
+        response = api.request("POST", "/auth", json={"username": identifier, "password": "wrong-password"})
+        if response.status_code == 429:
+            break
+        assert response.status_code == 401, response.text
+        time.sleep(0.15)  # under the gateway's own per-client rate
+    assert response.status_code == 429, "auth never throttled the identifier"
+    assert response.json()["error"]["code"] == "too_many_login_attempts"
+    assert response.headers["Retry-After"].isdigit(), response.headers["Retry-After"]
+    time.sleep(1)
+
+
+# --- requests nginx cannot parse still get JSON errors ------------------------------------------
+
+def assert_json_error(response: requests.Response, status: int, code: str) -> None:
+    assert response.status_code == status, (response.status_code, response.text[:200])
+    assert response.headers["Content-Type"].startswith("application/json"), response.headers["Content-Type"]
+    assert response.json()["error"]["code"] == code
+    assert response.json()["error"]["message"]
+
+
+def test_over_long_uri_is_a_json_414(api):
+    assert_json_error(api.request("GET", "/vin/" + "A" * 10_000), 414, "uri_too_long")
+
+
+def test_over_large_header_is_a_json_431(api):
+    response = api.request("GET", "/accounts/me", headers={"Authorization": "JWT " + "a" * 20_000})
+    assert_json_error(response, 431, "headers_too_large")
+
+
+def test_nul_byte_in_the_path_is_a_json_400(api):
+    assert_json_error(api.request("GET", "/vin/1HGCM8%002633A004352"), 400, "bad_request")
+
+
+def test_malformed_requests_get_json_errors_without_an_apikey(stack):
+    base = stack.gateway_url
+    assert_json_error(requests.get(base + "/vin/1HGCM8%002633A004352", timeout=5), 400, "bad_request")
+    assert_json_error(requests.get(base + "/vin/" + "A" * 10_000, timeout=5), 414, "uri_too_long")
+    # An OPTIONS that looks like a preflight but has a malformed path is still refused.
+    response = requests.options(base + "/vin/1%00", timeout=5,
+                                headers={"Origin": WEB_ORIGIN, "Access-Control-Request-Method": "GET"})
+    assert_json_error(response, 400, "bad_request")
+
+
+def test_trace_is_a_json_405(api):
+    assert_json_error(api.request("TRACE", "/vin/1HGCM82633A004352"), 405, "method_not_allowed")
+
+
+def test_unsupported_http_version_is_a_json_505(stack):
+    host, port = stack.gateway_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as connection:
+        connection.sendall(b"GET /healthz HTTP/2.5\r\nHost: gateway\r\n\r\n")
+        raw = b""
+        while chunk := connection.recv(65536):
+            raw += chunk
+    head, _, body = raw.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 505"), head
+    assert b"content-type: application/json" in head.lower()
+    assert json.loads(body)["error"]["code"] == "http_version_not_supported"
+
+
+def test_gateway_error_pages_are_not_reachable_directly(api):
+    assert_json_error(api.request("GET", "/_gateway/400", api_key=None), 404, "not_found")
