@@ -1,0 +1,121 @@
+"""Around and after a stream: delivery logs, the dealer's note, the loan link, the shopper's lead."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+from dropin_common.http import json_body, optional_principal
+from dropin_common.query import load_or_400
+from dropin_common.timeutil import iso
+
+from ..domain.lead import Contact
+from ..domain.stream import StreamLog
+from ..use_cases import leads, loan_link
+from ..use_cases import stream_activity as activity
+from ..use_cases.snapshots import lead_snapshot, stream_view
+from . import schemas
+from .request_context import container
+
+api = Blueprint("after_stream", __name__)
+
+
+@api.post("/streams/log/<stream_id>")
+def log(stream_id: str):
+    """---
+    post:
+      tags: [streams]
+      summary: Record a client-side delivery report (a Pusher or push notification code)
+      requestBody:
+        required: true
+        content: {application/json: {schema: StreamLogSchema}}
+      responses:
+        201: {description: "The recorded entry: `{type, code, at}`."}
+        400: A missing or unknown `type`, or a `code` that is not an integer.
+        404: No such stream.
+    """
+    body = load_or_400(schemas.StreamLogSchema(), json_body())
+    c = container()
+    entry = activity.log_delivery(c.uow(), stream_id, StreamLog(body["type"], body["code"], c.clock()))
+    return {"type": entry.type, "code": entry.code, "at": iso(entry.at)}, 201
+
+
+@api.post("/streams/note/<stream_id>")
+def note(stream_id: str):
+    """---
+    post:
+      tags: [streams]
+      summary: Add or replace the note of an ended stream
+      description: >
+        No login needed (the stream id is the capability); a JWT, when sent, must be an admin's
+        or one of the stream's organization's dealers'. Publishes a `stream.noted` event (no
+        Pusher message).
+      security: [{apikey: []}, {apikey: [], jwt: []}]
+      requestBody:
+        required: true
+        content: {application/json: {schema: NoteSchema}}
+      responses:
+        200: {description: "The stream with its note."}
+        400: A missing or over-long `note`.
+        401: A JWT was sent but is not valid.
+        403: The JWT is neither an admin's nor a dealer's of the stream's organization.
+        404: No such stream.
+        409: The stream has not ended yet, or was edited at the same moment.
+    """
+    body = load_or_400(schemas.NoteSchema(), json_body())
+    return stream_view(activity.note_stream(container().uow(), stream_id, body["note"], optional_principal()))
+
+
+@api.post("/streams/sendloanlink/<stream_id>")
+def send_loan_link(stream_id: str):
+    """---
+    post:
+      tags: [streams]
+      summary: E-mail the organization's loan application link to the stream's shopper
+      description: >
+        Once the stream has ended, to the e-mail address of its latest lead. No login needed (the
+        stream id is the capability); a JWT, when sent, must be an admin's or one of the stream's
+        organization's dealers'. The e-mail is queued and sent asynchronously.
+      security: [{apikey: []}, {apikey: [], jwt: []}]
+      responses:
+        202: {description: "The queued message: id, streamId, leadId, channel, to, subject, body, createdAt."}
+        401: A JWT was sent but is not valid.
+        403: The JWT is neither an admin's nor a dealer's of the stream's organization.
+        404: No such stream, or its organization is unknown.
+        409: The stream has not ended, the shopper left no e-mail address, or the organization has no loan link.
+    """
+    c = container()
+    message = loan_link.send_loan_link(c.uow(), stream_id, c.settings.mail_from, c.clock(), optional_principal())
+    return {"id": message.id, "streamId": message.stream_id, "leadId": message.lead_id,
+            "channel": message.channel, "to": message.recipient, "subject": message.subject,
+            "body": message.body, "createdAt": iso(message.created_at)}, 202
+
+
+@api.post("/leads")
+def create_lead():
+    """---
+    post:
+      tags: [leads]
+      summary: Shopper feedback becomes a lead
+      description: >
+        No login needed. Give `streamId`, or `organizationToken` and `vinId`; when all are given,
+        `streamId` wins. The contact needs at least a name, an e-mail or a phone. Publishes a
+        `lead.created` event.
+      requestBody:
+        required: true
+        content: {application/json: {schema: LeadSchema}}
+      responses:
+        201: {description: "The lead: id, streamId, organization, vin, vehicle, contact fields, createdAt."}
+        400: >
+          No way to reach the shopper, neither `streamId` nor `organizationToken` and `vinId`, a bad
+          e-mail, an over-long field, or a malformed VIN.
+        401: The organization token is not valid.
+        404: No such stream.
+    """
+    body = load_or_400(schemas.LeadSchema(), json_body())
+    contact = Contact(first_name=body["first_name"], last_name=body["last_name"], email=body["email"],
+                      phone=body["phone"], comment=body["comment"])
+    c = container()
+    lead = leads.create_lead(c.uow(), c.decoder, leads.CreateLead(
+        contact=contact, stream_id=body["stream_id"], organization_token=body["organization_token"],
+        vin=body["vin"]), c.clock())
+    return lead_snapshot(lead), 201
+

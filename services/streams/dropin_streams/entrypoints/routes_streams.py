@@ -1,0 +1,164 @@
+"""A stream's life: a shopper requests it, dealers ring and accept, either side stops it; the dealer's
+heartbeat; reading streams."""
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, request
+
+from dropin_common.auth import ROLE_DEALER
+from dropin_common.http import authenticated, json_body, optional_principal
+from dropin_common.query import load_or_400, parse_filters
+from dropin_common.timeutil import iso
+
+from ..use_cases import accept_stream, request_stream, stop_stream
+from ..use_cases import stream_activity as activity
+from ..use_cases.snapshots import stream_view
+from . import schemas
+from .request_context import container, replica_grace
+
+api = Blueprint("streams", __name__)
+
+
+@api.post("/streams/request/<organization_code>")
+def request_a_stream(organization_code: str):
+    """---
+    post:
+      tags: [streams]
+      summary: A shopper asks an organization for a live walk-around of a vehicle
+      description: >
+        No login: the shopper's app calls it with the gateway's apikey only. The stream starts
+        `requested`; a `stream.requested` event is published and a Pusher message goes to the
+        organization's channel and to each online, active dealer's channel, so their apps ring.
+        The VIN is decoded best effort; the make, model, type and year sent win over decoded ones.
+        The answer carries the `streamToken`, shown only here, with which the shopper subscribes
+        to the stream's Pusher channel (`POST /socket/auth`). The gateway rate-limits this
+        endpoint per client address (429 `rate_limited`).
+      requestBody:
+        required: true
+        content: {application/json: {schema: RequestStreamSchema}}
+      responses:
+        201:
+          description: >
+            The stream (as `GET /streams/{streamId}`), plus `streamToken` and `notifiedDealers`,
+            the number of dealers rung.
+        400: A missing or blank `vin`, an over-long field, or a `year` outside 1900-2100.
+        404: No active organization has that code.
+        429: Too many requests from this client (the gateway's limit).
+    """
+    body = load_or_400(schemas.RequestStreamSchema(), json_body())
+    c = container()
+    command = request_stream.RequestStream(organization_code=organization_code, **body)
+    result = replica_grace(lambda: request_stream.request_stream(c.uow(), c.decoder, command, c.clock()),
+                           "organization_not_found")
+    return {**stream_view(result.stream), "streamToken": result.stream_token,
+            "notifiedDealers": result.notified_dealers}, 201
+
+
+@api.post("/streams/accept/<stream_id>")
+@authenticated(ROLE_DEALER)
+def accept(stream_id: str):
+    """---
+    post:
+      tags: [streams]
+      summary: A dealer accepts a ringing stream; the first accept wins
+      description: >
+        Only an active dealer of the stream's organization, as the replica of accounts knows them
+        now (not the token's claims). The stream goes `requested` -> `streaming`; a
+        `stream.accepted` event is published and a Pusher message goes to the organization's
+        channel (the other dealers' apps stop ringing) and to the stream's channel. Every later
+        accept, and any accept of a stream that is no longer `requested`, gets 409.
+      security: [{apikey: [], jwt: []}]
+      responses:
+        200: {description: "The accepted stream, now `streaming`, with its dealer."}
+        401: No valid, unrevoked JWT.
+        403: Not a dealer, or not an active dealer of the stream's organization.
+        404: No such stream.
+        409: Another dealer accepted it first, or the stream is no longer requested.
+    """
+    c = container()
+    return stream_view(replica_grace(
+        lambda: accept_stream.accept_stream(c.uow(), g.principal, stream_id, c.clock()),
+        "not_a_dealer_of_organization"))
+
+
+@api.post("/streams/stop/<stream_id>")
+def stop(stream_id: str):
+    """---
+    post:
+      tags: [streams]
+      summary: Either side ends a stream (idempotent)
+      description: >
+        No login needed: the stream id is the capability. A `requested` stream becomes `missed`,
+        a `streaming` one `completed`; `stoppedBy` is `dealer` when the JWT is the stream's
+        dealer's, `shopper` otherwise. A `stream.stopped` event is published and a Pusher message
+        goes to the stream's and the organization's channels. Stopping an ended stream answers it
+        unchanged and publishes nothing.
+      security: [{apikey: []}, {apikey: [], jwt: []}]
+      responses:
+        200: {description: "The ended stream."}
+        401: A JWT was sent but is not valid.
+        404: No such stream.
+        409: The stream kept changing while stopping it; try again.
+    """
+    c = container()
+    return stream_view(stop_stream.stop_stream(c.uow(), stream_id, optional_principal(), c.clock()))
+
+
+@api.get("/streams/<stream_id>")
+def get_stream(stream_id: str):
+    """---
+    get:
+      tags: [streams]
+      summary: One stream, with its delivery logs
+      description: No login needed; the stream id (a UUID4) is the capability.
+      responses:
+        200:
+          description: >
+            The stream: id, version, organization, vin, vehicle, status, dealer, timestamps,
+            stoppedBy, note, durationSeconds and logs.
+        404: No such stream.
+    """
+    return stream_view(activity.get_stream(container().uow(), stream_id))
+
+
+@api.get("/streams")
+@authenticated()
+def list_streams():
+    """---
+    get:
+      tags: [streams]
+      summary: Streams, newest first
+      description: An admin sees every stream; a dealer those of their organization.
+      security: [{apikey: [], jwt: []}]
+      parameters: [{in: query, schema: StreamListSchema}]
+      responses:
+        200: {description: "A JSON array of streams (as `GET /streams/{streamId}`)."}
+        400: An unknown `status`, or a bad `skip` or `limit`.
+        401: No valid, unrevoked JWT.
+        403: The caller belongs to no organization.
+    """
+    filters = parse_filters(schemas.StreamListSchema(), request.args)
+    streams = activity.list_streams(container().uow(), g.principal, statuses=filters["status"],
+                                    skip=filters["skip"], limit=filters["limit"])
+    return jsonify([stream_view(stream) for stream in streams])
+
+
+@api.post("/ping")
+@authenticated(ROLE_DEALER)
+def ping():
+    """---
+    post:
+      tags: [presence]
+      summary: A dealer's heartbeat during a stream
+      description: >
+        Dealers only. A `streaming` stream whose dealer sent no ping (or, before the first one,
+        was not accepted) within the ping timeout is expired by the worker.
+      security: [{apikey: [], jwt: []}]
+      responses:
+        200: {description: "`{dealerId, pingedAt}`."}
+        401: No valid, unrevoked JWT.
+        403: The caller is not a dealer.
+    """
+    c = container()
+    pinged_at = activity.record_ping(c.uow(), g.principal, c.clock())
+    return {"dealerId": g.principal.account_id, "pingedAt": iso(pinged_at)}
+
