@@ -65,8 +65,9 @@ class Api:
             sent["apikey"] = api_key
         if token:
             sent["Authorization"] = f"JWT {token}"
+        # Redirects are not followed: the API never redirects, so one is a finding, not a detour.
         return self._session.request(method, self._stack.gateway_url + path, json=json, params=params,
-                                     data=data, headers=sent, timeout=15)
+                                     data=data, headers=sent, timeout=15, allow_redirects=False)
 
 
 @pytest.fixture(scope="session")

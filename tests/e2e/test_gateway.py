@@ -4,6 +4,7 @@ import json
 import socket
 import time
 
+import pytest
 import requests
 
 from tests.e2e.conftest import WEB_ORIGIN
@@ -239,3 +240,23 @@ def test_unsupported_http_version_is_a_json_505(stack):
 
 def test_gateway_error_pages_are_not_reachable_directly(api):
     assert_json_error(api.request("GET", "/_gateway/400", api_key=None), 404, "not_found")
+
+
+@pytest.mark.parametrize("length", [4_100, 7_900])
+def test_a_long_uri_that_nginx_lets_through_gets_the_services_json_answer(api, admin_token, length):
+    # Between gunicorn's default request-line limit (4094) and nginx's (8 KB) nobody answered HTML.
+    response = api.request("GET", "/organization/getdealers", token=admin_token,
+                           params={"name": "a" * (length - 60)})
+    assert response.status_code == 200, response.text[:200]
+    assert response.json() == []
+
+
+@pytest.mark.parametrize("path", ["/chat", "/accounts", "/organization", "/streams/request", "/vin", "/socket",
+                                  "/dashboard"])
+def test_a_prefix_without_its_slash_is_a_json_404_not_a_redirect(api, path):
+    assert_json_error(api.request("GET", path), 404, "not_found")
+
+
+def test_options_on_a_route_is_a_json_405_and_a_doubled_slash_a_json_404(api):
+    assert_json_error(api.request("OPTIONS", "/vin/1HGCM82633A004352"), 405, "method_not_allowed")
+    assert_json_error(api.request("GET", "/vin/1HGCM82633A004352//"), 404, "not_found")

@@ -12,6 +12,9 @@ accesslog = None  # the app logs one structured line per request itself
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
 preload_app = False
+# nginx in front refuses longer request lines with a JSON 414; gunicorn's own limit (4094 by
+# default) would answer the ones in between with an HTML page.
+limit_request_line = 8190
 # Gunicorn 27 opens a control socket at one fixed path per user; several masters (services,
 # profiles) on one machine would fight over it, and nothing here uses it.
 control_socket_disable = True

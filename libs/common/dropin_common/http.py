@@ -16,7 +16,8 @@ from werkzeug.exceptions import HTTPException
 
 from .auth import Principal, TokenVerifier, require_role, token_from_header
 from .errors import AppError, BadRequest, Unauthorized
-from .openapi import build_openapi, camel
+from .input_guard import StrictJSONProvider, refuse_unstorable_text
+from .openapi import build_openapi
 
 log = logging.getLogger("dropin.http")
 access_log = logging.getLogger("dropin.access")
@@ -40,10 +41,13 @@ def create_service_app(name: str, *, max_body_bytes: int, readiness_checks: dict
     app.config["MAX_CONTENT_LENGTH"] = max_body_bytes
     app.json.sort_keys = False
     app.extensions["dropin.verifier"] = verifier
+    app.json = StrictJSONProvider(app)
     app.url_map.strict_slashes = False  # `/streams/<id>/` is the same resource as `/streams/<id>`
+    app.url_map.merge_slashes = False  # `//` is a 404, not an HTML redirect
+    app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False  # OPTIONS is a JSON 405; nginx answers CORS preflights
     _register_error_handlers(app)
     _register_request_logging(app, name)
-    app.before_request(refuse_nul_characters)
+    app.before_request(refuse_unstorable_text)
 
     @app.get("/healthz")
     def healthz():
@@ -123,47 +127,6 @@ def _register_request_logging(app: Flask, service: str) -> None:
                 "path": request.path, "status": response.status_code, "ms": round(elapsed_ms, 2),
                 "account": getattr(g.get("principal"), "account_id", None)}))
         return response
-
-
-def refuse_nul_characters() -> None:
-    """PostgreSQL cannot store U+0000 in text, and no name, message or filter needs it: a request
-    carrying one in a path parameter, query parameter (plain or in `?query=`) or body field is a
-    400 naming that field, before any view sees it."""
-    fields: list[tuple[str, Any]] = [(camel(name), value) for name, value in (request.view_args or {}).items()]
-    for key, value in request.args.items(multi=True):
-        if key == "query":
-            fields.extend(_object_items(_json_or_none(value)))
-        fields.append((key, value))
-    if request.form:
-        fields.extend(request.form.items(multi=True))
-    else:
-        raw = request.get_data(cache=True)
-        if b"\x00" in raw or b"\\u0000" in raw:  # cheap test first: almost no body has either
-            fields.extend(_object_items(request.get_json(force=True, silent=True)))
-    for field, value in fields:
-        if _has_nul(field) or _has_nul(value):
-            raise BadRequest("Must not contain a NUL character.", code="invalid_character", field=field)
-
-
-def _object_items(value: Any) -> list[tuple[str, Any]]:
-    return [(str(key), item) for key, item in value.items()] if isinstance(value, dict) else []
-
-
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
-    return False
-
-
-def _json_or_none(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        return None
 
 
 def json_body() -> dict[str, Any]:

@@ -5,7 +5,7 @@ that names the field. List schemas inherit `PageSchema` for `skip`/`limit` defau
 """
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -13,6 +13,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from .errors import BadRequest
+from .input_guard import strict_loads
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -48,6 +49,19 @@ class CommaSeparatedSet(fields.Field):
         return None if value is None else ",".join(sorted(value))
 
 
+class WholeNumber(fields.Integer):
+    """An integer sent as a JSON number or as plain decimal digits (`20`, `"20"`, `"-420"`).
+    Python's int() would also take `1.5` (truncated), `"1_0"`, `" +1 "` or other scripts' digits."""
+
+    DIGITS = re.compile(r"-?[0-9]+")
+
+    def _validated(self, value):
+        if (isinstance(value, bool) or (isinstance(value, str) and not self.DIGITS.fullmatch(value))
+                or (isinstance(value, float) and not value.is_integer())):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
 class LooseString(fields.String):
     """A trimmed string; numbers in the JSON (`"vin": 12321`) are taken as their text. Blank means
     absent (forms send empty fields): None for an optional field, with validators skipped as for any
@@ -74,9 +88,9 @@ class FilterSchema(Schema):
 
 
 class PageSchema(FilterSchema):
-    skip = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_SKIP),
+    skip = WholeNumber(load_default=0, validate=validate.Range(min=0, max=MAX_SKIP),
                           metadata={"description": "How many matching records to pass over."})
-    limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT),
+    limit = WholeNumber(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT),
                            metadata={"description": "How many records to return at most."})
 
 
@@ -90,7 +104,7 @@ class DateRangeSchema(FilterSchema):
         "description": "First calendar day (YYYY-MM-DD) in the client's time zone, inclusive."})
     to_day = calendar_day(data_key="to", load_default=None, metadata={
         "description": "Last calendar day (YYYY-MM-DD) in the client's time zone, inclusive."})
-    timezone_offset = fields.Integer(
+    timezone_offset = WholeNumber(
         data_key="timezoneoffset", load_default=0, validate=validate.Range(min=-14 * 60, max=14 * 60),
         metadata={"description": "The client's `Date.getTimezoneOffset()` in minutes: -420 is GMT+7."})
 
@@ -101,7 +115,7 @@ def merge_query_args(args: Mapping[str, Any]) -> dict[str, Any]:
     raw = args.get("query")
     if raw not in (None, ""):
         try:
-            decoded = json.loads(raw)
+            decoded = strict_loads(raw)
         except (TypeError, ValueError):
             raise BadRequest("query must be a URL-encoded JSON object.", code="invalid_query",
                              field="query") from None

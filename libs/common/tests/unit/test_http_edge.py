@@ -11,6 +11,7 @@ from flask import g, request
 from dropin_common.auth import JWT_AUDIENCE, JWT_ISSUER, ROLE_ADMIN, TokenVerifier
 from dropin_common.errors import Conflict
 from dropin_common.http import authenticated, create_service_app, json_body
+from dropin_common.query import PageSchema, parse_filters
 
 
 class MemoryRevocations:
@@ -51,6 +52,10 @@ def edge(keys):
     @app.get("/things/<thing_id>")
     def thing(thing_id):
         return {"id": thing_id, "args": request.args.to_dict()}
+
+    @app.get("/filtered")
+    def filtered():
+        return parse_filters(PageSchema(), request.args)
 
     @app.get("/conflict")
     def conflict():
@@ -98,6 +103,9 @@ def test_form_bodies_are_read_like_json(edge):
 
 
 @pytest.mark.parametrize("send, field", [
+    (lambda client: client.post("/echo", data='{"firstName": "a\\ud800"}', content_type="application/json"),
+     "firstName"),
+    (lambda client: client.get("/things/1", query_string={"query": '{"vin": "\\udfff"}'}), "vin"),
     (lambda client: client.post("/echo", json={"firstName": "a\x00b"}), "firstName"),
     (lambda client: client.post("/echo", json={"contact": {"note": ["ok", "a\x00"]}}), "contact"),
     (lambda client: client.post("/echo", data={"socket_id": "1\x002"}), "socket_id"),
@@ -109,8 +117,36 @@ def test_form_bodies_are_read_like_json(edge):
 def test_a_nul_character_anywhere_is_a_400_naming_the_field(edge, send, field):
     response = send(edge[0])
     assert response.status_code == 400, response.get_data(as_text=True)
-    assert response.json["error"] == {"code": "invalid_character", "field": field,
-                                      "message": "Must not contain a NUL character."}
+    error = response.json["error"]
+    assert (error["code"], error["field"]) == ("invalid_character", field)
+    assert error["message"] in ("Must not contain a NUL character.", "Must not contain a lone UTF-16 surrogate.")
+
+
+def test_a_surrogate_pair_is_just_an_emoji(edge):
+    assert edge[0].post("/echo", data='{"message": "\\ud83d\\ude97"}', content_type="application/json").json == {
+        "message": "\U0001F697"}
+
+
+@pytest.mark.parametrize("body", ['{"n": NaN}', '{"n": -Infinity}', "[" * 5000 + "]" * 5000])
+def test_what_python_parses_but_is_not_json_is_a_400(body):
+    app = create_service_app("probe", max_body_bytes=100_000, readiness_checks={})
+    app.post("/echo")(json_body)
+    response = app.test_client().post("/echo", data=body, content_type="application/json")
+    assert response.status_code == 400 and response.json["error"]["code"] == "invalid_json"
+
+
+@pytest.mark.parametrize("query", ['{"skip": NaN}', "[" * 5000 + "]" * 5000])
+def test_a_query_that_is_not_json_is_a_400_naming_query(edge, query):
+    response = edge[0].get("/filtered", query_string={"query": query})
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert response.json["error"]["field"] == "query"
+
+
+def test_options_and_doubled_slashes_get_json_errors_not_html(edge):
+    options = edge[0].options("/echo")
+    doubled = edge[0].get("/things/1//")
+    assert (options.status_code, doubled.status_code) == (405, 404)
+    assert options.is_json and doubled.is_json
 
 
 def test_an_escaped_backslash_before_u0000_is_plain_text_not_a_nul(edge):

@@ -1,3 +1,4 @@
+import json
 from datetime import date, datetime, timezone
 
 import pytest
@@ -115,3 +116,15 @@ def test_required_text_that_is_blank_is_rejected_naming_the_field():
     with pytest.raises(BadRequest) as caught:
         parse_filters(Body(), MultiDict({"vin": "   "}))
     assert caught.value.field == "vin" and "blank" in caught.value.message
+
+
+@pytest.mark.parametrize("value", [1.5, "1_0", " +1 ", "\u0662", True, "1e2"])
+def test_whole_numbers_are_digits_or_json_integers_only(value):
+    with pytest.raises(BadRequest) as caught:
+        parse(query=json.dumps({"skip": value}))
+    assert caught.value.field == "skip"
+
+
+@pytest.mark.parametrize("value, loaded", [("20", 20), (20, 20), (2.0, 2), ("-0", 0)])
+def test_whole_numbers_in_either_form_are_taken(value, loaded):
+    assert parse(query=json.dumps({"skip": value}))["skip"] == loaded

@@ -2,6 +2,8 @@
 into a 400 naming the field (dropin_common.query.load_or_400 / parse_filters)."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from dropin_common.query import CommaSeparatedSet, DateRangeSchema, LooseString, PageSchema
@@ -37,7 +39,12 @@ class LoanLink(fields.String):
             return None
         if len(text) > 2000:
             raise ValidationError("Longer than 2000 characters.")
-        return self._is_url(text)
+        self._is_url(text)
+        try:
+            urlsplit(text).port  # noqa: B018 - raises for a port beyond 65535
+        except ValueError:
+            raise ValidationError("Not a valid http(s) URL: bad port.") from None
+        return text
 
 
 class TolerantSchema(Schema):
@@ -108,6 +115,11 @@ class OrganizationPatchSchema(Schema):
     name = Trimmed(validate=validate.Length(min=1, max=200))
     loan_link = LoanLink()
     rotate_token = fields.Boolean(data_key="rotateToken", load_default=False)
+
+    @validates_schema
+    def _not_empty(self, data, **kwargs):
+        if "name" not in data and "loan_link" not in data and not data["rotate_token"]:
+            raise ValidationError("Send at least one of name, loanLink, rotateToken.", field_name="name")
 
 
 class OrganizationListSchema(PageSchema):

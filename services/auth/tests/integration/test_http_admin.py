@@ -113,6 +113,7 @@ def test_organization_lifecycle_for_an_admin(api, admin):
     ({"name": "Acme", "code": "no spaces"}, 400, "code"),
     ({"name": "Acme", "code": "acme2", "loanLink": "not a url"}, 400, "loanLink"),
     ({"name": "Acme", "code": "acme2", "loanLink": "ftp://files.example.com"}, 400, "loanLink"),
+    ({"name": "Acme", "code": "acme2", "loanLink": "http://loans.example.com:99999/"}, 400, "loanLink"),
     ({"name": "Acme", "code": "acme"}, 409, "code"),
 ])
 def test_organization_creation_errors(api, admin, body, status, field):
@@ -121,6 +122,13 @@ def test_organization_creation_errors(api, admin, body, status, field):
     response = api.call("POST", "/organizations", token=admin, json=body)
 
     assert response.status_code == status and error_of(response)["field"] == field
+
+
+@pytest.mark.parametrize("body", [{}, {"rotateToken": False}])
+def test_an_organization_update_that_asks_for_nothing_is_a_400(api, admin, body):
+    organization = api.organization(admin, code="acme")
+    response = api.call("PATCH", f"/organizations/{organization['id']}", token=admin, json=body)
+    assert response.status_code == 400 and error_of(response)["field"] == "name"
 
 
 def test_unknown_organization_is_not_found(api, admin):

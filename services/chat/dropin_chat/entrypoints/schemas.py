@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from dropin_common.query import MAX_SKIP, FilterSchema
+from dropin_common.query import MAX_SKIP, FilterSchema, WholeNumber
 
 DEFAULT_HISTORY_LIMIT = 10
 MAX_HISTORY_LIMIT = 100
@@ -18,6 +18,6 @@ class PostMessageSchema(Schema):
 
 
 class HistoryQuerySchema(FilterSchema):
-    start = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_SKIP))
-    limit = fields.Integer(load_default=DEFAULT_HISTORY_LIMIT,
+    start = WholeNumber(load_default=0, validate=validate.Range(min=0, max=MAX_SKIP))
+    limit = WholeNumber(load_default=DEFAULT_HISTORY_LIMIT,
                            validate=validate.Range(min=1, max=MAX_HISTORY_LIMIT))

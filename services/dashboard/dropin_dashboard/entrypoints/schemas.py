@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, validate, validates_schema
 
-from dropin_common.query import MAX_SKIP, CommaSeparatedSet, DateRangeSchema, LooseString, PageSchema
+from dropin_common.query import (MAX_SKIP, CommaSeparatedSet, DateRangeSchema, LooseString, PageSchema,
+                                 WholeNumber)
 from dropin_common.timeutil import iso
 
 from ..domain.filters import CALL_STATUSES, Page, Period, RecordFilter
@@ -38,8 +39,8 @@ class RecordListSchema(RecordFilterSchema, PageSchema):
 
 class RecordExportSchema(RecordFilterSchema):
     """Exports stream every matching row unless a `limit` is given."""
-    skip = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_SKIP))
-    limit = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_SKIP))
+    skip = WholeNumber(load_default=0, validate=validate.Range(min=0, max=MAX_SKIP))
+    limit = WholeNumber(load_default=None, validate=validate.Range(min=1, max=MAX_SKIP))
 
 
 class OrganizationListSchema(PageSchema):

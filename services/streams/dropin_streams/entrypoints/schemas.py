@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from dropin_common.query import CommaSeparatedSet, LooseString, PageSchema
+from dropin_common.query import CommaSeparatedSet, LooseString, PageSchema, WholeNumber
 
 from ..domain.stream import ALL_STATUSES, LOG_TYPES
 
@@ -30,7 +30,7 @@ class RequestStreamSchema(_Body):
     make = Text(100)
     model = Text(100)
     type = Text(100)
-    year = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1900, max=2100))
+    year = WholeNumber(load_default=None, allow_none=True, validate=validate.Range(min=1900, max=2100))
 
 
 class StreamLogSchema(_Body):
