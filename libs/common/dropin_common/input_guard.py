@@ -15,6 +15,7 @@ from flask import request
 from flask.json.provider import DefaultJSONProvider
 
 from .errors import BadRequest
+from .naming import camel
 
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 # Only a JSON escape can smuggle either into a str: UTF-8 bodies and URLs cannot carry a surrogate.
@@ -47,22 +48,29 @@ class StrictJSONProvider(DefaultJSONProvider):
 
 def refuse_unstorable_text() -> None:
     """before_request: a NUL or a lone surrogate in a path parameter, a query parameter (plain or
-    inside `?query=`) or a body field is a 400 naming that field."""
-    from .openapi import camel
-
-    fields: list[tuple[str, Any]] = [(camel(name), value) for name, value in (request.view_args or {}).items()]
+    inside `?query=`) or a body field is a 400 naming that field. Runs on every request, so the
+    common case (nothing suspicious) costs a regex scan per value and nothing else."""
+    for name, value in (request.view_args or {}).items():
+        _refuse(camel(name), value)
     for key, value in request.args.items(multi=True):
         if key == "query" and UNSTORABLE_ESCAPE.search(value.encode("utf-8", "surrogatepass")):
-            fields.extend(_object_items(_loads_or_none(value)))
-        fields.append((key, value))
-    if request.form:
-        fields.extend(request.form.items(multi=True))
+            for field, item in _object_items(_loads_or_none(value)):
+                _refuse(field, item)
+        _refuse(key, value)
+    if not request.content_length and "chunked" not in request.headers.get("Transfer-Encoding", ""):
+        return  # no body
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        for field, item in request.form.items(multi=True):
+            _refuse(field, item)
     elif UNSTORABLE_ESCAPE.search(request.get_data(cache=True)):  # cheap test first: rarely true
-        fields.extend(_object_items(request.get_json(force=True, silent=True)))
-    for field, value in fields:
-        problem = _unstorable(field) or _unstorable(value)
-        if problem:
-            raise BadRequest(f"Must not contain {problem}.", code="invalid_character", field=field)
+        for field, item in _object_items(request.get_json(force=True, silent=True)):
+            _refuse(field, item)
+
+
+def _refuse(field: str, value: Any) -> None:
+    problem = _unstorable(field) or _unstorable(value)
+    if problem:
+        raise BadRequest(f"Must not contain {problem}.", code="invalid_character", field=field)
 
 
 def _unstorable(value: Any) -> str | None:

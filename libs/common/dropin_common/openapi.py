@@ -27,6 +27,7 @@ from apispec.yaml_utils import load_operations_from_docstring
 from flask import Flask
 from marshmallow import Schema, fields
 
+from .naming import camel
 from .query import CommaSeparatedSet
 
 OPENAPI_VERSION = "3.0.3"
@@ -77,12 +78,6 @@ def build_openapi(app: Flask, *, title: str, version: str, description: str = ""
         path = _FLASK_PARAMETER.sub(lambda match: "{" + camel(match.group(1)) + "}", rule.rule)
         spec.path(path=path, operations=operations, parameters=parameters)
     return spec.to_dict()
-
-
-def camel(name: str) -> str:
-    """`stream_id` -> `streamId`: Flask's parameter names as the contract spells them."""
-    head, *rest = name.split("_")
-    return head + "".join(word.capitalize() for word in rest)
 
 
 def _allowed_values(_converter, field, **_kwargs) -> dict[str, Any]:
