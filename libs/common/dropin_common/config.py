@@ -58,7 +58,7 @@ class CommonSettings:
     event_exchange: str
     jwt_public_key: str | None
     max_body_bytes: int
-    outbox_retention_hours: int = 168  # sent outbox rows are kept this long, then pruned
+    outbox_retention_hours: int = 168  # sent pusher/email outbox rows are kept this long, then pruned
     inbox_retention_days: int = 30  # handled event ids are kept this long against redeliveries
 
     @classmethod
@@ -75,9 +75,11 @@ class CommonSettings:
             inbox_retention_days=env_int("INBOX_RETENTION_DAYS", 30),
         )
 
-    @property
-    def outbox_retention(self) -> timedelta:
-        return timedelta(hours=self.outbox_retention_hours)
+    def outbox_retention(self, destination: str) -> timedelta | None:
+        """How long the relay of `destination` keeps sent rows; None: for good. Sent broker rows are
+        the service's event log, replayed to rebuild a read model (see the dashboard's README), so
+        they are never pruned; notifications and mail are."""
+        return None if destination == "broker" else timedelta(hours=self.outbox_retention_hours)
 
     @property
     def inbox_retention(self) -> timedelta:

@@ -7,7 +7,8 @@ in between re-sends it: delivery is at-least-once and consumers de-duplicate by 
 - One row failing: that row is retried later with exponential backoff; the others go on.
 - One row refused for good (`Undeliverable`): it is set aside (`given_up_at`), kept and logged.
 The relay sleeps on PostgreSQL LISTEN, woken by the NOTIFY the writer sends on commit.
-Sent rows are kept for `retention` (a trail to debug delivery with), then the relay deletes them.
+Sent rows are kept for `retention` (a trail to debug delivery with), then the relay deletes them;
+with no retention (the broker's rows: the event log a read model is rebuilt from) they stay.
 """
 from __future__ import annotations
 
@@ -72,7 +73,7 @@ def _backoff(attempts: int) -> timedelta:
 class OutboxRelay:
     def __init__(self, engine: Engine, outbox: sa.Table, destination: str, sink: Sink,
                  batch_size: int = 100, idle_wait_seconds: float = 1.0,
-                 retention: timedelta = DEFAULT_RETENTION, prune_interval_seconds: float = 300.0):
+                 retention: timedelta | None = DEFAULT_RETENTION, prune_interval_seconds: float = 300.0):
         self._engine = engine
         self._outbox = outbox
         self._destination = destination
@@ -124,6 +125,8 @@ class OutboxRelay:
     def prune_sent(self) -> int:
         """Deletes this destination's rows sent longer than `retention` ago; returns how many.
         Unsent rows are never touched, however old."""
+        if self._retention is None:
+            return 0
         o = self._outbox
         return delete_in_chunks(self._engine, o, o.c.id, sa.and_(
             o.c.destination == self._destination, o.c.sent_at < utcnow() - self._retention))

@@ -67,7 +67,7 @@ class Container:
     def broker_relay(self) -> OutboxRelay:
         publisher = ConfirmingPublisher(self.settings.common.amqp_url, self.settings.common.event_exchange)
         return OutboxRelay(self.engine, messaging["outbox"], "broker", BrokerSink(publisher),
-                           retention=self.settings.common.outbox_retention)
+                           retention=self.settings.common.outbox_retention("broker"))
 
 
 def bootstrap(settings: AuthSettings | None = None, *, hasher: ports.PasswordHasher | None = None,

@@ -85,7 +85,7 @@ class Container:
 
     def relay(self, destination: str) -> OutboxRelay:
         return OutboxRelay(self.engine, self.tables["outbox"], destination, self._sink(destination),
-                           retention=self.settings.common.outbox_retention)
+                           retention=self.settings.common.outbox_retention(destination))
 
     def _sink(self, destination: str) -> Sink:
         common = self.settings.common

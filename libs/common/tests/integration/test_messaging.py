@@ -214,6 +214,17 @@ def test_the_relay_prunes_only_its_own_rows_sent_before_the_retention(engine, ta
                                             ("pusher", None)], key=str)
 
 
+def test_a_relay_without_retention_keeps_every_sent_row(engine, tables, amqp_url):
+    # The broker's relays: their sent rows are the event log a read model is rebuilt from.
+    write_events(engine, tables, 2)
+    keeping = OutboxRelay(engine, tables["outbox"], "broker",
+                          BrokerSink(ConfirmingPublisher(amqp_url, EXCHANGE)), retention=None)
+    assert keeping.relay_batch() == 2
+    with engine.begin() as conn:
+        conn.execute(tables["outbox"].update().values(sent_at=sa.text("now() - interval '3 years'")))
+    assert keeping.prune_sent() == 0 and outbox_rows(engine, tables["outbox"]) == 2
+
+
 def test_a_running_relay_prunes_on_start(engine, tables, amqp_url):
     o = tables["outbox"]
     write_events(engine, tables, 3)

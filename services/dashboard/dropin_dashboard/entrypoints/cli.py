@@ -11,11 +11,11 @@ replay it from the producers' outbox tables, which keep every event they publish
     UPDATE outbox SET sent_at = NULL, available_at = now(), attempts = 0
      WHERE destination = 'broker';
 
-Their relays publish those rows again. Every consumer de-duplicates by event id in its own inbox,
-so the other services ignore the copies; the dashboard, whose inbox is now empty, applies them,
-and its handlers tolerate any order. Stop the dashboard consumer during the truncate (or just run
-it: events handled in between are simply applied again). Replay is only as complete as the outbox:
-a producer that prunes sent rows cannot give back what it pruned.
+Their relays publish those rows again (relays never prune broker rows: they are this event log).
+Every consumer de-duplicates by event id in its own inbox, and its replicas ignore a snapshot older
+than the one they hold, so the other services ignore the copies; the dashboard, whose inbox is now
+empty, applies them, and its handlers tolerate any order. Stop the dashboard consumer during the
+truncate (or just run it: events handled in between are simply applied again).
 """
 from __future__ import annotations
 

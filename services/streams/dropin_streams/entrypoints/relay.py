@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> None:
     container = bootstrap(pool_size=2)
     run_relay(OutboxRelay(container.engine, container.tables["outbox"], destination,
                           sink_for(destination, container.settings),
-                          retention=container.settings.common.outbox_retention))
+                          retention=container.settings.common.outbox_retention(destination)))
 
 
 if __name__ == "__main__":
