@@ -7,9 +7,8 @@ from dropin_common.http import create_service_app
 from dropin_common.readiness import readiness_checks
 
 from ..bootstrap import Container, bootstrap
-from .routes_calls import calls_blueprint
-from .routes_leads import leads_blueprint
 from .routes_overview import overview_blueprint
+from .routes_records import CALLS, LEADS, records_blueprint
 
 
 def create_app(container: Container | None = None) -> Flask:
@@ -17,6 +16,7 @@ def create_app(container: Container | None = None) -> Flask:
     app = create_service_app("dashboard", max_body_bytes=container.settings.max_body_bytes,
                              readiness_checks=readiness_checks(container.engine, container.settings.amqp_url),
                              verifier=container.verifier)
-    for blueprint in (overview_blueprint, calls_blueprint, leads_blueprint):
-        app.register_blueprint(blueprint(container))
+    app.register_blueprint(overview_blueprint(container))
+    for records in (CALLS, LEADS):
+        app.register_blueprint(records_blueprint(container, records))
     return app
