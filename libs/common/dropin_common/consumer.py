@@ -155,11 +155,15 @@ class Consumer:
             time.sleep(min(0.1 * 2 ** attempts, 2.0))
             headers = dict(properties.headers or {})
             headers[RETRY_HEADER] = attempts + 1
-            channel.basic_publish(
-                exchange="", routing_key=self._queue.name, body=body,
-                properties=pika.BasicProperties(content_type="application/json", delivery_mode=2,
-                                                message_id=properties.message_id, type=properties.type,
-                                                headers=headers))
+            try:
+                channel.basic_publish(
+                    exchange="", routing_key=self._queue.name, body=body,
+                    properties=pika.BasicProperties(content_type="application/json", delivery_mode=2,
+                                                    message_id=properties.message_id, type=properties.type,
+                                                    headers=headers))
+            except pika.exceptions.NackError:  # the broker refused the copy: keep the original
+                channel.basic_nack(method.delivery_tag, requeue=True)
+                return
             channel.basic_ack(method.delivery_tag)
             return
         channel.basic_ack(method.delivery_tag)
