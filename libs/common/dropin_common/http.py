@@ -39,9 +39,9 @@ def create_service_app(name: str, *, max_body_bytes: int, readiness_checks: dict
                        verifier: TokenVerifier | None = None) -> Flask:
     app = Flask(name)
     app.config["MAX_CONTENT_LENGTH"] = max_body_bytes
-    app.json.sort_keys = False
-    app.extensions["dropin.verifier"] = verifier
     app.json = StrictJSONProvider(app)
+    app.json.sort_keys = False  # fields in the order the contract lists them
+    app.extensions["dropin.verifier"] = verifier
     app.url_map.strict_slashes = False  # `/streams/<id>/` is the same resource as `/streams/<id>`
     app.url_map.merge_slashes = False  # `//` is a 404, not an HTML redirect
     app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False  # OPTIONS is a JSON 405; nginx answers CORS preflights

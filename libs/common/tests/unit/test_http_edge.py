@@ -213,3 +213,8 @@ def test_dealer_is_forbidden_from_admin_views(edge, keys):
     assert edge[0].get("/admin", headers={"Authorization": f"JWT {sign(keys[0])}"}).status_code == 403
     admin = sign(keys[0], role="admin")
     assert edge[0].get("/admin", headers={"Authorization": f"JWT {admin}"}).status_code == 200
+
+
+def test_answers_keep_the_order_the_view_gave_their_fields(edge):
+    body = edge[0].post("/echo", json={"zeta": 1, "alpha": 2}).get_data(as_text=True)
+    assert body.index("zeta") < body.index("alpha")
