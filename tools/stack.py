@@ -59,12 +59,18 @@ class Profile:
         return f"dropin_{service}{self.db_suffix}"
 
 
+# DROPIN_TEST_SLOT (0-8) lets several checkouts on one machine run the test and bench profiles at
+# once: each slot has its own ports, databases and vhost. Unset (0), nothing changes.
+TEST_SLOT = int(os.environ.get("DROPIN_TEST_SLOT", "0") or 0)
+_SLOT = f"_s{TEST_SLOT}" if TEST_SLOT else ""
+
 PROFILES = {
     # Production-like limits for people; the test and bench profiles raise them because one
     # client (the test process) stands for many shoppers.
     "dev": Profile("dev", 0, "", "/", "10r/m", "6r/m"),
-    "test": Profile("test", 10000, "_e2e", "dropin-e2e", "600r/m", "600r/m"),
-    "bench": Profile("bench", 20000, "_bench", "dropin-bench", "60000r/m", "60000r/m"),
+    "test": Profile("test", 10000 + 1000 * TEST_SLOT, "_e2e" + _SLOT, "dropin-e2e" + _SLOT, "600r/m", "600r/m"),
+    "bench": Profile("bench", 20000 + 1000 * TEST_SLOT, "_bench" + _SLOT, "dropin-bench" + _SLOT,
+                     "60000r/m", "60000r/m"),
 }
 
 

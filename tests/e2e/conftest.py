@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 STACK = [sys.executable, str(ROOT / "tools" / "stack.py")]
 API_KEY = "e2e-api-key"
 WEB_ORIGIN = "https://autodev.dropininc.com"  # the web app; CORS allows it (and localhost:3000)
+# The test profile's gateway port; DROPIN_TEST_SLOT shifts it like tools/stack.py does.
+GATEWAY_URL = f"http://127.0.0.1:{18080 + 1000 * int(os.environ.get('DROPIN_TEST_SLOT') or 0)}"
 PUSHER = {"app_id": "424242", "key": "e2e-key", "secret": "e2e-secret"}
 
 
@@ -92,7 +94,7 @@ def stack():
         subprocess.run([*STACK, "down", "--profile", "test"], env=environment, capture_output=True)
         pytest.fail(f"the test stack did not start:\n{result.stdout}\n{result.stderr}")
     try:
-        yield Stack(gateway_url="http://127.0.0.1:18080", api_key=API_KEY, pusher=pusher, mailbox=mailbox,
+        yield Stack(gateway_url=GATEWAY_URL, api_key=API_KEY, pusher=pusher, mailbox=mailbox,
                     admin_email=environment["ADMIN_EMAIL"], admin_password=environment["ADMIN_PASSWORD"],
                     environment=environment)
     finally:

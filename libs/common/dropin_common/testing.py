@@ -48,7 +48,11 @@ def admin_pg_url() -> str:
 
 @contextlib.contextmanager
 def throwaway_database(name: str) -> Iterator[str]:
-    """Creates (dropping any leftover) database `name`; yields its URL; drops it afterwards."""
+    """Creates (dropping any leftover) database `name`; yields its URL; drops it afterwards.
+    With DROPIN_TEST_SLOT set, the name gets the slot's suffix, so checkouts can test side by side."""
+    slot = os.environ.get("DROPIN_TEST_SLOT", "")
+    if slot not in ("", "0"):
+        name = f"{name}_s{slot}"
     admin = sa.create_engine(admin_pg_url(), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
