@@ -10,8 +10,9 @@ from datetime import datetime, timedelta, timezone
 
 ORIGIN = datetime(2000, 1, 1, tzinfo=timezone.utc)
 QUARTER = "quarter"
+HOUR = "hour"
 DAY = "day"
-WIDTHS = {QUARTER: timedelta(minutes=15), DAY: timedelta(days=1)}
+WIDTHS = {QUARTER: timedelta(minutes=15), HOUR: timedelta(hours=1), DAY: timedelta(days=1)}
 
 BucketRange = tuple[str, datetime | None, datetime | None]  # grain, start (incl.), end (excl.)
 
@@ -30,15 +31,16 @@ def ceil_day(moment: datetime) -> datetime:
     return floor if floor == moment else floor + WIDTHS[DAY]
 
 
-def bucket_ranges(start: datetime | None, end: datetime | None) -> list[BucketRange]:
-    """Non-overlapping bucket ranges covering exactly [start, end); both must be quarter boundaries."""
+def bucket_ranges(start: datetime | None, end: datetime | None, fine: str = QUARTER) -> list[BucketRange]:
+    """Non-overlapping bucket ranges covering exactly [start, end): whole UTC days, and buckets of
+    the `fine` grain at the edges; both ends must be boundaries of the fine grain."""
     days_from = ceil_day(start) if start is not None else None
     days_to = bucket_of(end, DAY) if end is not None else None
     if start is not None and end is not None and days_from >= days_to:
-        return [(QUARTER, start, end)]
+        return [(fine, start, end)]
     ranges: list[BucketRange] = [(DAY, days_from, days_to)]
     if start is not None and start < days_from:
-        ranges.append((QUARTER, start, days_from))
+        ranges.append((fine, start, days_from))
     if end is not None and days_to < end:
-        ranges.append((QUARTER, days_to, end))
+        ranges.append((fine, days_to, end))
     return ranges

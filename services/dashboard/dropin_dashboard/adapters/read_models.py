@@ -51,8 +51,9 @@ def call_from_row(row: RowMapping) -> Call:
         organization_code=row["organization_code"], organization_name=row["organization_name"],
         vin=row["vin"], vehicle=_vehicle(row), status=row["status"], dealer=dealer,
         requested_at=row["requested_at"], accepted_at=row["accepted_at"], stopped_at=row["stopped_at"],
-        stopped_by=row["stopped_by"], note=row["note"], duration_seconds=row["duration_seconds"])
-    return Call(stream, _shopper(row))
+        stopped_by=row["stopped_by"], note=row["note"], duration_seconds=row["duration_seconds"],
+        missed_reason=row["missed_reason"], dealers_rung=row["dealers_rung"])
+    return Call(stream, _shopper(row), row["time_to_answer_seconds"])
 
 
 def lead_from_row(row: RowMapping) -> LeadWithCall:

@@ -7,6 +7,7 @@ from dropin_common.http import create_service_app
 from dropin_common.readiness import readiness_checks
 
 from ..bootstrap import Container, bootstrap
+from .routes_figures import figures_blueprint
 from .routes_overview import overview_blueprint
 from .routes_records import CALLS, LEADS, records_blueprint
 
@@ -17,6 +18,7 @@ def create_app(container: Container | None = None) -> Flask:
                              readiness_checks=readiness_checks(container.engine, container.settings.amqp_url),
                              verifier=container.verifier)
     app.register_blueprint(overview_blueprint(container))
+    app.register_blueprint(figures_blueprint(container))
     for records in (CALLS, LEADS):
         app.register_blueprint(records_blueprint(container, records))
     return app

@@ -8,7 +8,8 @@ from dropin_common.auth import ROLE_DEALER
 pytestmark = pytest.mark.integration
 
 ENDPOINTS = ["getorganizations", "getcalls", "exportcsvcalls", "countcall", "getleads", "exportcsvleads",
-             "countlead", "countcalllead", "countallcalllead"]
+             "countlead", "countcalllead", "countallcalllead", "kpis", "series", "heatmap", "leaderboard",
+             "exportcsvkpis"]
 
 
 def get(client, headers, endpoint, **params):
