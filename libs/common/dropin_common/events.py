@@ -20,6 +20,8 @@ Event types and their `data`:
                 vehicle {make, model, type, year}, status, dealerId, dealer {id, firstName,
                 lastName} | null, requestedAt, acceptedAt, stoppedAt, stoppedBy, note,
                 durationSeconds}}
+    stream.requested also carries "dealersRung": how many dealers were notified (online, active).
+    Fields the ringing work adds to the stream (e.g. "missedReason") are optional to consumers.
 - lead.created:
     {"lead": {id, streamId, organizationId, organizationName, vin, vehicle, firstName, lastName,
               email, phone, comment, createdAt}}

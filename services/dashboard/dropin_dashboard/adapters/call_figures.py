@@ -24,7 +24,8 @@ from .period_buckets import DAY, HOUR, bucket_ranges, is_boundary
 from .tables import ALL_ORGANIZATIONS, STAT_COLUMNS
 
 OPEN_START, OPEN_END = datetime(2000, 1, 1, tzinfo=timezone.utc), datetime(2040, 1, 1, tzinfo=timezone.utc)
-NEVER, FOREVER = sa.literal_column("'-infinity'::timestamptz"), sa.literal_column("'infinity'::timestamptz")
+# An open end of a period, as a bound VALUES can carry (a NULL there would be typed as text).
+NEVER, FOREVER = datetime(1, 1, 2, tzinfo=timezone.utc), datetime(9999, 12, 30, tzinfo=timezone.utc)
 
 
 def _figures_from(row, times: Counter | None = None) -> CallFigures:
@@ -73,15 +74,14 @@ class SqlCallReports(CallReports):
                   for grain, start, end in bucket_ranges(period.start, period.end, fine=HOUR)]
         wanted = sa.values(sa.column("idx", sa.Integer), sa.column("grain", sa.String),
                            sa.column("lo", sa.DateTime(timezone=True)), sa.column("hi", sa.DateTime(timezone=True)),
-                           name="wanted").data([(index, grain, start, end) for index, grain, start, end in ranges])
+                           name="wanted").data([(index, grain, start or NEVER, end or FOREVER)
+                                                for index, grain, start, end in ranges])
         scope = organization_id or ALL_ORGANIZATIONS
         results = [CallFigures() for _ in periods]
         with self._engine.connect() as conn:
             for table, is_stats in ((self._stats, True), (self._times, False)):
-                lo = sa.func.coalesce(wanted.c.lo, NEVER)
-                hi = sa.func.coalesce(wanted.c.hi, FOREVER)
-                joined = table.join(wanted, sa.and_(table.c.grain == wanted.c.grain, table.c.bucket >= lo,
-                                                    table.c.bucket < hi))
+                joined = table.join(wanted, sa.and_(table.c.grain == wanted.c.grain, table.c.bucket >= wanted.c.lo,
+                                                    table.c.bucket < wanted.c.hi))
                 if is_stats:
                     query = sa.select(wanted.c.idx, *[sa.func.sum(table.c[name]).label(name) for name in STAT_COLUMNS])
                     query = query.select_from(joined).where(table.c.scope == scope).group_by(wanted.c.idx)
@@ -98,10 +98,9 @@ class SqlCallReports(CallReports):
         calls, columns = self._columns.table, self._columns
         wanted = sa.values(sa.column("idx", sa.Integer), sa.column("lo", sa.DateTime(timezone=True)),
                            sa.column("hi", sa.DateTime(timezone=True)), name="wanted") \
-            .data([(index, period.start, period.end) for index, period in enumerate(periods)])
+            .data([(index, period.start or NEVER, period.end or FOREVER) for index, period in enumerate(periods)])
         where = [*columns.where(RecordFilter(**{**vars(criteria), "period": Period()})),
-                 calls.c.requested_at >= sa.func.coalesce(wanted.c.lo, NEVER),
-                 calls.c.requested_at < sa.func.coalesce(wanted.c.hi, FOREVER)]
+                 calls.c.requested_at >= wanted.c.lo, calls.c.requested_at < wanted.c.hi]
         c = calls.c
         figures = sa.select(
             wanted.c.idx, sa.func.count().label("calls"), sa.func.count(c.accepted_at).label("answered"),

@@ -94,7 +94,7 @@ class StreamSnapshot:
             stopped_at=parse_iso(data.get("stoppedAt")), stopped_by=data.get("stoppedBy"),
             note=data.get("note"), duration_seconds=int(duration) if duration is not None else None,
             missed_reason=data.get("missedReason"),
-            dealers_rung=int(dealers_rung) if isinstance(dealers_rung, int) and dealers_rung >= 0 else None)
+            dealers_rung=dealers_rung if type(dealers_rung) is int and dealers_rung >= 0 else None)
 
 
 @dataclass(frozen=True)

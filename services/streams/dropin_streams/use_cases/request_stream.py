@@ -52,7 +52,8 @@ def request_stream(uow: UnitOfWork, decoder: VinDecoder, command: RequestStream,
         dealers = uow.accounts.online_active_dealers(organization.id)
         announce(uow, STREAM_REQUESTED, stream,
                  [channels.organization_channel(organization.id)]
-                 + [channels.dealer_channel(dealer.id) for dealer in dealers])
+                 + [channels.dealer_channel(dealer.id) for dealer in dealers],
+                 event_extras={"dealersRung": len(dealers)})  # the dashboard reports it per call
         uow.commit()
     return StreamRequested(stream=stream, stream_token=token, notified_dealers=len(dealers))
 

@@ -65,6 +65,7 @@ def test_request_rings_the_organization_and_each_online_active_dealer(uow, decod
     assert message["data"]["id"] == result.stream.id
     [event] = uow.outbox.events("stream.requested")
     assert event["data"]["stream"]["status"] == "requested" and event["data"]["stream"]["version"] == 1
+    assert event["data"]["dealersRung"] == 2
 
 
 def test_request_with_no_dealer_online_is_still_created(uow, decoder):
@@ -72,6 +73,8 @@ def test_request_with_no_dealer_online_is_still_created(uow, decoder):
         uow.accounts.rows.pop(account_id)
     result = requested(uow, decoder)
     assert result.notified_dealers == 0 and uow.streams.get(result.stream.id) is not None
+    [event] = uow.outbox.events("stream.requested")
+    assert event["data"]["dealersRung"] == 0
     [message] = uow.outbox.pusher("stream.requested")
     assert message["channels"] == ["private-organization-org-1"]
 
