@@ -9,10 +9,11 @@ inside each bucket, UTC hours at its edges. Any other filter reads the matching 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import INTERVAL
+from sqlalchemy.dialects.postgresql import ARRAY, INTERVAL
 from sqlalchemy.engine import Engine
 
 from ..domain.filters import Page, Period, RecordFilter
@@ -37,6 +38,19 @@ def local_time(moment: sa.ColumnElement, zone: Zone) -> sa.ColumnElement:
     if zone.name:
         return sa.func.timezone(zone.name, moment)
     return sa.func.timezone(sa.cast(sa.literal(f"{-zone.offset_minutes} minutes"), INTERVAL), moment)
+
+
+def _ranges_table(ranges: list[tuple[int, str | None, datetime | None, datetime | None]]):
+    """The wanted (idx, grain, lo, hi) ranges as `unnest` of four array parameters: one statement
+    text whatever their number (a VALUES list would be compiled anew, row by row, on each request)."""
+    moments = ARRAY(sa.DateTime(timezone=True))
+    return sa.func.unnest(
+        sa.literal([index for index, _, _, _ in ranges], ARRAY(sa.Integer)),
+        sa.literal([grain or "" for _, grain, _, _ in ranges], ARRAY(sa.Text)),
+        sa.literal([start or NEVER for _, _, start, _ in ranges], moments),
+        sa.literal([end or FOREVER for _, _, _, end in ranges], moments),
+    ).table_valued(sa.column("idx", sa.Integer), sa.column("grain", sa.Text), sa.column("lo", sa.DateTime(timezone=True)),
+                   sa.column("hi", sa.DateTime(timezone=True))).render_derived(name="wanted")
 
 
 class SqlCallReports(CallReports):
@@ -72,48 +86,51 @@ class SqlCallReports(CallReports):
     def _figures_from_stats(self, organization_id: str | None, periods: list[Period]) -> list[CallFigures]:
         ranges = [(index, grain, start, end) for index, period in enumerate(periods)
                   for grain, start, end in bucket_ranges(period.start, period.end, fine=HOUR)]
-        wanted = sa.values(sa.column("idx", sa.Integer), sa.column("grain", sa.String),
-                           sa.column("lo", sa.DateTime(timezone=True)), sa.column("hi", sa.DateTime(timezone=True)),
-                           name="wanted").data([(index, grain, start or NEVER, end or FOREVER)
-                                                for index, grain, start, end in ranges])
+        wanted = _ranges_table(ranges)
         scope = organization_id or ALL_ORGANIZATIONS
         results = [CallFigures() for _ in periods]
+        stats, times = self._stats, self._times
+
+        def rows_of(table: sa.Table, *columns: sa.ColumnElement) -> sa.Subquery:
+            # LATERAL: one index range scan per wanted range (flattened into a join, the planner may
+            # scan the whole table); OFFSET 0 keeps PostgreSQL from flattening it.
+            return sa.select(*columns).where(table.c.scope == scope, table.c.grain == wanted.c.grain,
+                                             table.c.bucket >= wanted.c.lo, table.c.bucket < wanted.c.hi) \
+                .offset(0).lateral("rows")
+        stat_rows = rows_of(stats, *[stats.c[name] for name in STAT_COLUMNS])
+        stats_query = sa.select(wanted.c.idx, *[sa.func.sum(stat_rows.c[name]).label(name) for name in STAT_COLUMNS]) \
+            .select_from(wanted.join(stat_rows, sa.true())).group_by(wanted.c.idx)
+        time_rows = rows_of(times, times.c.seconds, times.c.count)
+        times_query = sa.select(wanted.c.idx, time_rows.c.seconds, sa.func.sum(time_rows.c.count)) \
+            .select_from(wanted.join(time_rows, sa.true())).group_by(wanted.c.idx, time_rows.c.seconds)
         with self._engine.connect() as conn:
-            for table, is_stats in ((self._stats, True), (self._times, False)):
-                joined = table.join(wanted, sa.and_(table.c.grain == wanted.c.grain, table.c.bucket >= wanted.c.lo,
-                                                    table.c.bucket < wanted.c.hi))
-                if is_stats:
-                    query = sa.select(wanted.c.idx, *[sa.func.sum(table.c[name]).label(name) for name in STAT_COLUMNS])
-                    query = query.select_from(joined).where(table.c.scope == scope).group_by(wanted.c.idx)
-                    for row in conn.execute(query).mappings():
-                        results[row["idx"]].add(_figures_from(row))
-                else:
-                    query = sa.select(wanted.c.idx, table.c.seconds, sa.func.sum(table.c.count)).select_from(joined) \
-                        .where(table.c.scope == scope).group_by(wanted.c.idx, table.c.seconds)
-                    for index, seconds, count in conn.execute(query):
-                        results[index].answer_times[seconds] += int(count)
+            for row in conn.execute(stats_query).mappings():
+                results[row["idx"]].add(_figures_from(row))
+            for index, seconds, count in conn.execute(times_query):
+                results[index].answer_times[seconds] += int(count)
         return results
 
     def _figures_from_calls(self, criteria: RecordFilter, periods: list[Period]) -> list[CallFigures]:
         calls, columns = self._columns.table, self._columns
-        wanted = sa.values(sa.column("idx", sa.Integer), sa.column("lo", sa.DateTime(timezone=True)),
-                           sa.column("hi", sa.DateTime(timezone=True)), name="wanted") \
-            .data([(index, period.start or NEVER, period.end or FOREVER) for index, period in enumerate(periods)])
-        where = [*columns.where(RecordFilter(**{**vars(criteria), "period": Period()})),
-                 calls.c.requested_at >= wanted.c.lo, calls.c.requested_at < wanted.c.hi]
+        wanted = _ranges_table([(index, None, period.start, period.end) for index, period in enumerate(periods)])
         c = calls.c
+        # LATERAL: each period's calls through the time (or organization, time) index.
+        matching = sa.select(c.accepted_at, c.status, c.duration_seconds, c.lead_count, c.time_to_answer_seconds) \
+            .where(*columns.where(replace(criteria, period=Period())),
+                   c.requested_at >= wanted.c.lo, c.requested_at < wanted.c.hi).offset(0).lateral("matching")
+        m = matching.c
         figures = sa.select(
-            wanted.c.idx, sa.func.count().label("calls"), sa.func.count(c.accepted_at).label("answered"),
-            sa.func.count().filter(c.status == "missed").label("missed"),
-            sa.func.count().filter(c.status == "expired").label("expired"),
-            sa.func.coalesce(sa.func.sum(c.duration_seconds), 0).label("duration_total"),
-            sa.func.count(c.duration_seconds).label("durations"),
-            sa.func.coalesce(sa.func.sum(c.lead_count), 0).label("leads"),
-            sa.func.count().filter(c.lead_count > 0).label("calls_with_lead"),
-        ).select_from(calls).join(wanted, sa.true()).where(*where).group_by(wanted.c.idx)
-        times = sa.select(wanted.c.idx, c.time_to_answer_seconds, sa.func.count()).select_from(calls) \
-            .join(wanted, sa.true()).where(*where, c.time_to_answer_seconds.is_not(None)) \
-            .group_by(wanted.c.idx, c.time_to_answer_seconds)
+            wanted.c.idx, sa.func.count().label("calls"), sa.func.count(m.accepted_at).label("answered"),
+            sa.func.count().filter(m.status == "missed").label("missed"),
+            sa.func.count().filter(m.status == "expired").label("expired"),
+            sa.func.coalesce(sa.func.sum(m.duration_seconds), 0).label("duration_total"),
+            sa.func.count(m.duration_seconds).label("durations"),
+            sa.func.coalesce(sa.func.sum(m.lead_count), 0).label("leads"),
+            sa.func.count().filter(m.lead_count > 0).label("calls_with_lead"),
+        ).select_from(wanted.join(matching, sa.true())).group_by(wanted.c.idx)
+        times = sa.select(wanted.c.idx, m.time_to_answer_seconds, sa.func.count()) \
+            .select_from(wanted.join(matching, sa.true())).where(m.time_to_answer_seconds.is_not(None)) \
+            .group_by(wanted.c.idx, m.time_to_answer_seconds)
         results = [CallFigures() for _ in periods]
         with self._engine.connect() as conn:
             for row in conn.execute(figures).mappings():

@@ -52,7 +52,8 @@ SELECT k.scope, k.grain, k.bucket, sum(calls), sum(answered), sum(missed), sum(e
        (org, 'hour', hour), (org, 'day', date_bin('1 day', hour, timestamptz '2000-01-01 00:00Z')),
        ('', 'hour', hour), ('', 'day', date_bin('1 day', hour, timestamptz '2000-01-01 00:00Z'))) AS k (scope, grain, bucket)
  WHERE k.scope IS NOT NULL
- GROUP BY 1, 2, 3"""
+ GROUP BY 1, 2, 3
+ ORDER BY 1, 2, 3"""
 RECOUNT_ANSWER_TIMES = """
 INSERT INTO answer_times (scope, grain, bucket, seconds, count)
 WITH hourly AS (
@@ -64,7 +65,8 @@ SELECT k.scope, k.grain, k.bucket, seconds, sum(n)
        (org, 'hour', hour), (org, 'day', date_bin('1 day', hour, timestamptz '2000-01-01 00:00Z')),
        ('', 'hour', hour), ('', 'day', date_bin('1 day', hour, timestamptz '2000-01-01 00:00Z'))) AS k (scope, grain, bucket)
  WHERE k.scope IS NOT NULL
- GROUP BY 1, 2, 3, 4"""
+ GROUP BY 1, 2, 3, 4
+ ORDER BY 1, 2, 3, 4"""
 
 class SqlReadModelMaintenance(ReadModelMaintenance):
     def __init__(self, engine: Engine, tables: dict[str, sa.Table]):

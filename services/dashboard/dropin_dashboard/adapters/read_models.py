@@ -11,7 +11,7 @@ from ..domain.records import Account, Dealer, Lead, Organization, Shopper, Strea
 from ..domain.views import Call, LeadWithCall, OrganizationWithDealers
 from ..ports import ReadModels
 from .criteria import RecordColumns, call_columns, contains_text, lead_columns, lowered_contains_text
-from .period_buckets import DAY, bucket_of, bucket_ranges, ceil_day, is_boundary
+from .period_buckets import DAY, HOUR, bucket_of, bucket_ranges, ceil_day, is_boundary
 
 # A list filtered on a name and a period whose name is expected on at most this many of the period's
 # records reads just those (trigram and time bitmaps) and sorts them, a bounded cost.
@@ -80,6 +80,7 @@ class SqlReadModels(ReadModels):
         self._period_counts = tables["period_counts"]
         self._facet_counts = tables["facet_counts"]
         self._name_counts = tables["name_counts"]
+        self._call_stats = tables["call_stats"]
 
     def _page(self, columns: RecordColumns, criteria: RecordFilter, page: Page) -> list[RowMapping]:
         matching = sa.select(columns.table).where(*columns.where(criteria))
@@ -121,6 +122,10 @@ class SqlReadModels(ReadModels):
         if criteria.is_period_only and all(moment is None or is_boundary(moment)
                                            for moment in (criteria.period.start, criteria.period.end)):
             return self._count_from_buckets(columns.table.name, criteria.period)
+        if columns.table.name == "calls" and criteria.organization_id \
+                and criteria == RecordFilter(period=criteria.period, organization_id=criteria.organization_id) \
+                and all(moment is None or is_boundary(moment, HOUR) for moment in (criteria.period.start, criteria.period.end)):
+            return self._count_from_call_stats(criteria.organization_id, criteria.period)
         facet = single_facet(criteria)
         if facet is not None:
             return self._count_from_facets(columns, criteria, *facet)
@@ -156,6 +161,22 @@ class SqlReadModels(ReadModels):
                 if edge.start is not None and edge.end is not None and edge.start < edge.end:
                     total += self._count_rows(conn, columns, replace(criteria, period=edge))
             return total
+
+    def _count_from_call_stats(self, organization_id: str, period: Period) -> int:
+        """One organization's calls in a period: whole UTC days and edge hours of call_stats."""
+        stats = self._call_stats
+        covering = []
+        for grain, start, end in bucket_ranges(period.start, period.end, fine=HOUR):
+            bounds = [stats.c.grain == grain]
+            if start is not None:
+                bounds.append(stats.c.bucket >= start)
+            if end is not None:
+                bounds.append(stats.c.bucket < end)
+            covering.append(sa.and_(*bounds))
+        query = sa.select(sa.func.coalesce(sa.func.sum(stats.c.calls), 0)) \
+            .where(stats.c.scope == organization_id, sa.or_(*covering))
+        with self._engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
 
     def _count_from_buckets(self, kind: str, period: Period) -> int:
         counts = self._period_counts

@@ -38,7 +38,8 @@ SELECT k.scope, k.grain, k.bucket, sum(calls), sum(answered), sum(missed), sum(e
        (org, 'hour', hour), (org, 'day', date_bin('1 day', hour, timestamptz '2000-01-01 00:00Z')),
        ('', 'hour', hour), ('', 'day', date_bin('1 day', hour, timestamptz '2000-01-01 00:00Z'))) AS k (scope, grain, bucket)
  WHERE k.scope IS NOT NULL
- GROUP BY 1, 2, 3"""
+ GROUP BY 1, 2, 3
+ ORDER BY 1, 2, 3"""
 RECOUNT_ANSWER_TIMES = """
 INSERT INTO answer_times (scope, grain, bucket, seconds, count)
 WITH hourly AS (
@@ -50,7 +51,8 @@ SELECT k.scope, k.grain, k.bucket, seconds, sum(n)
        (org, 'hour', hour), (org, 'day', date_bin('1 day', hour, timestamptz '2000-01-01 00:00Z')),
        ('', 'hour', hour), ('', 'day', date_bin('1 day', hour, timestamptz '2000-01-01 00:00Z'))) AS k (scope, grain, bucket)
  WHERE k.scope IS NOT NULL
- GROUP BY 1, 2, 3, 4"""
+ GROUP BY 1, 2, 3, 4
+ ORDER BY 1, 2, 3, 4"""
 
 
 def upgrade() -> None:
@@ -68,21 +70,29 @@ def upgrade() -> None:
     )
     op.create_table(
         "answer_times",
-        sa.Column("scope", sa.String(64), primary_key=True),
-        sa.Column("grain", sa.String(8), primary_key=True),
-        sa.Column("bucket", TZ, primary_key=True),
-        sa.Column("seconds", sa.Integer, primary_key=True),
+        sa.Column("scope", sa.String(64), nullable=False),
+        sa.Column("grain", sa.String(8), nullable=False),
+        sa.Column("bucket", TZ, nullable=False),
+        sa.Column("seconds", sa.Integer, nullable=False),
         sa.Column("count", sa.BigInteger, nullable=False),
     )
-    # One organization's calls in a period (KPIs on rows, leaderboards, lists by organization).
+    # The count in the key's index too: a histogram is read by an index-only scan.
+    op.execute("ALTER TABLE answer_times ADD CONSTRAINT answer_times_pkey "
+               "PRIMARY KEY (scope, grain, bucket, seconds) INCLUDE (count)")
+    # One organization's calls in a period (KPIs on rows, leaderboards, lists by organization); they
+    # also serve every lookup by organization id alone, which the indexes they replace did.
     op.create_index("ix_calls_organization_requested", "calls", ["organization_id", "requested_at"])
     op.create_index("ix_leads_organization_created", "leads", ["organization_id", "created_at"])
+    op.drop_index("ix_calls_organization_id", "calls")
+    op.drop_index("ix_leads_organization_id", "leads")
     op.execute(BACKFILL_CALLS)
     op.execute(RECOUNT_CALL_STATS)
     op.execute(RECOUNT_ANSWER_TIMES)
 
 
 def downgrade() -> None:
+    op.create_index("ix_calls_organization_id", "calls", ["organization_id"])
+    op.create_index("ix_leads_organization_id", "leads", ["organization_id"])
     op.drop_index("ix_leads_organization_created", "leads")
     op.drop_index("ix_calls_organization_requested", "calls")
     op.drop_table("answer_times")
