@@ -44,3 +44,27 @@ def bucket_ranges(start: datetime | None, end: datetime | None, fine: str = QUAR
     if end is not None and days_to < end:
         ranges.append((fine, days_to, end))
     return ranges
+
+
+def phase_day_grain(phase: int) -> str:
+    """UTC days run from midnight (grain `day`); `day@p` days from p:00 UTC, which is local midnight
+    in a zone p hours west of Greenwich (or 24 - p east): GMT+7's days are `day@17`."""
+    return DAY if phase == 0 else f"{DAY}@{phase}"
+
+
+def phase_day_of(moment: datetime, phase: int) -> datetime:
+    """The start of the `day@phase` day a moment falls in."""
+    return moment - (moment - ORIGIN - timedelta(hours=phase)) % WIDTHS[DAY]
+
+
+def phased_ranges(start: datetime, end: datetime) -> list[BucketRange]:
+    """[start, end) from days that start at start's UTC hour, and the hours left at the end (a
+    daylight saving change inside shifts the end by an hour). Both must be UTC hour boundaries."""
+    whole_days = (end - start) // WIDTHS[DAY]
+    days_end = start + whole_days * WIDTHS[DAY]
+    ranges: list[BucketRange] = []
+    if whole_days:
+        ranges.append((phase_day_grain(start.hour), start, days_end))
+    if days_end < end:
+        ranges.append((HOUR, days_end, end))
+    return ranges

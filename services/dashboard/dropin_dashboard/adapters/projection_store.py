@@ -12,7 +12,7 @@ from dropin_common.auth import apply_revocation
 
 from ..domain.records import Account, Lead, Organization, Shopper, StreamSnapshot, Vehicle
 from ..ports import ProjectionStore
-from .period_buckets import DAY, HOUR, QUARTER, bucket_of
+from .period_buckets import DAY, HOUR, QUARTER, bucket_of, phase_day_grain, phase_day_of
 from .tables import ALL_ORGANIZATIONS, STAT_COLUMNS
 
 FACETS = ("status", "make", "model", "type")
@@ -45,8 +45,11 @@ def call_contribution(row: RowMapping) -> tuple[list[tuple], list[tuple]]:
     figures = (1, int(row["accepted_at"] is not None), int(row["status"] == "missed"),
                int(row["status"] == "expired"), row["duration_seconds"] or 0,
                int(row["duration_seconds"] is not None), lead_count, int(lead_count > 0))
+    moment = row["moment"]
     scopes = [ALL_ORGANIZATIONS] + ([row["organization_id"]] if row["organization_id"] else [])
-    keys = [(scope, grain, bucket_of(row["moment"], grain)) for scope in scopes for grain in (HOUR, DAY)]
+    keys = [(scope, grain, bucket_of(moment, grain)) for scope in scopes for grain in (HOUR, DAY)]
+    # Every organization together also by the days of each whole-hour zone (see period_buckets).
+    keys += [(ALL_ORGANIZATIONS, phase_day_grain(phase), phase_day_of(moment, phase)) for phase in range(1, 24)]
     seconds = row["time_to_answer_seconds"]
     return [(key, figures) for key in keys], ([(*key, seconds) for key in keys] if seconds is not None else [])
 

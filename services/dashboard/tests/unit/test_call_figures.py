@@ -206,3 +206,16 @@ def test_leaderboard_reads_the_period_in_the_zone():
     reports = Recording([])
     call_reports.leaderboard(reports, ReportRequest(RecordFilter(), date(2026, 3, 2), None, 60), Page(0, 10))
     assert reports.seen[0].period == Period(datetime(2026, 3, 2, 1, tzinfo=UTC), None)
+
+
+def test_a_local_days_period_reads_days_of_its_zone_then_the_hours_left():
+    from dropin_dashboard.adapters.period_buckets import phase_day_of, phased_ranges
+    gmt7 = Zone(offset_minutes=-420)
+    start, end = gmt7.midnight_utc(date(2026, 3, 1)), gmt7.midnight_utc(date(2026, 4, 1))
+    assert phased_ranges(start, end) == [("day@17", start, end)]
+    assert phase_day_of(datetime(2026, 3, 2, 16, 59, tzinfo=UTC), 17) == datetime(2026, 3, 1, 17, tzinfo=UTC)
+    new_york = Zone(name="America/New_York")  # the week DST starts: 6 days of 24 hours and one of 23
+    start, end = new_york.midnight_utc(date(2026, 3, 2)), new_york.midnight_utc(date(2026, 3, 9))
+    assert phased_ranges(start, end) == [("day@5", start, start + timedelta(days=6)),
+                                         ("hour", start + timedelta(days=6), end)]
+    assert end - (start + timedelta(days=6)) == timedelta(hours=23)
