@@ -42,15 +42,17 @@ def local_time(moment: sa.ColumnElement, zone: Zone) -> sa.ColumnElement:
 
 def _ranges_table(ranges: list[tuple[int, str | None, datetime | None, datetime | None]]):
     """The wanted (idx, grain, lo, hi) ranges as `unnest` of four array parameters: one statement
-    text whatever their number (a VALUES list would be compiled anew, row by row, on each request)."""
-    moments = ARRAY(sa.DateTime(timezone=True))
-    return sa.func.unnest(
+    text whatever their number (a VALUES list would be compiled anew, row by row, on each request).
+    Bounds travel as epoch seconds (an integer array is quicker to send than timestamps)."""
+    epochs = ARRAY(sa.BigInteger)
+    unnested = sa.func.unnest(
         sa.literal([index for index, _, _, _ in ranges], ARRAY(sa.Integer)),
         sa.literal([grain or "" for _, grain, _, _ in ranges], ARRAY(sa.Text)),
-        sa.literal([start or NEVER for _, _, start, _ in ranges], moments),
-        sa.literal([end or FOREVER for _, _, _, end in ranges], moments),
-    ).table_valued(sa.column("idx", sa.Integer), sa.column("grain", sa.Text), sa.column("lo", sa.DateTime(timezone=True)),
-                   sa.column("hi", sa.DateTime(timezone=True))).render_derived(name="wanted")
+        sa.literal([int((start or NEVER).timestamp()) for _, _, start, _ in ranges], epochs),
+        sa.literal([int((end or FOREVER).timestamp()) for _, _, _, end in ranges], epochs),
+    ).table_valued("idx", "grain", "lo", "hi").render_derived(name="bounds")
+    return sa.select(unnested.c.idx, unnested.c.grain, sa.func.to_timestamp(unnested.c.lo).label("lo"),
+                     sa.func.to_timestamp(unnested.c.hi).label("hi")).subquery("wanted")
 
 
 class SqlCallReports(CallReports):

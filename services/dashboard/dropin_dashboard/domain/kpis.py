@@ -18,23 +18,29 @@ from math import floor
 def percentile_cont(histogram: dict[int, int], fraction: float) -> float | None:
     """PostgreSQL's percentile_cont over the values a histogram {value: count} holds: the value at
     position fraction * (n - 1) of the sorted values, interpolated between its two neighbours."""
-    total = sum(count for count in histogram.values() if count > 0)
+    return percentiles_cont(histogram, (fraction,))[0]
+
+
+def percentiles_cont(histogram: dict[int, int], fractions: tuple[float, ...]) -> list[float | None]:
+    """percentile_cont at each fraction, sorting the histogram once."""
+    ordered = [(value, count) for value, count in sorted(histogram.items()) if count > 0]
+    total = sum(count for _, count in ordered)
     if total == 0:
-        return None
-    position = fraction * (total - 1)
-    lower_rank, weight = floor(position), position - floor(position)
-    lower = _value_at(histogram, lower_rank)
-    if weight == 0:
-        return float(lower)
-    upper = _value_at(histogram, lower_rank + 1)
-    return lower + (upper - lower) * weight
+        return [None for _ in fractions]
+    results = []
+    for fraction in fractions:
+        position = fraction * (total - 1)
+        lower_rank, weight = floor(position), position - floor(position)
+        lower = _value_at(ordered, lower_rank)
+        results.append(float(lower) if weight == 0 else lower + (_value_at(ordered, lower_rank + 1) - lower) * weight)
+    return results
 
 
-def _value_at(histogram: dict[int, int], rank: int) -> int:
+def _value_at(ordered: list[tuple[int, int]], rank: int) -> int:
     """The value at 0-based rank `rank` of the sorted values."""
     seen = 0
-    for value in sorted(histogram):
-        seen += max(histogram[value], 0)
+    for value, count in ordered:
+        seen += count
         if rank < seen:
             return value
     raise IndexError(rank)
@@ -62,10 +68,11 @@ class CallFigures:
 
     def kpis(self) -> "Kpis":
         times = {value: count for value, count in self.answer_times.items() if count > 0}
+        p50, p90 = percentiles_cont(times, (0.5, 0.9))
         return Kpis(
             calls=self.calls, answered=self.answered, missed=self.missed, expired=self.expired,
             answer_rate=_rate(self.answered, self.calls),
-            time_to_answer_p50=percentile_cont(times, 0.5), time_to_answer_p90=percentile_cont(times, 0.9),
+            time_to_answer_p50=p50, time_to_answer_p90=p90,
             time_to_answer_max=max(times) if times else None,
             average_duration_seconds=round(self.duration_total / self.durations, 1) if self.durations else None,
             leads=self.leads, lead_rate=_rate(self.calls_with_lead, self.calls))
