@@ -237,3 +237,15 @@ def test_period_and_organization_alone_read_the_pre_aggregations_not_the_calls(c
     # A half-hour zone's days do not start on UTC hours: those figures come from the calls.
     get(client, admin_headers, "kpis", **{"from": "2026-03-09", "timezoneoffset": -330})
     assert len(read_calls) == 1
+
+
+def test_a_revoked_admin_token_is_refused_by_the_figures(client, make_token, publisher, probe):
+    from dropin_common.auth import ROLE_ADMIN
+    token = make_token(ROLE_ADMIN, account_id="adm-fig", jti="jti-fig")
+    headers = {"Authorization": f"JWT {token}"}
+    assert client.get("/dashboard/kpis", headers=headers).status_code == 200
+    probe.wait_handled(publisher.publish("account.tokens_revoked", {
+        "accountId": "adm-fig", "jti": "jti-fig", "expiresAt": "2030-01-01T00:00:00Z"}))
+    for endpoint in ("kpis", "series", "heatmap", "leaderboard", "exportcsvkpis"):
+        response = client.get(f"/dashboard/{endpoint}", headers=headers)
+        assert response.status_code == 401 and response.get_json()["error"]["code"] == "token_revoked", endpoint
