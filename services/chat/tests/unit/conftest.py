@@ -19,8 +19,9 @@ def a_stream(status: str = "requested", dealer_id: str | None = None, version: i
                             organization_id="org-1", dealer_id=dealer_id, ended_at=ended_at)
 
 
-def a_principal(account_id: str | None = None, role: str = ROLE_DEALER) -> Principal:
-    return Principal(account_id=account_id or str(uuid.uuid4()), role=role, organization_id="org-1",
+def a_principal(account_id: str | None = None, role: str = ROLE_DEALER,
+                organization_id: str | None = "org-1") -> Principal:
+    return Principal(account_id=account_id or str(uuid.uuid4()), role=role, organization_id=organization_id,
                      jti=uuid.uuid4().hex, issued_at=0.0, expires_at=9e9)
 
 
