@@ -45,6 +45,7 @@ class Profile:
     vhost: str
     login_rate: str
     stream_request_rate: str
+    loan_link_rate: str = "6r/m"
 
     def port(self, what: str) -> int:
         if what == "gateway" and self.name == "dev":
@@ -68,9 +69,10 @@ PROFILES = {
     # Production-like limits for people; the test and bench profiles raise them because one
     # client (the test process) stands for many shoppers.
     "dev": Profile("dev", 0, "", "/", "10r/m", "6r/m"),
-    "test": Profile("test", 10000 + 1000 * TEST_SLOT, "_e2e" + _SLOT, "dropin-e2e" + _SLOT, "600r/m", "600r/m"),
+    "test": Profile("test", 10000 + 1000 * TEST_SLOT, "_e2e" + _SLOT, "dropin-e2e" + _SLOT, "600r/m", "600r/m",
+                    loan_link_rate="600r/m"),
     "bench": Profile("bench", 20000 + 1000 * TEST_SLOT, "_bench" + _SLOT, "dropin-bench" + _SLOT,
-                     "60000r/m", "60000r/m"),
+                     "60000r/m", "60000r/m", loan_link_rate="60000r/m"),
 }
 
 
@@ -214,6 +216,7 @@ def render_gateway(profile: Profile, extra_locations: str = "") -> Path:
         "LOGIN_RATE": env("GATEWAY_LOGIN_RATE", profile.login_rate), "LOGIN_BURST": "10",
         "STREAM_REQUEST_RATE": env("GATEWAY_STREAM_REQUEST_RATE", profile.stream_request_rate),
         "STREAM_REQUEST_BURST": "5",
+        "LOAN_LINK_RATE": env("GATEWAY_LOAN_LINK_RATE", profile.loan_link_rate), "LOAN_LINK_BURST": "5",
         "AUTH_PORT": str(profile.port("auth")), "STREAMS_PORT": str(profile.port("streams")),
         "DASHBOARD_PORT": str(profile.port("dashboard")), "CHAT_PORT": str(profile.port("chat")),
         "EXTRA_LOCATIONS": extra_locations,
