@@ -20,6 +20,8 @@ Event types and their `data`:
                 vehicle {make, model, type, year}, status, dealerId, dealer {id, firstName,
                 lastName} | null, requestedAt, acceptedAt, stoppedAt, stoppedBy, note,
                 durationSeconds}}
+    stoppedBy: "shopper" | "dealer" (the stream's dealer) | "colleague" (another dealer of the
+    organization) | "admin" | "system" (the worker's timeouts) | null while live.
 - lead.created:
     {"lead": {id, streamId, organizationId, organizationName, vin, vehicle, firstName, lastName,
               email, phone, comment, createdAt}}

@@ -35,8 +35,9 @@ def ensure_may_act(principal: Principal | None, stream: StreamMembership) -> Non
 
 
 def belongs_to_stream(principal: Principal, stream: StreamMembership) -> bool:
-    return (principal.is_admin or principal.account_id == stream.dealer_id
-            or (principal.organization_id is not None and principal.organization_id == stream.organization_id))
+    """An admin, or a token of the stream's organization (the same rule as streams')."""
+    return principal.is_admin or (principal.organization_id is not None
+                                  and principal.organization_id == stream.organization_id)
 
 
 def resolve_sender(claimed: str | None, principal: Principal | None, stream: StreamMembership) -> str:
