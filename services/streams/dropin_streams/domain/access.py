@@ -61,6 +61,13 @@ def role_towards_stream(organization_id: str, dealer_id: str | None, caller: Cal
     return role
 
 
+def refuse_colleagues(role: StreamRole, action: str) -> None:
+    """For actions the contract leaves open to the shopper (the loan link): a token, when sent,
+    must be the stream's dealer's or an admin's, not any dealer of the organization."""
+    if role is StreamRole.COLLEAGUE:
+        raise Forbidden(f"{action} is for the stream's dealer or an admin.", code="not_stream_dealer")
+
+
 def require_stream_manager(role: StreamRole, action: str) -> None:
     """401 for the shopper (a login would help), 403 for a colleague (it would not)."""
     if role is StreamRole.SHOPPER:

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from dropin_common.auth import Principal
-from dropin_common.errors import Conflict, Forbidden, NotFound, TooManyRequests
+from dropin_common.errors import Conflict, NotFound, TooManyRequests
 
-from ..domain.access import StreamRole
+from ..domain.access import StreamRole, refuse_colleagues
 from ..domain.replica import Organization
 from ..ports import OutboundMessage, UnitOfWork
 from .lookups import role_on, stream_or_404
@@ -38,9 +38,7 @@ def send_loan_link(uow: UnitOfWork, stream_id: str, sender: str, now: datetime,
     with uow:
         stream = stream_or_404(uow, stream_id)
         role = role_on(stream, principal)
-        if role is StreamRole.COLLEAGUE:
-            raise Forbidden("Only the stream's dealer or an admin can send the loan link.",
-                            code="not_stream_dealer")
+        refuse_colleagues(role, "The loan link")
         if not stream.has_ended:
             raise Conflict("The loan link can be sent once the stream has ended.", code="stream_not_ended")
         lead = uow.leads.latest_with_email(stream.id)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from dropin_common.errors import Forbidden, Unauthorized
-from dropin_streams.domain.access import StreamRole, require_stream_manager, role_towards_stream
+from dropin_streams.domain.access import (StreamRole, refuse_colleagues, require_stream_manager,
+                                          role_towards_stream)
 
 from .conftest import principal
 
@@ -47,3 +48,10 @@ def test_dealer_actions_need_the_streams_dealer_or_an_admin():
 def test_only_the_organization_sees_the_streams_internals():
     assert [role for role in StreamRole if role.is_organization] == \
         [StreamRole.DEALER, StreamRole.COLLEAGUE, StreamRole.ADMIN]
+
+
+def test_shopper_actions_sent_with_a_token_need_the_streams_dealer_or_an_admin():
+    for role in (StreamRole.SHOPPER, StreamRole.DEALER, StreamRole.ADMIN):
+        refuse_colleagues(role, "The loan link")
+    with pytest.raises(Forbidden):
+        refuse_colleagues(StreamRole.COLLEAGUE, "The loan link")
