@@ -38,8 +38,9 @@ def request_a_stream(organization_code: str):
       responses:
         201:
           description: >
-            The stream (as `GET /streams/{streamId}`), plus `streamToken` and `notifiedDealers`,
-            the number of dealers rung.
+            The new stream, whole (it has no note, logs or dealer yet), plus `streamToken` and
+            `notifiedDealers`, the number of dealers rung. Later reads without the organization's
+            JWT get only the shopper's fields (see `GET /streams/{streamId}`).
         400: A missing or blank `vin`, an over-long field, or a `year` outside 1900-2100.
         404: No active organization has that code.
         429: Too many requests from this client (the gateway's limit).
