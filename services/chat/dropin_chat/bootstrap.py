@@ -13,14 +13,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from dropin_common.auth import sql_token_verifier
-from dropin_common.broker import ConfirmingPublisher, QueueSpec
+from dropin_common.broker import ConfirmingPublisher
 from dropin_common.config import CommonSettings, PusherSettings, env_int, env_str
 from dropin_common.consumer import Consumer, service_consumer
 from dropin_common.db import make_engine
-from dropin_common.events import ACCOUNT_TOKENS_REVOKED
 from dropin_common.outbox import BrokerSink, OutboxRelay, Sink
 from dropin_common.pusher_sink import PUSHER_DESTINATION, PusherSink, pusher_client
 from dropin_common.timeutil import utcnow
+from dropin_common.topology import CHAT_QUEUE
 
 from .adapters.event_handlers import event_handlers
 from .adapters.repositories import SqlChatUnitOfWork, SqlStreamReplica
@@ -29,7 +29,7 @@ from .use_cases.post_message import ChatPolicy
 from .use_cases.waiting import ReplicaWait
 
 SERVICE = "chat"
-QUEUE = QueueSpec(SERVICE, ("stream.*", ACCOUNT_TOKENS_REVOKED))
+QUEUE = CHAT_QUEUE  # its bindings: dropin_common.topology
 BROKER_DESTINATION = "broker"
 
 

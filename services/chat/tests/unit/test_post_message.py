@@ -1,5 +1,6 @@
 import uuid
 from datetime import timezone
+from unittest.mock import ANY
 
 import pytest
 
@@ -31,7 +32,8 @@ def test_saved_message_goes_to_the_streams_private_pusher_channel(chat):
     assert pushed == [("pusher", "chat.message", {
         "channels": [f"private-stream-{stream.id}"],
         "data": {"id": message.id, "streamId": stream.id, "from": "shopper", "message": "hi",
-                 "createdAt": "2026-01-01T12:00:00Z"}})]
+                 "createdAt": "2026-01-01T12:00:00Z"},
+        "id": ANY})]  # the push's own stable id, sent as `eventId`
 
 
 def test_saved_message_is_published_as_chat_message_saved(chat):
