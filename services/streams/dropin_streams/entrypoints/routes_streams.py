@@ -109,7 +109,7 @@ def get_stream(stream_id: str):
     get:
       tags: [streams]
       summary: One stream, with its delivery logs
-      description: No login needed; the stream id (a UUID4) is the capability.
+      description: No login needed; the stream id (a UUIDv7, its creation time then 74 random bits) is the capability.
       responses:
         200:
           description: >
