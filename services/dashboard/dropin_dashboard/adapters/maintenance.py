@@ -35,7 +35,7 @@ UNION ALL
 SELECT 'leads', coalesce(lower(first_name), ''), coalesce(lower(last_name), ''), count(*) FROM leads GROUP BY 2, 3"""
 
 
-# Also the migration's backfill (0007): call figures per scope and UTC hour / day, answer times.
+# Also the migration's backfill (0008): call figures per scope and UTC hour / day, answer times.
 RECOUNT_CALL_STATS = """
 INSERT INTO call_stats (scope, grain, bucket, calls, answered, missed, expired, duration_total, durations, leads, calls_with_lead)
 WITH hourly AS (  -- each organization's calls per UTC hour

@@ -1,15 +1,15 @@
 """Per-call answer figures, organization time zones, and the exact call_stats / answer_times
 pre-aggregations the KPI, series, heatmap endpoints read.
 
-Revision ID: 0007_call_figures
-Revises: 0006_outbox_given_up_at
+Revision ID: 0008_call_figures
+Revises: 0007_consumer_progress
 Create Date: 2026-11-29
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0007_call_figures"
-down_revision = "0006_outbox_given_up_at"
+revision = "0008_call_figures"
+down_revision = "0007_consumer_progress"
 branch_labels = None
 depends_on = None
 
