@@ -13,8 +13,12 @@ Event types and their `data`:
     {"accountId", "jti"?, "expiresAt"?, "notBefore"?}  (a jti for a logout; notBefore for
     a password change: every token of the account issued before it is refused)
 - organization.created / organization.updated:
-    {"organization": {id, name, code, loanLink, tokenHash, createdAt, updatedAt}}
+    {"organization": {id, name, code, loanLink, tokenHash, createdAt, updatedAt,
+                      timezone, businessHours, holidays}}
     tokenHash is sha256 hex of the organization token; the token itself never leaves auth.
+    timezone is an IANA name (default "UTC"); businessHours {"mon": [["09:00", "18:00"]], ...}
+    ({} = always open) and holidays ["2026-12-25", ...] are read in it, with the meaning
+    dropin_common.business_hours gives them. Older events lack the three: UTC, {}, [].
 - stream.requested / stream.accepted / stream.stopped / stream.noted:
     {"stream": {id, version, organizationId, organizationCode, organizationName, vin,
                 vehicle {make, model, type, year}, status, dealerId, dealer {id, firstName,
