@@ -23,7 +23,12 @@ Event types and their `data`:
     {"stream": {id, version, organizationId, organizationCode, organizationName, vin,
                 vehicle {make, model, type, year}, status, dealerId, dealer {id, firstName,
                 lastName} | null, requestedAt, acceptedAt, stoppedAt, stoppedBy, note,
-                durationSeconds}}
+                durationSeconds, missedReason, dealersRung}}
+    missedReason (null unless status is missed): "closed" (outside business hours) or
+    "nobody_online" (no dealer really online), both missed at once without ringing, or
+    "not_answered" (rang, and nobody accepted before the ring timeout or the shopper's stop).
+    dealersRung: how many dealers the request rang (0 for a stream missed at once).
+    A stream missed at once still publishes stream.requested (version 1) then stream.stopped.
 - lead.created:
     {"lead": {id, streamId, organizationId, organizationName, vin, vehicle, firstName, lastName,
               email, phone, comment, createdAt}}

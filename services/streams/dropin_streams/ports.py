@@ -80,7 +80,12 @@ class AccountRepository(abc.ABC):
     def get(self, account_id: str) -> Account | None: ...
 
     @abc.abstractmethod
-    def online_active_dealers(self, organization_id: str) -> list[Account]: ...
+    def online_active_dealers(self, organization_id: str, alive_since: datetime | None = None) -> list[Account]:
+        """Active dealers of the organization switched online and, given `alive_since`, showing a
+        sign of life since then (their last ping, or the switch to online itself)."""
+
+    @abc.abstractmethod
+    def count_online_active_dealers(self, organization_id: str, alive_since: datetime) -> int: ...
 
     @abc.abstractmethod
     def save_if_newer(self, account: Account) -> bool: ...

@@ -99,7 +99,8 @@ def _stream_columns(stream: Stream) -> dict:
         dealer_first_name=dealer.first_name if dealer else None,
         dealer_last_name=dealer.last_name if dealer else None,
         requested_at=stream.requested_at, accepted_at=stream.accepted_at, stopped_at=stream.stopped_at,
-        stopped_by=stream.stopped_by, note=stream.note)
+        stopped_by=stream.stopped_by, note=stream.note, missed_reason=stream.missed_reason,
+        rung_dealer_ids=list(stream.rung_dealer_ids))
 
 
 def _stream_from_row(row, logs: tuple[StreamLog, ...]) -> Stream:
@@ -110,7 +111,8 @@ def _stream_from_row(row, logs: tuple[StreamLog, ...]) -> Stream:
         token_hash=row.token_hash,
         dealer=DealerRef(row.dealer_id, row.dealer_first_name, row.dealer_last_name) if row.dealer_id else None,
         requested_at=row.requested_at, accepted_at=row.accepted_at, stopped_at=row.stopped_at,
-        stopped_by=row.stopped_by, note=row.note, logs=logs)
+        stopped_by=row.stopped_by, note=row.note, logs=logs, missed_reason=row.missed_reason,
+        rung_dealer_ids=tuple(row.rung_dealer_ids or ()))
 
 
 class SqlOrganizationRepository(ports.OrganizationRepository):
@@ -140,17 +142,30 @@ class SqlAccountRepository(ports.AccountRepository):
     def __init__(self, conn: Connection, tables: Tables):
         self._conn = conn
         self._table = tables["accounts"]
+        self._pings = tables["dealer_pings"]
 
     def get(self, account_id: str) -> Account | None:
         row = self._conn.execute(sa.select(self._table).where(self._table.c.id == account_id)).first()
         return Account(**row._mapping) if row else None
 
-    def online_active_dealers(self, organization_id: str) -> list[Account]:
+    def online_active_dealers(self, organization_id: str, alive_since: datetime | None = None) -> list[Account]:
         a = self._table
-        rows = self._conn.execute(sa.select(a).where(
-            a.c.organization_id == organization_id, a.c.role == ROLE_DEALER, a.c.status == ACTIVE,
-            a.c.account_status == ONLINE).order_by(a.c.id)).all()
+        rows = self._conn.execute(self._online(sa.select(a), organization_id, alive_since).order_by(a.c.id)).all()
         return [Account(**row._mapping) for row in rows]
+
+    def count_online_active_dealers(self, organization_id: str, alive_since: datetime) -> int:
+        query = self._online(sa.select(sa.func.count()).select_from(self._table), organization_id, alive_since)
+        return int(self._conn.execute(query).scalar_one())
+
+    def _online(self, select: sa.Select, organization_id: str, alive_since: datetime | None) -> sa.Select:
+        a, p = self._table, self._pings
+        select = select.where(a.c.organization_id == organization_id, a.c.role == ROLE_DEALER,
+                              a.c.status == ACTIVE, a.c.account_status == ONLINE)
+        if alive_since is None:
+            return select
+        # The switch to online bumps the account's updatedAt; a ping since then keeps it alive.
+        last_ping = sa.select(p.c.last_ping_at).where(p.c.dealer_id == a.c.id).scalar_subquery()
+        return select.where(sa.func.greatest(a.c.updated_at, last_ping) >= alive_since)  # NULL ignored
 
     def save_if_newer(self, account: Account) -> bool:
         return _upsert_if_newer(self._conn, self._table, account.__dict__)

@@ -36,6 +36,8 @@ def stream_snapshot(stream: Stream) -> dict[str, Any]:
         "stoppedBy": stream.stopped_by,
         "note": stream.note,
         "durationSeconds": stream.duration_seconds,
+        "missedReason": stream.missed_reason,
+        "dealersRung": stream.dealers_rung,
     }
 
 
