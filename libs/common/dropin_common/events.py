@@ -8,7 +8,9 @@ consumer can drop an older event that arrives after a newer one.
 Event types and their `data`:
 - account.registered / account.updated / account.presence_changed:
     {"account": {id, email, username, firstName, lastName, phone, role, status, accountStatus,
-                 organizationId, createdAt, updatedAt}}
+                 organizationId, createdAt, updatedAt}, "reason"?}
+    reason (account.presence_changed only): "presence_timeout" when auth switched the dealer
+    offline because it stopped pinging (see dealer.presence_lapsed); absent for the dealer's own switch.
 - account.tokens_revoked:
     {"accountId", "jti"?, "expiresAt"?, "notBefore"?}  (a jti for a logout; notBefore for
     a password change: every token of the account issued before it is refused)
@@ -29,6 +31,11 @@ Event types and their `data`:
     "not_answered" (rang, and nobody accepted before the ring timeout or the shopper's stop).
     dealersRung: how many dealers the request rang (0 for a stream missed at once).
     A stream missed at once still publishes stream.requested (version 1) then stream.stopped.
+- dealer.presence_lapsed (streams -> auth):
+    {"accountId", "organizationId", "lastSeenAt", "timeoutSeconds"}  a dealer switched online sent
+    no ping (POST /ping) for timeoutSeconds since lastSeenAt (its last ping, or its switch online).
+    auth switches it offline unless it changed since lastSeenAt, and publishes
+    account.presence_changed with "reason": "presence_timeout" beside the account.
 - lead.created:
     {"lead": {id, streamId, organizationId, organizationName, vin, vehicle, firstName, lastName,
               email, phone, comment, createdAt}}
@@ -57,6 +64,7 @@ STREAM_ACCEPTED = "stream.accepted"
 STREAM_STOPPED = "stream.stopped"
 STREAM_NOTED = "stream.noted"
 LEAD_CREATED = "lead.created"
+DEALER_PRESENCE_LAPSED = "dealer.presence_lapsed"
 CHAT_MESSAGE_SAVED = "chat.message_saved"
 
 

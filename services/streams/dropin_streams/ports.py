@@ -88,6 +88,15 @@ class AccountRepository(abc.ABC):
     def count_online_active_dealers(self, organization_id: str, alive_since: datetime) -> int: ...
 
     @abc.abstractmethod
+    def claim_lapsed_dealers(self, alive_since: datetime, limit: int) -> list[tuple[Account, datetime]]:
+        """Locks (skipping rows other workers hold) dealers still online whose last sign of life
+        is before `alive_since`; each with that last sign of life."""
+
+    @abc.abstractmethod
+    def mark_offline(self, account_id: str) -> None:
+        """Offline in the replica, keeping `updated_at`: auth's own change, when it comes, is newer."""
+
+    @abc.abstractmethod
     def save_if_newer(self, account: Account) -> bool: ...
 
 

@@ -34,8 +34,11 @@ def organization_view(organization: Organization, *, include_token: bool) -> dic
     return view
 
 
-def account_event(event_type: str, account: Account) -> Event:
-    return Event(event_type, {"account": account_snapshot(account)})
+def account_event(event_type: str, account: Account, *, reason: str | None = None) -> Event:
+    data: dict[str, Any] = {"account": account_snapshot(account)}
+    if reason is not None:
+        data["reason"] = reason  # why the presence changed when the dealer did not switch it
+    return Event(event_type, data)
 
 
 def organization_event(event_type: str, organization: Organization) -> Event:

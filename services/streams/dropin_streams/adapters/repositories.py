@@ -157,15 +157,32 @@ class SqlAccountRepository(ports.AccountRepository):
         query = self._online(sa.select(sa.func.count()).select_from(self._table), organization_id, alive_since)
         return int(self._conn.execute(query).scalar_one())
 
+    def claim_lapsed_dealers(self, alive_since: datetime, limit: int) -> list[tuple[Account, datetime]]:
+        a = self._table
+        last_sign_of_life = sa.func.greatest(a.c.updated_at, self._last_ping())
+        rows = self._conn.execute(
+            sa.select(a, last_sign_of_life.label("last_seen_at"))
+            .where(a.c.role == ROLE_DEALER, a.c.account_status == ONLINE, last_sign_of_life < alive_since)
+            .order_by(a.c.id).limit(limit).with_for_update(of=a, skip_locked=True)).all()
+        return [(Account(**{k: v for k, v in row._mapping.items() if k != "last_seen_at"}), row.last_seen_at)
+                for row in rows]
+
+    def mark_offline(self, account_id: str) -> None:
+        self._conn.execute(self._table.update().where(self._table.c.id == account_id)
+                           .values(account_status="offline"))
+
+    def _last_ping(self):
+        p = self._pings
+        return sa.select(p.c.last_ping_at).where(p.c.dealer_id == self._table.c.id).scalar_subquery()
+
     def _online(self, select: sa.Select, organization_id: str, alive_since: datetime | None) -> sa.Select:
-        a, p = self._table, self._pings
+        a = self._table
         select = select.where(a.c.organization_id == organization_id, a.c.role == ROLE_DEALER,
                               a.c.status == ACTIVE, a.c.account_status == ONLINE)
         if alive_since is None:
             return select
         # The switch to online bumps the account's updatedAt; a ping since then keeps it alive.
-        last_ping = sa.select(p.c.last_ping_at).where(p.c.dealer_id == a.c.id).scalar_subquery()
-        return select.where(sa.func.greatest(a.c.updated_at, last_ping) >= alive_since)  # NULL ignored
+        return select.where(sa.func.greatest(a.c.updated_at, self._last_ping()) >= alive_since)  # NULL ignored
 
     def save_if_newer(self, account: Account) -> bool:
         return _upsert_if_newer(self._conn, self._table, account.__dict__)

@@ -94,6 +94,17 @@ class FakeAccounts(ports.AccountRepository):
     def count_online_active_dealers(self, organization_id: str, alive_since: datetime) -> int:
         return len(self.online_active_dealers(organization_id, alive_since))
 
+    def claim_lapsed_dealers(self, alive_since: datetime, limit: int) -> list[tuple[Account, datetime]]:
+        found = []
+        for account in sorted(self.rows.values(), key=lambda a: a.id):
+            last_seen = max(filter(None, (account.updated_at, self._pings.last_ping(account.id))))
+            if account.role == "dealer" and account.is_online and last_seen < alive_since:
+                found.append((account, last_seen))
+        return found[:limit]
+
+    def mark_offline(self, account_id: str) -> None:
+        self.rows[account_id] = replace(self.rows[account_id], account_status="offline")
+
     def save_if_newer(self, account: Account) -> bool:
         current = self.rows.get(account.id)
         if current is not None and current.updated_at >= account.updated_at:

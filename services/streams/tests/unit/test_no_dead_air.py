@@ -125,3 +125,21 @@ def test_a_holiday_closes_the_day(uow, decoder):
     result = request(uow, decoder)
     assert result.stream.missed_reason == "closed"
     assert result.next_open_at.isoformat() == "2026-05-02T00:00:00+00:00"
+
+
+# --- honest presence ------------------------------------------------------------------------------
+
+def test_dealers_silent_past_the_presence_timeout_are_reported_once(uow):
+    from dropin_streams.use_cases.presence import lapse_silent_dealers
+    presence = Presence(timedelta(seconds=120))
+    record_ping(uow, principal("bob"), at(100))
+    assert lapse_silent_dealers(uow, at(119), presence) == []
+    lapsed = lapse_silent_dealers(uow, at(121), presence)
+    # Every dealer switched online, of any organization, active or not (their accountStatus lies too).
+    assert [account.id for account in lapsed] == ["alice", "inactive-ivan", "zed"]
+    events = uow.outbox.events("dealer.presence_lapsed")
+    assert [(e["data"]["accountId"], e["data"]["lastSeenAt"], e["data"]["timeoutSeconds"]) for e in events][0] == \
+        ("alice", "2026-05-01T12:00:00Z", 120)
+    assert lapse_silent_dealers(uow, at(122), presence) == []  # reported once
+    assert [a.id for a in lapse_silent_dealers(uow, at(221), presence)] == ["bob"]  # bob's ping ran out
+    assert uow.accounts.rows["alice"].account_status == "offline"
