@@ -43,6 +43,8 @@ class StreamsSettings:
     # A dealer online without a ping for this long no longer rings (nor counts as online).
     presence_timeout: timedelta = timedelta(seconds=120)
     beams: BeamsSettings = BeamsSettings(None, None)
+    # How many requests per process may wait for the replica at once; the others get a retryable 503.
+    replica_waiters: int = 2
 
     @classmethod
     def from_env(cls) -> "StreamsSettings":
@@ -58,6 +60,7 @@ class StreamsSettings:
             replica_grace_seconds=float(env_str("REPLICA_GRACE_SECONDS", "2.0")),
             presence_timeout=timedelta(seconds=env_int("PRESENCE_TIMEOUT_SECONDS", 120)),
             beams=BeamsSettings.from_env(),
+            replica_waiters=env_int("REPLICA_WAITERS", 2),
         )
 
     @property

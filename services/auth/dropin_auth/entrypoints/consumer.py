@@ -6,17 +6,17 @@ from __future__ import annotations
 from sqlalchemy.engine import Connection
 
 from dropin_common import events
-from dropin_common.broker import QueueSpec
 from dropin_common.consumer import Consumer, Handler, run_consumer, service_consumer
 from dropin_common.events import Event
 from dropin_common.timeutil import parse_iso
+from dropin_common.topology import AUTH_QUEUE
 
 from ..adapters.repositories import BoundAuthUnitOfWork
 from ..adapters.tables import messaging
 from ..bootstrap import Container, bootstrap
 from ..use_cases.presence import lapse_presence
 
-QUEUE = QueueSpec("auth", (events.DEALER_PRESENCE_LAPSED,))
+QUEUE = AUTH_QUEUE  # its bindings: dropin_common.topology
 
 
 def handlers(container: Container) -> dict[str, Handler]:

@@ -3,12 +3,12 @@ of the organization starts ringing (channel message and push). Outside business 
 nobody online, the request is answered `missed` at once instead of ringing into the void."""
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from dropin_common.errors import NotFound
 from dropin_common.events import STREAM_REQUESTED
+from dropin_common.ids import new_id
 
 from ..domain import channels
 from ..domain.availability import Availability, Presence, availability_at, business_hours_of
@@ -55,7 +55,7 @@ def request_stream(uow: UnitOfWork, decoder: VinDecoder, command: RequestStream,
     token = new_secret()
     with uow:
         organization = active_organization(uow, command.organization_code)
-        stream = Stream(id=str(uuid.uuid4()), organization_id=organization.id,
+        stream = Stream(id=new_id(), organization_id=organization.id,
                         organization_code=organization.code, organization_name=organization.name,
                         vin=vin, vehicle=vehicle, token_hash=sha256_hex(token), requested_at=now)
         hours = business_hours_of(organization)

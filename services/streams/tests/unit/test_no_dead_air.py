@@ -96,7 +96,7 @@ def test_a_missed_ring_is_not_answered_and_stops_every_rung_phone(uow, decoder):
 
 def test_a_shopper_hanging_up_while_ringing_stops_the_phones(uow, decoder):
     stream = request(uow, decoder).stream
-    stopped = stop_stream(uow, stream.id, None, at(3))
+    stopped = stop_stream(uow, stream.id, None, at(3)).stream
     assert stopped.missed_reason == "not_answered"
     assert uow.outbox.pushes(NO_LONGER_RINGING)[0]["users"] == ["alice", "bob"]
 
