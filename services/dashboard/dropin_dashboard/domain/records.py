@@ -64,7 +64,7 @@ class StreamSnapshot:
     note: str | None
     duration_seconds: int | None
     missed_reason: str | None = None  # why nobody answered, once streams' ringing reports it
-    dealers_rung: int | None = None   # dealers notified, carried by stream.requested only
+    dealers_rung: int | None = None   # dealers the request rang
 
     @property
     def time_to_answer_seconds(self) -> int | None:
@@ -78,9 +78,10 @@ class StreamSnapshot:
         return stored_version is None or self.version > stored_version
 
     @classmethod
-    def from_payload(cls, data: dict[str, Any], dealers_rung: Any = None) -> "StreamSnapshot":
-        """`data` is the event's `stream`; `dealers_rung` the event's `dealersRung` (stream.requested)."""
+    def from_payload(cls, data: dict[str, Any]) -> "StreamSnapshot":
+        """`data` is the event's `stream` (missedReason and dealersRung: absent from older events)."""
         dealer = data.get("dealer")
+        dealers_rung = data.get("dealersRung")
         dealer_id = data.get("dealerId") or (dealer or {}).get("id")
         duration = data.get("durationSeconds")
         return cls(

@@ -21,8 +21,7 @@ QUEUE = DASHBOARD_QUEUE  # its bindings: dropin_common.topology
 def event_handlers(store_for: Callable[[Connection], ProjectionStore]) -> dict[str, Handler]:
     """Event type -> handler on the consumer's transaction (payload parsed into domain records)."""
     def stream(event, conn):
-        projections.apply_stream_snapshot(
-            store_for(conn), StreamSnapshot.from_payload(event.data["stream"], event.data.get("dealersRung")))
+        projections.apply_stream_snapshot(store_for(conn), StreamSnapshot.from_payload(event.data["stream"]))
 
     def lead(event, conn):
         projections.apply_lead(store_for(conn), Lead.from_payload(event.data["lead"]))

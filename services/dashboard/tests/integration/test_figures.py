@@ -54,7 +54,7 @@ def figures(container, publisher, probe):
             dealer=DEALER_A, accepted_at=at(N2, 30), stopped_at=at(N2, 130), duration_seconds=100)})
     publish("stream.accepted", {"stream": stream_payload(**ny("n2", N2), version=2, status="streaming",
             dealer=DEALER_A, accepted_at=at(N2, 30))})
-    publish("stream.requested", {"stream": stream_payload(**ny("n2", N2), version=1), "dealersRung": 3})
+    publish("stream.requested", {"stream": stream_payload(**ny("n2", N2), version=1, dealersRung=3)})
     # N3 (Mon 11:00 EDT): missed, delivered twice (same event id) and copied (a new id, same snapshot).
     missed = {"stream": stream_payload(**ny("n3", N3), version=2, status="missed", stopped_at=at(N3, 60),
                                        missedReason="no_dealer_online")}

@@ -146,9 +146,10 @@ def test_token_revocation_is_recorded():
 
 
 def test_dealers_rung_from_a_late_requested_event_is_kept_and_later_snapshots_keep_it():
+    """A snapshot without dealersRung (events from before streams sent it) never erases a known one."""
     store = FakeProjectionStore()
     projections.apply_stream_snapshot(store, snapshot(version=2, status="streaming", dealer=DEALER))
-    late = StreamSnapshot.from_payload(stream_payload("s-1", version=1), dealers_rung=4)
+    late = StreamSnapshot.from_payload(stream_payload("s-1", version=1, dealersRung=4))
     assert not projections.apply_stream_snapshot(store, late)
     assert store.calls["s-1"].snapshot.dealers_rung == 4
     projections.apply_stream_snapshot(store, snapshot(version=3, status="completed", dealer=DEALER))
@@ -159,7 +160,7 @@ def test_missed_reason_is_read_from_the_stream_when_producers_send_it():
     missed = StreamSnapshot.from_payload(stream_payload("s-1", version=2, status="missed", missedReason="ring_timeout"))
     assert missed.missed_reason == "ring_timeout"
     assert snapshot(version=2, status="missed").missed_reason is None
-    assert StreamSnapshot.from_payload(stream_payload("s-1"), dealers_rung="3").dealers_rung is None  # not a count
+    assert StreamSnapshot.from_payload(stream_payload("s-1", dealersRung="3")).dealers_rung is None  # not a count
 
 
 def test_a_calls_lead_count_follows_its_leads_in_any_order():

@@ -10,10 +10,8 @@ from ..ports import UnitOfWork
 from .snapshots import stream_snapshot
 
 
-def announce(uow: UnitOfWork, event_type: str, stream: Stream, channels: list[str],
-             event_extras: dict | None = None) -> None:
-    """`event_extras`: facts of this one change beside the snapshot (dropin_common.events lists them)."""
+def announce(uow: UnitOfWork, event_type: str, stream: Stream, channels: list[str]) -> None:
     snapshot = stream_snapshot(stream)
-    uow.outbox.publish(Event(type=event_type, data={"stream": snapshot, **(event_extras or {})}))
+    uow.outbox.publish(Event(type=event_type, data={"stream": snapshot}))
     if channels:
         uow.outbox.add(PUSHER_DESTINATION, event_type, pusher_message(channels, snapshot))
