@@ -118,7 +118,7 @@ def get_stream(stream_id: str):
       tags: [streams]
       summary: One stream; its internals only for its organization
       description: >
-        No login needed; the stream id (a UUID4) is the shopper's capability. Without a JWT the
+        No login needed; the stream id (a UUIDv7: its creation time, then 74 random bits) is the shopper's capability. Without a JWT the
         answer is what the shopper's app needs: id, organizationCode, organizationName, vin,
         vehicle, status, `dealer` as `{firstName}` (null until accepted), requestedAt, acceptedAt,
         stoppedAt. With a JWT of the stream's organization (or an admin's) it is the whole

@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 from dataclasses import replace
 
 import pytest
@@ -85,6 +86,29 @@ def test_a_request_waits_briefly_for_an_organization_auth_has_just_created(conta
     response = client.post("/streams/request/FRESH", json={"vin": VIN})
     seeding.join()
     assert response.status_code == 201 and response.get_json()["organizationId"] == "org-new"
+
+
+def test_a_burst_of_unknown_organization_codes_waits_in_a_bounded_number_of_threads(container):
+    # 100 such requests once held 100 threads for 2 s each and starved the dealers' pings.
+    patient = replace(container, settings=replace(container.settings, replica_grace_seconds=3.0, replica_waiters=1))
+    client = create_app(patient).test_client()
+    answers = []
+
+    def request_unknown(n):
+        started = time.monotonic()
+        response = client.post(f"/streams/request/NOPE{n}", json={"vin": VIN})
+        answers.append((response.status_code, response.get_json()["error"]["code"],
+                        response.headers.get("Retry-After"), time.monotonic() - started))
+    burst = [threading.Thread(target=request_unknown, args=(n,)) for n in range(8)]
+    for thread in burst:
+        thread.start()
+    for thread in burst:
+        thread.join(30)
+
+    waited = [answer for answer in answers if answer[3] >= 3.0]
+    assert len(answers) == 8 and len(waited) <= 1
+    assert all(answer[:3] == (404, "organization_not_found", None) for answer in waited)
+    assert all(answer[:3] == (503, "replica_behind", "1") for answer in answers if answer not in waited)
 
 
 def test_get_shows_the_organization_the_stream_with_logs_and_note_but_never_the_token(client, auth):

@@ -30,11 +30,11 @@ def streaming(uow, decoder, dealer="alice"):
 
 # --- request -----------------------------------------------------------------------------------
 
-def test_request_creates_a_requested_stream_with_a_uuid4_id_and_decoded_vehicle(uow, decoder):
+def test_request_creates_a_requested_stream_with_a_uuid7_id_and_decoded_vehicle(uow, decoder):
     result = requested(uow, decoder)
     stream = uow.streams.get(result.stream.id)
     assert stream.status == "requested" and stream.version == 1
-    assert uuid.UUID(stream.id).version == 4
+    assert uuid.UUID(stream.id).version == 7  # unguessable, and tells its age to replicas
     assert (stream.vehicle.make, stream.vehicle.year, stream.vehicle.country) == ("Honda", 2003, "United States")
     assert stream.organization_name == "ACME Motors"
 
