@@ -23,6 +23,16 @@ def env_int(name: str, default: int) -> int:
         raise RuntimeError(f"environment variable {name} must be an integer, got {raw!r}") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"environment variable {name} must be a number, got {raw!r}") from exc
+
+
 def env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw in (None, ""):
@@ -60,6 +70,8 @@ class CommonSettings:
     max_body_bytes: int
     outbox_retention_hours: int = 168  # sent pusher/email outbox rows are kept this long, then pruned
     inbox_retention_days: int = 30  # handled event ids are kept this long against redeliveries
+    # How long a request waits for the accounts replica to hear of a change auth just made.
+    replica_wait_seconds: float = 2.0
 
     @classmethod
     def from_env(cls, service: str) -> "CommonSettings":
@@ -73,6 +85,7 @@ class CommonSettings:
             max_body_bytes=env_int("MAX_BODY_BYTES", 64 * 1024),
             outbox_retention_hours=env_int("OUTBOX_RETENTION_HOURS", 168),
             inbox_retention_days=env_int("INBOX_RETENTION_DAYS", 30),
+            replica_wait_seconds=env_float("REPLICA_GRACE_SECONDS", 2.0),
         )
 
     def outbox_retention(self, destination: str) -> timedelta | None:

@@ -18,6 +18,7 @@ class AuthSettings:
     token_ttl_seconds: int = DEFAULT_TTL_SECONDS
     login_max_failures: int = 10
     login_window_seconds: int = 300
+    login_max_identifier_failures: int = 30  # from any number of addresses
 
     @classmethod
     def from_env(cls) -> "AuthSettings":
@@ -27,6 +28,7 @@ class AuthSettings:
             token_ttl_seconds=env_int("JWT_TTL_SECONDS", DEFAULT_TTL_SECONDS),
             login_max_failures=env_int("LOGIN_MAX_FAILURES", 10),
             login_window_seconds=env_int("LOGIN_FAILURE_WINDOW_SECONDS", 300),
+            login_max_identifier_failures=env_int("LOGIN_MAX_IDENTIFIER_FAILURES", 30),
         )
 
 

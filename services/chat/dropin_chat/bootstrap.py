@@ -17,7 +17,8 @@ from dropin_common.broker import ConfirmingPublisher, QueueSpec
 from dropin_common.config import CommonSettings, PusherSettings, env_int, env_str
 from dropin_common.consumer import Consumer, service_consumer
 from dropin_common.db import make_engine
-from dropin_common.events import ACCOUNT_TOKENS_REVOKED
+from dropin_common.events import (ACCOUNT_PRESENCE_CHANGED, ACCOUNT_REGISTERED, ACCOUNT_TOKENS_REVOKED,
+                                  ACCOUNT_UPDATED)
 from dropin_common.outbox import BrokerSink, OutboxRelay, Sink
 from dropin_common.pusher_sink import PUSHER_DESTINATION, PusherSink, pusher_client
 from dropin_common.timeutil import utcnow
@@ -29,7 +30,8 @@ from .use_cases.post_message import ChatPolicy
 from .use_cases.waiting import ReplicaWait
 
 SERVICE = "chat"
-QUEUE = QueueSpec(SERVICE, ("stream.*", ACCOUNT_TOKENS_REVOKED))
+QUEUE = QueueSpec(SERVICE, ("stream.*", ACCOUNT_TOKENS_REVOKED, ACCOUNT_REGISTERED, ACCOUNT_UPDATED,
+                            ACCOUNT_PRESENCE_CHANGED))
 BROKER_DESTINATION = "broker"
 
 
@@ -70,7 +72,9 @@ class Container:
     def __post_init__(self) -> None:
         self.policy = self.settings.policy
         self.replica = SqlStreamReplica(self.engine, self.tables)
-        self.verifier = sql_token_verifier(self.settings.common.jwt_public_key, self.engine, self.tables)
+        self.verifier = sql_token_verifier(self.settings.common.jwt_public_key, self.engine, self.tables,
+                                           accounts=self.tables["accounts"],
+                                           replica_wait_seconds=self.settings.common.replica_wait_seconds)
         self._snapshot_engine = self.engine.execution_options(isolation_level="REPEATABLE READ")
 
     def uow(self) -> SqlChatUnitOfWork:

@@ -41,7 +41,8 @@ def bootstrap(settings: CommonSettings | None = None, *, engine: Engine | None =
     settings = settings or CommonSettings.from_env(SERVICE)
     engine = engine or make_engine(settings.database_url)
     _metadata, tables = build_tables()
-    verifier = sql_token_verifier(settings.jwt_public_key, engine, tables)
+    verifier = sql_token_verifier(settings.jwt_public_key, engine, tables, accounts=tables["dealers"],
+                                  replica_wait_seconds=settings.replica_wait_seconds)
     return Container(settings=settings, engine=engine, tables=tables,
                      read_models=SqlReadModels(engine, tables),
                      exporter=PostgresCsvExporter(engine, tables),

@@ -68,6 +68,7 @@ def bootstrap(settings: StreamsSettings | None = None, *, pool_size: int = 5) ->
     settings = settings or StreamsSettings.from_env()
     engine = make_engine(settings.common.database_url, pool_size=pool_size)
     _metadata, tables = build_tables()
-    verifier = sql_token_verifier(settings.common.jwt_public_key, engine, tables)
+    verifier = sql_token_verifier(settings.common.jwt_public_key, engine, tables, accounts=tables["accounts"],
+                                  replica_wait_seconds=settings.replica_grace_seconds)
     return Container(settings=settings, engine=engine, tables=tables, verifier=verifier,
                      signer=PusherChannelSigner.from_settings(settings.pusher), decoder=VininfoDecoder())
