@@ -15,6 +15,7 @@ crashes and stops exactly what it started.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import re
 import shutil
@@ -27,6 +28,7 @@ from pathlib import Path
 import requests
 import sqlalchemy as sa
 
+from dropin_common.config import DEVELOPMENT_SECRETS, is_production
 from dropin_common.config import env_str as env
 from dropin_common.config import postgres_url
 
@@ -45,6 +47,7 @@ class Profile:
     vhost: str
     login_rate: str
     stream_request_rate: str
+    register_rate: str
 
     def port(self, what: str) -> int:
         if what == "gateway" and self.name == "dev":
@@ -67,10 +70,11 @@ _SLOT = f"_s{TEST_SLOT}" if TEST_SLOT else ""
 PROFILES = {
     # Production-like limits for people; the test and bench profiles raise them because one
     # client (the test process) stands for many shoppers.
-    "dev": Profile("dev", 0, "", "/", "10r/m", "6r/m"),
-    "test": Profile("test", 10000 + 1000 * TEST_SLOT, "_e2e" + _SLOT, "dropin-e2e" + _SLOT, "600r/m", "600r/m"),
+    "dev": Profile("dev", 0, "", "/", "10r/m", "6r/m", "6r/m"),
+    "test": Profile("test", 10000 + 1000 * TEST_SLOT, "_e2e" + _SLOT, "dropin-e2e" + _SLOT, "600r/m", "600r/m",
+                    "600r/m"),
     "bench": Profile("bench", 20000 + 1000 * TEST_SLOT, "_bench" + _SLOT, "dropin-bench" + _SLOT,
-                     "60000r/m", "60000r/m"),
+                     "60000r/m", "60000r/m", "60000r/m"),
 }
 
 
@@ -191,29 +195,65 @@ CORS_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 
 
 def cors_origin_lines(setting: str) -> str:
-    """The body of the gateway's `map $http_origin $cors_allow_origin`: `*` allows any origin;
-    otherwise each listed origin (scheme://host[:port], exactly as browsers send it) is echoed."""
+    """The body of the gateway's `map $http_origin $cors_allow_origin`: an explicit allow-list.
+    Each listed origin (scheme://host[:port], exactly as browsers send it) is echoed; any other
+    gets no Access-Control-Allow-Origin. `*` and `null` (sandboxed frames, file: pages) are refused."""
     origins = [origin.strip() for origin in setting.split(",") if origin.strip()]
-    if not origins or "*" in origins:
-        return '        default "*";'
+    if not origins:
+        raise SystemExit("CORS_ORIGINS is empty: list the web app's origins (scheme://host[:port])")
     for origin in origins:
         if not CORS_ORIGIN.fullmatch(origin):
-            raise SystemExit(f"CORS_ORIGINS: {origin!r} is not an origin (scheme://host[:port], no path)")
+            raise SystemExit(f"CORS_ORIGINS: {origin!r} is not an origin (scheme://host[:port], no path; "
+                             f"`*` and `null` are never allowed)")
     return "\n".join(['        default "";'] + [f'        "{origin}" $http_origin;' for origin in origins])
+
+
+def default_cors_origins(profile: Profile) -> str:
+    """The local web app is served by the gateway itself (`/`): its own origin, both spellings."""
+    port = profile.port("gateway")
+    return f"http://127.0.0.1:{port},http://localhost:{port}"
+
+
+RATE = re.compile(r"([0-9]+)r/([sm])")
+
+
+def retry_after_seconds(rate: str) -> int:
+    """What a client limited at `rate` (nginx's `10r/m` or `5r/s`) should wait: the time one
+    request's share of the rate takes, rounded up to whole seconds (at least 1)."""
+    match = RATE.fullmatch(rate.strip())
+    if not match or int(match.group(1)) == 0:
+        raise SystemExit(f"not an nginx rate (like 10r/m or 5r/s): {rate!r}")
+    per_second = int(match.group(1)) / (60 if match.group(2) == "m" else 1)
+    return max(1, math.ceil(1 / per_second))
+
+
+def refuse_development_api_keys(keys: list[str]) -> None:
+    """APP_ENV=production: the gateway does not start on the development API key."""
+    development = sorted(DEVELOPMENT_SECRETS & set(keys))
+    if is_production() and (development or not keys):
+        problem = f"holds the development key {development[0]!r}" if development else "is not set"
+        raise SystemExit(f"gateway: APP_ENV=production refuses development secrets: API_KEYS {problem}")
 
 
 def render_gateway(profile: Profile, extra_locations: str = "") -> Path:
     run_dir, log_dir = profile.var / "run", profile.var / "logs"
     keys = [key.strip() for key in env("API_KEYS", "dev-api-key").split(",") if key.strip()]
+    refuse_development_api_keys(keys)
+    login_rate = env("GATEWAY_LOGIN_RATE", profile.login_rate)
+    register_rate = env("GATEWAY_REGISTER_RATE", profile.register_rate)
+    stream_request_rate = env("GATEWAY_STREAM_REQUEST_RATE", profile.stream_request_rate)
     replacements = {
         "RUN_DIR": str(run_dir), "LOG_DIR": str(log_dir),
         "LISTEN": f"127.0.0.1:{profile.port('gateway')}",
         "MAX_BODY": env("GATEWAY_MAX_BODY", "64k"),
         "API_KEY_LINES": "\n".join(f'        "{key}" 1;' for key in keys),
-        "CORS_ORIGIN_LINES": cors_origin_lines(env("CORS_ORIGINS", "*")),
-        "LOGIN_RATE": env("GATEWAY_LOGIN_RATE", profile.login_rate), "LOGIN_BURST": "10",
-        "STREAM_REQUEST_RATE": env("GATEWAY_STREAM_REQUEST_RATE", profile.stream_request_rate),
-        "STREAM_REQUEST_BURST": "5",
+        "CORS_ORIGIN_LINES": cors_origin_lines(env("CORS_ORIGINS", default_cors_origins(profile))),
+        "LOGIN_RATE": login_rate, "LOGIN_BURST": "10",
+        "LOGIN_RETRY_AFTER": str(retry_after_seconds(login_rate)),
+        "REGISTER_RATE": register_rate, "REGISTER_BURST": "5",
+        "REGISTER_RETRY_AFTER": str(retry_after_seconds(register_rate)),
+        "STREAM_REQUEST_RATE": stream_request_rate, "STREAM_REQUEST_BURST": "5",
+        "STREAM_REQUEST_RETRY_AFTER": str(retry_after_seconds(stream_request_rate)),
         "AUTH_PORT": str(profile.port("auth")), "STREAMS_PORT": str(profile.port("streams")),
         "DASHBOARD_PORT": str(profile.port("dashboard")), "CHAT_PORT": str(profile.port("chat")),
         "EXTRA_LOCATIONS": extra_locations,

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from dropin_common.auth import sql_token_verifier
 from dropin_common.broker import ConfirmingPublisher, QueueSpec
-from dropin_common.config import CommonSettings, PusherSettings, env_int, env_str
+from dropin_common.config import CommonSettings, PusherSettings, env_int, env_str, refuse_development_secrets
 from dropin_common.consumer import Consumer, service_consumer
 from dropin_common.db import make_engine
 from dropin_common.events import (ACCOUNT_PRESENCE_CHANGED, ACCOUNT_REGISTERED, ACCOUNT_TOKENS_REVOKED,
@@ -44,7 +44,9 @@ class ChatSettings:
 
     @classmethod
     def from_env(cls) -> "ChatSettings":
-        return cls(common=CommonSettings.from_env(SERVICE),
+        common = CommonSettings.from_env(SERVICE)
+        refuse_development_secrets(SERVICE, {"JWT_PUBLIC_KEY_FILE": common.jwt_public_key})
+        return cls(common=common,
                    stream_wait_seconds=_env_seconds("CHAT_STREAM_WAIT_SECONDS", 2.0),
                    ended_grace_seconds=env_int("CHAT_ENDED_GRACE_SECONDS", 600))
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from dropin_common.auth import TokenVerifier, sql_token_verifier
-from dropin_common.config import CommonSettings, PusherSettings, env_int, env_str
+from dropin_common.config import CommonSettings, PusherSettings, env_int, env_str, refuse_development_secrets
 from dropin_common.db import make_engine
 from dropin_common.timeutil import utcnow
 
@@ -37,8 +37,10 @@ class StreamsSettings:
 
     @classmethod
     def from_env(cls) -> "StreamsSettings":
+        common = CommonSettings.from_env(SERVICE)
+        refuse_development_secrets(SERVICE, {"JWT_PUBLIC_KEY_FILE": common.jwt_public_key})
         return cls(
-            common=CommonSettings.from_env(SERVICE),
+            common=common,
             pusher=PusherSettings.from_env(),
             ring_timeout=timedelta(seconds=env_int("STREAM_RING_TIMEOUT_SECONDS", 60)),
             ping_timeout=timedelta(seconds=env_int("STREAM_PING_TIMEOUT_SECONDS", 30)),

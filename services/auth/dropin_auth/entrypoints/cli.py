@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from dropin_common.config import refuse_development_secrets
 from dropin_common.errors import AppError
 
 from ..bootstrap import bootstrap, generate_signing_keys
@@ -44,7 +45,12 @@ def _create_admin(email: str, password: str, username: str | None) -> int:
     if len(password) < MIN_PASSWORD_LENGTH:
         print(f"--password needs at least {MIN_PASSWORD_LENGTH} characters", file=sys.stderr)
         return 2
-    container = bootstrap()
+    try:
+        refuse_development_secrets("create-admin", {"ADMIN_PASSWORD": password})
+        container = bootstrap()
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     try:
         account, created = ensure_admin(container.uow(), container.hasher, container.clock,
                                         EnsureAdmin(email=email, password=password, username=username))

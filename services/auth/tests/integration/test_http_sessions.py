@@ -182,3 +182,30 @@ def test_health_and_readiness(api):
     assert api.call("GET", "/healthz").status_code == 200
     ready = api.call("GET", "/readyz")
     assert ready.status_code == 200 and ready.get_json()["checks"] == ["broker", "database"]
+
+
+def test_common_passwords_are_refused_with_a_400_naming_the_field(api):
+    register = api.call("POST", "/auth/register", json={
+        "email": "ann@example.com", "password": "password123", "firstName": "Ann", "lastName": "Lee",
+        "username": "ann"})
+    account = api.activated(api.register(1))
+    change = api.call("POST", "/auth/changepassword", json={
+        "username": account["username"], "password": PASSWORD, "newpassword": "iloveyou"})
+
+    assert (register.status_code, error_of(register)["field"]) == (400, "password")
+    assert (change.status_code, error_of(change)["field"]) == (400, "newpassword")
+
+
+def test_one_account_sprayed_from_many_addresses_is_limited_whatever_the_address(api, container):
+    account = api.activated(api.register(1))
+    limit = container.throttle.max_identifier_failures
+    bad = {"email": account["email"], "password": "wrong password"}
+    for n in range(limit):
+        response = api.call("POST", "/auth", json=bad, headers={"X-Real-IP": f"203.0.113.{n + 1}"})
+        assert response.status_code == 401, n
+
+    fresh_address = api.call("POST", "/auth", json={"email": account["email"], "password": PASSWORD},
+                             headers={"X-Real-IP": "198.51.100.200"})
+
+    assert fresh_address.status_code == 429 and error_of(fresh_address)["code"] == "too_many_login_attempts"
+    assert 0 < int(fresh_address.headers["Retry-After"]) <= 300

@@ -15,7 +15,7 @@ def create_app(container: Container | None = None) -> Flask:
     container = container or bootstrap()
     app = create_service_app("dashboard", max_body_bytes=container.settings.max_body_bytes,
                              readiness_checks=readiness_checks(container.engine, container.settings.amqp_url),
-                             verifier=container.verifier)
+                             verifier=container.verifier, trusted_proxies=container.settings.trusted_proxies)
     app.register_blueprint(overview_blueprint(container))
     for records in (CALLS, LEADS):
         app.register_blueprint(records_blueprint(container, records))
