@@ -146,9 +146,12 @@ def service_env(profile: Profile, service: str, keys: Path) -> dict[str, str]:
         "SMTP_PORT": str(profile.port("smtp")) if smtp_local else env("SMTP_PORT", "25"),
         "STREAM_RING_TIMEOUT_SECONDS": env("STREAM_RING_TIMEOUT_SECONDS", "60"),
         "STREAM_PING_TIMEOUT_SECONDS": env("STREAM_PING_TIMEOUT_SECONDS", "30"),
+        "APP_ENV": env("APP_ENV", "development"),
+        # The gateway runs on this machine: only its address may tell the client's.
+        "TRUSTED_PROXIES": env("TRUSTED_PROXIES", "127.0.0.1,::1"),
     }
-    if service == "auth":
-        values["JWT_PRIVATE_KEY_FILE"] = str(keys / "jwt_ed25519.pem")
+    if service == "auth":  # only auth is told where the private key is (a folder only its owner reads)
+        values["JWT_PRIVATE_KEY_FILE"] = str(keys / "auth" / "jwt_ed25519.pem")
     if os.environ.get("JWT_TTL_SECONDS"):
         values["JWT_TTL_SECONDS"] = os.environ["JWT_TTL_SECONDS"]
     return values
@@ -346,7 +349,8 @@ def migrate(profile: Profile) -> None:
 def prepare_auth(profile: Profile) -> tuple[str, str]:
     keys = profile.var / "keys"
     auth_env = service_env(profile, "auth", keys)
-    run([str(VENV_BIN / "python"), "-m", "dropin_auth.entrypoints.cli", "generate-keys", "--out", str(keys)],
+    run([str(VENV_BIN / "python"), "-m", "dropin_auth.entrypoints.cli", "generate-keys",
+         "--out", str(keys / "auth"), "--public-out", str(keys)],
         cwd=ROOT / "services" / "auth", environment=auth_env)
     email, password = env("ADMIN_EMAIL", "admin@example.com"), env("ADMIN_PASSWORD", "change-me-now")
     run([str(VENV_BIN / "python"), "-m", "dropin_auth.entrypoints.cli", "create-admin",
@@ -370,7 +374,7 @@ def supervisorctl(profile: Profile, *args: str, check: bool = True) -> subproces
                           capture_output=True, text=True, check=check)
 
 
-def start_relays(profile: Profile, timeout: float = 30.0) -> None:
+def start_relays(profile: Profile, timeout: float = 90.0) -> None:
     """RabbitMQ drops a message no queue is bound for. Events written before the stack started
     (the admin, say) would be published before the consumers declare their queues, so the relays
     start only once every consuming service's queue (named after the service) exists."""

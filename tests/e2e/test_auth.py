@@ -1,9 +1,12 @@
 """Auth through nginx: accounts, sessions, revocation (here and in other services), dealer lists."""
 from __future__ import annotations
 
+import configparser
 import json
+import stat
 
 from dropin_common.testing import wait_until
+from tests.e2e.conftest import ROOT
 from tests.e2e.helpers import login, new_active_dealer, new_organization, register, unique
 
 
@@ -160,3 +163,16 @@ def test_a_deactivated_admin_cannot_reactivate_itself_or_log_in(api, admin_token
     wait_until(lambda: api.request("GET", "/dashboard/countallcalllead", token=boss_token).status_code == 401,
                timeout=5, message="the dashboard to refuse the switched-off admin")
     assert api.request("POST", "/auth", json={"email": boss["email"], "password": boss["password"]}).status_code == 403
+
+
+def test_only_auths_processes_are_told_of_the_private_key_and_only_its_owner_can_read_it(stack):
+    var = ROOT / "var" / "test"
+    programs = configparser.ConfigParser(interpolation=None)
+    programs.read(var / "supervisord.conf")
+    told = {name.removeprefix("program:") for name in programs.sections()
+            if "JWT_PRIVATE_KEY_FILE" in programs[name].get("environment", "")}
+    assert told and all(name.startswith("auth-") for name in told), told
+    private_key = var / "keys" / "auth" / "jwt_ed25519.pem"
+    assert stat.S_IMODE(private_key.stat().st_mode) == 0o600
+    assert stat.S_IMODE(private_key.parent.stat().st_mode) == 0o700
+    assert not (var / "keys" / "jwt_ed25519.pem").exists()  # beside the public key every service reads

@@ -282,8 +282,8 @@ def burst(api, method: str, path: str, body: dict, n: int = 50) -> list[requests
 @pytest.mark.parametrize("path", ["/auth", "/auth/", "/auth%2F", "//auth", "/auth/changepassword",
                                   "/auth/changepassword/", "/auth%2Fchangepassword", "/auth/./changepassword"])
 def test_every_spelling_of_a_password_checking_path_is_rate_limited(api, path):
-    responses = burst(api, "POST", path, {"username": "spelling-{i}", "password": "wrong-password",
-                                          "newpassword": "another-long-one"})
+    # Empty bodies: the gateway counts them all the same, and those let through cost auth no argon2.
+    responses = burst(api, "POST", path, {})
     limited = [response for response in responses if response.status_code == 429]
     assert limited, f"50 simultaneous {path} from one client were all let through"
     assert {response.json()["error"]["code"] for response in limited} == {"rate_limited"}

@@ -79,6 +79,6 @@ def bootstrap(settings: AuthSettings | None = None, *, hasher: ports.PasswordHas
     return Container(settings or AuthSettings.from_env(), hasher=hasher, clock=clock)
 
 
-def generate_signing_keys(directory: str) -> tuple[Path, Path, bool]:
+def generate_signing_keys(directory: str, public_directory: str | None = None) -> tuple[Path, Path, bool]:
     """Needs no configuration: it makes the keys the configuration will point at."""
-    return write_key_pair(Path(directory))
+    return write_key_pair(Path(directory), Path(public_directory) if public_directory else None)
