@@ -54,7 +54,8 @@ def test_the_replicas_role_and_organization_replace_the_tokens_claims():
 
 def test_an_inactive_account_is_refused_with_403_even_with_an_admin_token():
     with pytest.raises(Forbidden) as refused:
-        loader(ScriptedReplica(TokenCheck(False, standing(status="inactive", role="admin")))).load(replace(CLAIMS, account_version=50.0))
+        replica = ScriptedReplica(TokenCheck(False, standing(status="inactive", role="admin")))
+        loader(replica).load(replace(CLAIMS, account_version=50.0))
     assert refused.value.code == "account_inactive"
 
 
