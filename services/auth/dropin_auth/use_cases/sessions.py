@@ -66,6 +66,9 @@ def change_password(uow: UnitOfWork, deps: Credentials, command: ChangePassword)
         cutoff = now.timestamp()
         account.change_password_hash(deps.hasher.hash(command.new_password), now)
         uow.accounts.save(account)
+        # The replicas learn the account's new updatedAt, which the new token's `ver` names: without
+        # it they would wait for news that never comes.
+        uow.outbox.publish(account_event(events.ACCOUNT_UPDATED, account))
         uow.revocations.cut_off(account.id, cutoff)
         uow.outbox.publish(tokens_revoked_event(account.id, not_before=cutoff))
         uow.commit()

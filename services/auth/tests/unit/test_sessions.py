@@ -4,6 +4,7 @@ from dropin_auth.domain.errors import AccountInactive, InvalidCredentials, Login
 from dropin_auth.use_cases.presence import switch_presence
 from dropin_auth.use_cases.sessions import ChangePassword, LogIn, change_password, log_in, log_out
 from dropin_common import events
+from dropin_common.timeutil import iso
 
 from .fakes import FakeRevocations
 
@@ -148,6 +149,10 @@ def test_change_password_revokes_every_earlier_token_but_not_the_new_one(
     assert not revocations.refuses(account.id, session.token.jti, session.token.issued_at)
     [event] = store.events_of(events.ACCOUNT_TOKENS_REVOKED)
     assert event.data == {"accountId": account.id, "notBefore": session.token.issued_at}
+    # The replicas hear of the account's new version, the one the new token carries.
+    [updated] = store.events_of(events.ACCOUNT_UPDATED)
+    assert updated.data["account"]["updatedAt"] == iso(store.accounts[account.id].updated_at)
+    assert "passwordHash" not in updated.data["account"]
     with pytest.raises(InvalidCredentials):
         login(uow, credentials, account.email, password="old-password")
     assert login(uow, credentials, account.email, password="new-password").account.id == account.id
