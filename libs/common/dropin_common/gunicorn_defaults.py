@@ -24,29 +24,19 @@ def bind_address(default_port: int) -> str:
     return f"127.0.0.1:{os.environ.get('PORT', default_port)}"
 
 
-# The app's own structured lines (`dropin.access`: one per request; `dropin.security`: one per
-# refusal) go to stdout as they are, one JSON object a line; gunicorn's and everything else's to
-# stderr. Without this, Python drops INFO lines and the access log never reaches a file.
-logconfig_dict = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "root": {"level": "WARNING", "handlers": ["error_console"]},
-    "loggers": {
-        "gunicorn.error": {"level": loglevel.upper(), "handlers": ["error_console"], "propagate": False,
-                           "qualname": "gunicorn.error"},
-        "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False,
-                            "qualname": "gunicorn.access"},
-        "dropin.access": {"level": "INFO", "handlers": ["json_lines"], "propagate": False},
-        "dropin.security": {"level": "INFO", "handlers": ["json_lines"], "propagate": False},
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "generic", "stream": "ext://sys.stdout"},
-        "error_console": {"class": "logging.StreamHandler", "formatter": "generic", "stream": "ext://sys.stderr"},
-        "json_lines": {"class": "logging.StreamHandler", "formatter": "message", "stream": "ext://sys.stdout"},
-    },
-    "formatters": {
-        "generic": {"format": "%(asctime)s [%(process)d] [%(levelname)s] %(name)s %(message)s",
-                    "datefmt": "[%Y-%m-%d %H:%M:%S %z]", "class": "logging.Formatter"},
-        "message": {"format": "%(message)s", "class": "logging.Formatter"},
-    },
-}
+
+def post_worker_init(worker) -> None:
+    """The app's own structured lines (`dropin.access`: one per request; `dropin.security`: one
+    per refusal) go to stdout as they are, one JSON object a line. Without a handler Python drops
+    INFO lines, and the access log never reached a file. (Not `logconfig_dict`: that would also
+    switch on gunicorn's own access log, a second line per request.)"""
+    import logging
+    import sys
+
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    for name in ("dropin.access", "dropin.security"):
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.INFO)
+        logger.addHandler(handler)
+        logger.propagate = False
