@@ -28,7 +28,8 @@ retry_after() {
 login_rate=${GATEWAY_LOGIN_RATE:-10r/m}
 register_rate=${GATEWAY_REGISTER_RATE:-6r/m}
 stream_request_rate=${GATEWAY_STREAM_REQUEST_RATE:-6r/m}
-for rate in "$login_rate" "$register_rate" "$stream_request_rate"; do retry_after "$rate" >/dev/null; done
+loan_link_rate=${GATEWAY_LOAN_LINK_RATE:-6r/m}
+for rate in "$login_rate" "$register_rate" "$stream_request_rate" "$loan_link_rate"; do retry_after "$rate" >/dev/null; done
 sed -e "s#@@RUN_DIR@@#/var/run/nginx#g" -e "s#@@LOG_DIR@@#/var/log/nginx#g" \
     -e "s#@@LISTEN@@#0.0.0.0:${GATEWAY_PORT:-8080}#g" -e "s#@@MAX_BODY@@#${GATEWAY_MAX_BODY:-64k}#g" \
     -e "s#@@API_KEY_LINES@@#${keys}#g" -e "s#@@CORS_ORIGIN_LINES@@#${origins}#g" \
@@ -38,6 +39,8 @@ sed -e "s#@@RUN_DIR@@#/var/run/nginx#g" -e "s#@@LOG_DIR@@#/var/log/nginx#g" \
     -e "s#@@REGISTER_RETRY_AFTER@@#$(retry_after "$register_rate")#g" \
     -e "s#@@STREAM_REQUEST_RATE@@#${stream_request_rate}#g" -e "s#@@STREAM_REQUEST_BURST@@#5#g" \
     -e "s#@@STREAM_REQUEST_RETRY_AFTER@@#$(retry_after "$stream_request_rate")#g" \
+    -e "s#@@LOAN_LINK_RATE@@#${loan_link_rate}#g" -e "s#@@LOAN_LINK_BURST@@#5#g" \
+    -e "s#@@LOAN_LINK_RETRY_AFTER@@#$(retry_after "$loan_link_rate")#g" \
     -e "s#127.0.0.1:@@AUTH_PORT@@#auth-web:8000#g" -e "s#127.0.0.1:@@STREAMS_PORT@@#streams-web:8000#g" \
     -e "s#127.0.0.1:@@DASHBOARD_PORT@@#dashboard-web:8000#g" -e "s#127.0.0.1:@@CHAT_PORT@@#chat-web:8000#g" \
     -e "s#@@EXTRA_LOCATIONS@@##g" /etc/nginx/templates/nginx.conf.template > /etc/nginx/nginx.conf

@@ -8,8 +8,10 @@ and the revocation lists together, so this costs no more than the revocation che
 
 Replica lag: a token carries `ver`, the account's `updatedAt` when it was issued. A replica older
 than that has not yet heard of the change that made the login possible (a dealer activated a
-moment ago), so the check waits for it, polling up to `wait_seconds`, like the streams service
-waits for an organization it has not heard of yet. A replica as new as the token decides at once.
+moment ago), so the check waits for it, polling up to `wait_seconds`, the way every replica wait
+here works (`dropin_common.waiting`): few waits at once per process, and a replica still behind
+when the wait ends (or no wait slot free) is a retryable 503 `replica_behind`, never a wrong 403.
+An account still unknown after the wait is a 401. A replica as new as the token decides at once.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from .errors import Forbidden, Unauthorized
+from .waiting import ReplicaBehind, WaitSlots
 
 STATUS_ACTIVE = "active"
 VERSION_CLAIM = "ver"
@@ -93,32 +96,47 @@ class PrincipalLoader:
     """Turns verified token claims into the caller as the replica knows it, or refuses."""
 
     def __init__(self, replica: AccountReplica, *, wait_seconds: float = 2.0, poll_seconds: float = 0.05,
-                 sleep: Callable[[float], None] = time.sleep, monotonic: Callable[[], float] = time.monotonic):
+                 waiters: int = 4, sleep: Callable[[float], None] = time.sleep,
+                 monotonic: Callable[[], float] = time.monotonic):
         self._replica = replica
         self._wait = wait_seconds
         self._poll = poll_seconds
+        self._slots = WaitSlots(waiters)
         self._sleep = sleep
         self._monotonic = monotonic
 
     def load(self, claims):
         """`claims` is a `dropin_common.auth.Principal` built from the token; returns it with the
         replica's role and organization."""
-        deadline = self._monotonic() + self._wait
-        while True:
-            check = self._replica.check(claims)
-            if check.revoked:
-                raise Unauthorized("The token has been revoked.", code="token_revoked")
-            account = check.account
-            if account is not None and not _behind(account, claims.account_version):
-                break
-            if self._monotonic() >= deadline:
-                break
-            self._sleep(self._poll)
+        check = self._replica.check(claims)
+        if not check.revoked and _waits(check, claims) and self._wait > 0:
+            check = self._wait_for_replica(claims)
+        if check.revoked:
+            raise Unauthorized("The token has been revoked.", code="token_revoked")
+        account = check.account
         if account is None:
             raise Unauthorized("The token's account is not known here.", code="unknown_account")
+        if _behind(account, claims.account_version) and self._wait > 0:
+            raise ReplicaBehind("this account's latest change")
         if not account.is_active:
             raise Forbidden("This account is switched off.", code="account_inactive")
         return replace(claims, role=account.role, organization_id=account.organization_id)
+
+
+    def _wait_for_replica(self, claims) -> TokenCheck:
+        with self._slots.slot() as free:
+            if not free:
+                raise ReplicaBehind("this account")
+            deadline = self._monotonic() + self._wait
+            while True:
+                self._sleep(self._poll)
+                check = self._replica.check(claims)
+                if check.revoked or not _waits(check, claims) or self._monotonic() >= deadline:
+                    return check
+
+
+def _waits(check: TokenCheck, claims) -> bool:
+    return check.account is None or _behind(check.account, claims.account_version)
 
 
 def _behind(account: AccountStanding, account_version: float | None) -> bool:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from dropin_common.auth import Principal
 from dropin_common.errors import Forbidden, Unauthorized
 from dropin_common.principals import AccountStanding, PrincipalLoader, TokenCheck
+from dropin_common.waiting import ReplicaBehind
 
 CLAIMS = Principal(account_id="acc-1", role="admin", organization_id="org-old", jti="j1",
                    issued_at=100.0, expires_at=200.0)
@@ -91,7 +92,22 @@ def test_a_replica_as_new_as_the_token_decides_at_once():
     assert replica.calls == 1 and clock.now == 0.0
 
 
-def test_a_replica_still_behind_after_the_wait_decides_with_what_it_has():
+def test_a_replica_still_behind_after_the_wait_is_a_retryable_503_not_a_wrong_403():
     replica = ScriptedReplica(TokenCheck(False, standing(status="inactive", updated_at=50.0)))
-    with pytest.raises(Forbidden):
+    with pytest.raises(ReplicaBehind) as behind:
         loader(replica, wait=0.5).load(replace(CLAIMS, account_version=60.0))
+    assert behind.value.status == 503
+
+
+def test_when_every_wait_slot_is_taken_a_lagging_replica_answers_503_at_once():
+    clock = FakeTime()
+    busy = PrincipalLoader(ScriptedReplica(TokenCheck(False, None)), wait_seconds=2.0, waiters=0,
+                           sleep=clock.sleep, monotonic=clock.monotonic)
+    with pytest.raises(ReplicaBehind):
+        busy.load(replace(CLAIMS, account_version=60.0))
+    assert clock.now == 0.0
+
+
+def test_a_token_from_before_the_version_claim_is_judged_by_the_replica_at_once():
+    replica = ScriptedReplica(TokenCheck(False, standing(updated_at=10.0)))
+    assert loader(replica).load(CLAIMS).role == "dealer" and replica.calls == 1
