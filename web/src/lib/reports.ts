@@ -2,7 +2,7 @@
  * them directly; where a dashboard does not have them yet (404), they are worked out from the
  * contract's count and list endpoints instead, and say so. */
 import { ApiError, call, type Params } from "./api";
-import { daysBetween } from "./dates";
+import { daysBetween, isoDay } from "./dates";
 
 export interface Range {
   from: string;
@@ -80,7 +80,12 @@ export async function callsPerDay(token: string, range: Range): Promise<DayCount
   } catch (error) {
     if (!isMissing(error)) throw error;
   }
-  const days = daysBetween(range.from, range.to, 62);
+  // One count per day: at most the last 62 days of the range that are not in the future.
+  const today = isoDay(new Date());
+  const end = range.to < today ? range.to : today;
+  const start = new Date(`${end}T12:00:00`);
+  start.setDate(start.getDate() - 61);
+  const days = daysBetween(range.from > isoDay(start) ? range.from : isoDay(start), end, 62);
   return Promise.all(days.map((day) =>
     call<{ count: number }>("GET", "/dashboard/countcall", {
       token, params: { from: day, to: day, timezoneoffset: range.timezoneoffset },

@@ -136,7 +136,7 @@ export default function Demo({ organizationCode }: { organizationCode: string })
       )}
       {phase === "connected" && stream && (
         <section class="card" aria-labelledby="connected-heading">
-          <h2 id="connected-heading" role="status">Connected with {dealerName}</h2>
+          <h2 id="connected-heading">Connected with {dealerName}</h2>
           <Chat messages={messages} me="shopper" otherName={dealerName}
                 onSend={async (message) => {
                   const saved = await call<ChatMessage>("POST", `/chat/${stream.id}`, { body: { message } });

@@ -36,20 +36,21 @@ export function Overview({ token }: { token: string }) {
           <div class="kpi"><dt>Calls</dt><dd data-testid="kpi-calls">{f ? f.calls : "…"}</dd></div>
           <div class="kpi"><dt>Leads</dt><dd data-testid="kpi-leads">{f ? f.leads : "…"}</dd></div>
           <div class="kpi"><dt>Answer rate</dt><dd data-testid="kpi-answer-rate">{f ? percent(f.answerRate) : "…"}</dd></div>
-          <div class="kpi"><dt>Time to answer</dt>
+          <div class="kpi"><dt>Time to answer (median)</dt>
             <dd data-testid="kpi-time-to-answer">{f ? (f.timeToAnswer ? duration(f.timeToAnswer.p50) : "—") : "…"}</dd>
-            {f?.timeToAnswer?.p90 != null && <small>90% within {duration(f.timeToAnswer.p90)}</small>}
+            {f?.timeToAnswer?.p90 != null && <dd class="sub">90% within {duration(f.timeToAnswer.p90)}</dd>}
           </div>
         </dl>
         {f?.note && <p class="note">{f.note}</p>}
       </section>
       <section aria-labelledby="chart-heading">
         <h2 id="chart-heading">Calls per day</h2>
-        {days.data && days.data.length > 0 ? <CallsChart days={days.data} /> : <p>{days.busy ? "Loading…" : "No days in this range."}</p>}
+        {days.busy ? <p>Loading…</p>
+          : days.data && days.data.length > 0 ? <CallsChart days={days.data} /> : <p>No days in this range.</p>}
       </section>
       <section aria-labelledby="heat-heading">
         <h2 id="heat-heading">Missed calls by hour</h2>
-        {heat.data ? <Heatmap missed={heat.data.missed} /> : <p>Loading…</p>}
+        {heat.busy || !heat.data ? <p>Loading…</p> : <Heatmap missed={heat.data.missed} />}
         {heat.data?.note && <p class="note">{heat.data.note}</p>}
       </section>
     </>
