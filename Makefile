@@ -7,13 +7,13 @@ PACKAGES := libs/common $(addprefix services/,$(SERVICES))
 STAMP := $(VENV)/.installed
 
 .PHONY: help install nginx chromium web run stop status logs test test-unit test-integration test-e2e \
-        $(addprefix test-,$(SERVICES)) bench-auth bench-streams bench-dashboard bench-chat create-admin up down clean
+        $(addprefix test-,$(SERVICES)) bench-auth bench-streams bench-dashboard bench-chat bench-web create-admin up down clean
 
 help:
 	@echo "make run      start the whole stack (gateway on http://127.0.0.1:$${GATEWAY_PORT:-8080})"
 	@echo "make test     run every test (unit, integration, end-to-end)"
 	@echo "make stop | status | logs | test-unit | test-integration | test-e2e | test-<service> | web"
-	@echo "make bench-auth | bench-streams | bench-dashboard | bench-chat | create-admin | up | down"
+	@echo "make bench-auth | bench-streams | bench-dashboard | bench-chat | bench-web | create-admin | up | down"
 
 # One virtual environment for the monorepo; each service can also install alone (make -C services/x).
 $(STAMP): $(addsuffix /pyproject.toml,$(PACKAGES))
@@ -83,6 +83,9 @@ bench-dashboard: install nginx
 
 bench-chat: install nginx
 	$(PY) tools/bench.py chat
+
+bench-web: install nginx chromium
+	$(PY) tools/bench.py web
 
 # Production: the first admin. Needs AUTH's DATABASE_URL (and keys) in the environment.
 create-admin: install

@@ -1,9 +1,10 @@
 import { render } from "preact";
-import { App } from "./App";
+import { App, preload } from "./App";
 import { loadConfig } from "./lib/config";
 import "./styles.css";
 
 const root = document.getElementById("app")!;
+preload(location.pathname);
 loadConfig()
   .then(() => render(<App />, root))
   .catch((error: Error) => {
