@@ -18,7 +18,7 @@ SCREENSHOTS = ROOT / "var" / "test" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 # Real-time hops (broker, relay, Pusher) on a loaded 2-core machine: wait for conditions generously.
-expect.set_options(timeout=15_000)
+expect.set_options(timeout=20_000)
 
 
 def launch_args() -> dict:

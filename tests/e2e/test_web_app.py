@@ -16,6 +16,12 @@ from .browser import DESKTOP, PHONE, check_page, go_online, launch_args, new_pag
 from .helpers import login, new_organization, register, unique
 
 VIN = "1HGCM82633A004352"
+# Counts the tones the console plays (Web Audio oscillators started), so the ring can be heard by a test.
+COUNT_TONES = """
+window.__tones = 0;
+const start = OscillatorNode.prototype.start;
+OscillatorNode.prototype.start = function (...args) { window.__tones += 1; return start.apply(this, args); };
+"""
 
 
 @pytest.fixture(scope="session")
@@ -45,6 +51,7 @@ def subscribers(stack, channel: str) -> int:
 def dealer_console(open_page, stack, dealer: dict, organization_id: str) -> Page:
     """A dealer signed in on a phone-width screen, online, listening to the organization."""
     page = open_page(PHONE)
+    page.add_init_script(COUNT_TONES)
     before = subscribers(stack, f"private-organization-{organization_id}")
     sign_in(page, dealer["username"], dealer["password"])
     expect(page.get_by_role("heading", name="Dealer console")).to_be_visible()
@@ -117,6 +124,7 @@ def test_walk_around_from_request_to_lead_seen_by_the_admin(open_page, stack, ap
     for page in (console, other_console):
         expect(page.get_by_role("listitem", name=re.compile("Incoming call: .*Honda"))).to_be_visible()
     check_page(other_console, "console-ringing")
+    other_console.wait_for_function("() => window.__tones >= 2")  # the ring is heard, not only seen
     console.get_by_role("button", name="Accept").click()
 
     # The other dealer's card goes away, and the shopper is connected.

@@ -70,7 +70,16 @@ export async function call<T>(method: string, path: string, options: CallOptions
     headers["Content-Type"] = "application/json";
     body = JSON.stringify(options.body);
   }
-  const response = await fetchOrExplain(path + queryString(options.params), { method, headers, body });
+  const url = path + queryString(options.params);
+  let response: Response;
+  try {
+    response = await fetchOrExplain(url, { method, headers, body });
+  } catch (error) {
+    // A read that met a passing server failure is tried once more before the person sees it.
+    if (method !== "GET" || !(error instanceof ApiError) || error.status < 500) throw error;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    response = await fetchOrExplain(url, { method, headers, body });
+  }
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
 }

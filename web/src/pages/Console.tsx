@@ -95,9 +95,15 @@ export default function Console() {
     const channel: Channel = pusher.current.subscribe(`private-stream-${liveId}`);
     channel.bind("chat.message", (message: ChatMessage) => setMessages((list) => mergeMessage(list, message)));
     channel.bind("stream.stopped", (stream: Stream) => { setActive(stream); setNotice("The shopper ended the call."); });
-    call<{ messages: ChatMessage[] }>("GET", `/chat/${liveId}`, { token, params: { start: 0, limit: 100 } })
-      .then((page) => setMessages((list) => page.messages.reduce(mergeMessage, list)))
-      .catch(() => undefined);
+    // Messages sent before the subscription took effect are not pushed to it: read the history
+    // again once it has (mergeMessage keeps each message once).
+    const loadHistory = () => {
+      call<{ messages: ChatMessage[] }>("GET", `/chat/${liveId}`, { token, params: { start: 0, limit: 100 } })
+        .then((page) => setMessages((list) => page.messages.reduce(mergeMessage, list)))
+        .catch(() => undefined);
+    };
+    channel.bind("pusher:subscription_succeeded", loadHistory);
+    loadHistory();
     const timer = window.setInterval(() => {
       call("POST", "/ping", { token }).catch(() => undefined);
     }, PING_SECONDS * 1000);

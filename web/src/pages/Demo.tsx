@@ -87,6 +87,12 @@ export default function Demo({ organizationCode }: { organizationCode: string })
     channel.bind("stream.accepted", follow);
     channel.bind("stream.stopped", follow);
     channel.bind("chat.message", (message: ChatMessage) => setMessages((list) => mergeMessage(list, message)));
+    // Whatever was said before the subscription took effect comes from the history.
+    channel.bind("pusher:subscription_succeeded", () => {
+      call<{ messages: ChatMessage[] }>("GET", `/chat/${streamId}`, { params: { start: 0, limit: 100 } })
+        .then((page) => setMessages((list) => page.messages.reduce(mergeMessage, list)))
+        .catch(() => undefined);
+    });
     // Pusher delivers at least once in practice; polling covers a socket that could not connect.
     const timer = window.setInterval(() => {
       call<Stream>("GET", `/streams/${streamId}`).then(follow).catch(() => undefined);
