@@ -11,12 +11,13 @@ export function CallsChart({ days }: { days: DayCount[] }) {
     if (!host.current || days.length === 0) return;
     const xs = days.map((d) => Date.parse(`${d.day}T00:00:00Z`) / 1000);
     const ys = days.map((d) => d.calls);
-    const width = Math.max(280, Math.min(host.current.clientWidth || 640, 900));
+    const width = Math.max(280, Math.min(host.current.clientWidth || 640, 1100));
     const chart = new uPlot({
       width, height: 220, tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
       legend: { show: false },
       cursor: { show: false },
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.15))] } },
+      // Half a day of room on each side, so the first and last bars are drawn whole.
+      scales: { x: { time: true, range: (_u, min, max) => [min - 43_200, max + 43_200] }, y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.15))] } },
       axes: [{ stroke: "#333" }, { stroke: "#333", size: 40 }],
       series: [{}, { label: "Calls", stroke: "#0b5cad", fill: "rgba(11, 92, 173, 0.35)",
                      paths: uPlot.paths.bars!({ size: [0.7, 40] }), points: { show: false } }],
