@@ -72,21 +72,28 @@ export async function figures(token: string, range: Range): Promise<Figures> {
   };
 }
 
+/** At most the last 62 days of the range that are not in the future: a chart of daily bars. */
+function chartDays(range: Range): { from: string; to: string } {
+  const today = isoDay(new Date());
+  const to = range.to < today ? range.to : today;
+  const earliest = new Date(`${to}T12:00:00`);
+  earliest.setDate(earliest.getDate() - 61);
+  return { from: range.from > isoDay(earliest) ? range.from : isoDay(earliest), to };
+}
+
 export async function callsPerDay(token: string, range: Range): Promise<DayCount[]> {
+  const { from, to } = chartDays(range);
   try {
-    const body = await call<any>("GET", "/dashboard/series", { token, params: { ...rangeParams(range), interval: "day" } });
+    const body = await call<any>("GET", "/dashboard/series", {
+      token, params: { from, to, timezoneoffset: range.timezoneoffset, interval: "day" },
+    });
     const rows: any[] = Array.isArray(body) ? body : body.buckets ?? body.series ?? body.items ?? [];
     return rows.map((row) => ({ day: String(row.start ?? row.bucket ?? row.day ?? row.date).slice(0, 10), calls: row.calls ?? 0 }));
   } catch (error) {
     if (!isMissing(error)) throw error;
   }
-  // One count per day: at most the last 62 days of the range that are not in the future.
-  const today = isoDay(new Date());
-  const end = range.to < today ? range.to : today;
-  const start = new Date(`${end}T12:00:00`);
-  start.setDate(start.getDate() - 61);
-  const days = daysBetween(range.from > isoDay(start) ? range.from : isoDay(start), end, 62);
   // A few at a time: one count per day must not flood the dashboard's connection pool.
+  const days = daysBetween(from, to, 62);
   const counts: DayCount[] = [];
   for (let start = 0; start < days.length; start += 4) {
     counts.push(...await Promise.all(days.slice(start, start + 4).map((day) =>
