@@ -3,10 +3,12 @@ still needs the key, unknown paths are still JSON 404s."""
 from __future__ import annotations
 
 import re
+import sys
 
+import pytest
 import requests
 
-from .conftest import API_KEY, PUSHER
+from .conftest import API_KEY, PUSHER, ROOT
 
 
 def get(stack, path: str, **headers) -> requests.Response:
@@ -46,3 +48,18 @@ def test_the_api_still_needs_the_apikey_and_unknown_paths_stay_json(stack):
     response = get(stack, "/admin/calls/extra", apikey=API_KEY)
     assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
     assert get(stack, "/no/such/thing").status_code == 401
+
+
+def test_the_web_apikey_must_be_one_the_gateway_accepts(monkeypatch):
+    """It is public (every browser reads /config.json): the stack refuses to hand out any other."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import stack as local_stack
+
+    monkeypatch.setenv("API_KEYS", "first-key, second-key")
+    monkeypatch.delenv("WEB_API_KEY", raising=False)
+    assert local_stack.web_api_key() == "first-key"
+    monkeypatch.setenv("WEB_API_KEY", "second-key")
+    assert local_stack.web_api_key() == "second-key"
+    monkeypatch.setenv("WEB_API_KEY", "an-unknown-key")
+    with pytest.raises(SystemExit, match="WEB_API_KEY must be one of API_KEYS"):
+        local_stack.web_api_key()
