@@ -388,7 +388,8 @@ def supervisorctl(profile: Profile, *args: str, check: bool = True) -> subproces
                           capture_output=True, text=True, check=check)
 
 
-def wait_healthy(profile: Profile, timeout: float = 90.0) -> None:
+def wait_healthy(profile: Profile, timeout: float = 120.0) -> None:
+    # Generous: on a loaded machine (or a PostgreSQL briefly out of connections) start-up is slow.
     targets = {s: f"http://127.0.0.1:{profile.port(s)}/readyz" for s in SERVICES}
     targets["gateway"] = f"http://127.0.0.1:{profile.port('gateway')}/healthz"
     deadline = time.monotonic() + timeout
