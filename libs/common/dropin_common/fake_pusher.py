@@ -4,7 +4,7 @@ Its HTTP half is Pusher's REST API: it checks each request's signature exactly a
 (HMAC-SHA256 of method, path and sorted query, plus the body's MD5), answers 401 on a bad one, and
 records every event. Given a `ws_port`, it also speaks the Pusher Channels WebSocket protocol
 (`fake_pusher_socket`), so `pusher-js` can connect, subscribe and receive what the services trigger.
-Run it alone: `python -m dropin_common.fake_pusher --port 8190 --ws-port 8191` (used by `make run`).
+Run it alone: `python -m dropin_common.fake_pusher --port 8190 --ws-port 8192` (used by `make run`).
 """
 from __future__ import annotations
 
