@@ -43,6 +43,18 @@ sed -e "s#@@RUN_DIR@@#/var/run/nginx#g" -e "s#@@LOG_DIR@@#/var/log/nginx#g" \
     -e "s#@@LOAN_LINK_RETRY_AFTER@@#$(retry_after "$loan_link_rate")#g" \
     -e "s#127.0.0.1:@@AUTH_PORT@@#auth-web:8000#g" -e "s#127.0.0.1:@@STREAMS_PORT@@#streams-web:8000#g" \
     -e "s#127.0.0.1:@@DASHBOARD_PORT@@#dashboard-web:8000#g" -e "s#127.0.0.1:@@CHAT_PORT@@#chat-web:8000#g" \
-    -e "s#@@EXTRA_LOCATIONS@@##g" /etc/nginx/templates/nginx.conf.template > /etc/nginx/nginx.conf
+    -e "s#@@EXTRA_LOCATIONS@@##g" -e "s#@@WEB_ROOT@@#/usr/share/dropin-web#g" \
+    -e "s#@@WEB_CONFIG@@#/etc/nginx/web-config.json#g" \
+    /etc/nginx/templates/nginx.conf.template > /etc/nginx/nginx.conf
+# The web app's /config.json: its apikey (WEB_API_KEY, else the first of API_KEYS) and where
+# pusher-js connects (Pusher's cluster, or PUSHER_WS_HOST/PUSHER_WS_PORT for a self-hosted server).
+web_key="${WEB_API_KEY:-$(echo "${API_KEYS:-dev-api-key}" | cut -d, -f1)}"
+case ",${API_KEYS:-dev-api-key}," in *",$web_key,"*) ;; *) echo "WEB_API_KEY must be one of API_KEYS" >&2; exit 1 ;; esac
+socket=""
+if [ -n "${PUSHER_WS_HOST:-}" ]; then
+    socket=", \"wsHost\": \"$PUSHER_WS_HOST\", \"wsPort\": ${PUSHER_WS_PORT:-443}, \"forceTLS\": ${PUSHER_WS_TLS:-true}"
+fi
+printf '{"apiKey": "%s", "pusher": {"key": "%s", "cluster": "%s"%s}}\n' \
+    "$web_key" "${PUSHER_KEY:-dev-key}" "${PUSHER_CLUSTER:-mt1}" "$socket" > /etc/nginx/web-config.json
 mkdir -p /var/run/nginx
 exec nginx -c /etc/nginx/nginx.conf

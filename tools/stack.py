@@ -10,11 +10,13 @@ RabbitMQ vhost, its own ports (offset), its own var/<profile>/ folder (keys, con
 
 Every process (each service's Procfile entries, nginx, and, when PUSHER_HOST / BEAMS_INSTANCE_ID /
 SMTP_HOST are not set, a local Pusher stand-in, a local Pusher Beams stand-in and a local SMTP sink)
-runs under supervisord, which restarts what crashes and stops exactly what it started.
+runs under supervisord, which restarts what crashes and stops exactly what it started. The web app
+(web/) is built with npm when its sources changed, and nginx serves it at `/`.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import re
@@ -36,7 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 SERVICES = ("auth", "streams", "dashboard", "chat")
 BASE_PORTS = {"auth": 8101, "streams": 8102, "dashboard": 8103, "chat": 8104,
-              "gateway": 8080, "pusher": 8190, "beams": 8191, "smtp": 8025, "baseline": 8199}
+              "gateway": 8080, "pusher": 8190, "beams": 8191, "pusher_ws": 8192, "smtp": 8025, "baseline": 8199}
+WEB = ROOT / "web"
 
 
 @dataclass(frozen=True)
@@ -261,6 +264,55 @@ def refuse_development_api_keys(keys: list[str]) -> None:
     if is_production() and (development or not keys):
         problem = f"holds the development key {development[0]!r}" if development else "is not set"
         raise SystemExit(f"gateway: APP_ENV=production refuses development secrets: API_KEYS {problem}")
+def web_api_key() -> str:
+    """The apikey the web app's API calls carry: WEB_API_KEY, else the first of API_KEYS. It is
+    public (every browser sees it), so it must be one the gateway accepts, and nothing more."""
+    keys = [key.strip() for key in env("API_KEYS", "dev-api-key").split(",") if key.strip()]
+    chosen = env("WEB_API_KEY", keys[0])
+    if chosen not in keys:
+        raise SystemExit("WEB_API_KEY must be one of API_KEYS")
+    return chosen
+
+
+def web_config(profile: Profile) -> dict:
+    """`/config.json` of the web app: its apikey and where pusher-js connects. With the local
+    stand-in, its WebSocket port; with PUSHER_HOST set, PUSHER_WS_HOST/PUSHER_WS_PORT when given
+    (another stand-in, as in the e2e tests), else Pusher itself in PUSHER_CLUSTER."""
+    pusher = {"key": env("PUSHER_KEY", "dev-key"), "cluster": env("PUSHER_CLUSTER", "mt1")}
+    if not os.environ.get("PUSHER_HOST"):
+        pusher.update(wsHost="127.0.0.1", wsPort=profile.port("pusher_ws"), forceTLS=False)
+    elif os.environ.get("PUSHER_WS_HOST"):
+        pusher.update(wsHost=os.environ["PUSHER_WS_HOST"], wsPort=int(env("PUSHER_WS_PORT", "443")),
+                      forceTLS=env("PUSHER_WS_TLS", "false").lower() == "true")
+    return {"apiKey": web_api_key(), "pusher": pusher}
+
+
+def web_sources_changed() -> bool:
+    built = WEB / "dist" / "index.html"
+    if not built.exists():
+        return True
+    sources = [WEB / "index.html", WEB / "package-lock.json", WEB / "vite.config.ts", WEB / "tsconfig.json",
+               *(WEB / "src").rglob("*"), *(WEB / "public").rglob("*")]
+    newest = max(path.stat().st_mtime for path in sources if path.is_file())
+    return newest > built.stat().st_mtime
+
+
+def build_web() -> None:
+    """`npm ci` when node_modules is missing or older than the lock file, then `npm run build`
+    when a source is newer than the last build. Without npm, the API still runs; `/` is a 404."""
+    if not web_sources_changed():
+        return
+    npm = shutil.which("npm")
+    if not npm:
+        log("npm not found: the web app is not built (install Node.js 20+ and run `make run` again)")
+        return
+    modules = WEB / "node_modules" / ".package-lock.json"
+    if not modules.exists() or modules.stat().st_mtime < (WEB / "package-lock.json").stat().st_mtime:
+        log("installing the web app's packages (npm ci)")
+        run([npm, "ci", "--no-audit", "--no-fund"], cwd=WEB)
+    started = time.monotonic()
+    run([npm, "run", "build"], cwd=WEB)
+    log(f"built the web app in {time.monotonic() - started:.1f}s")
 
 
 def render_gateway(profile: Profile, extra_locations: str = "") -> Path:
@@ -288,7 +340,9 @@ def render_gateway(profile: Profile, extra_locations: str = "") -> Path:
         "AUTH_PORT": str(profile.port("auth")), "STREAMS_PORT": str(profile.port("streams")),
         "DASHBOARD_PORT": str(profile.port("dashboard")), "CHAT_PORT": str(profile.port("chat")),
         "EXTRA_LOCATIONS": extra_locations,
+        "WEB_ROOT": str(WEB / "dist"), "WEB_CONFIG": str(profile.var / "web-config.json"),
     }
+    (profile.var / "web-config.json").write_text(json.dumps(web_config(profile), indent=2))
     text = (ROOT / "gateway" / "nginx.conf.template").read_text()
     for key, value in replacements.items():
         text = text.replace(f"@@{key}@@", value)
@@ -345,7 +399,8 @@ serverurl=unix://{run / 'supervisor.sock'}
         pusher_env = {**base_env, **{k: v for k, v in service_env(profile, "streams", keys).items()
                                       if k.startswith("PUSHER_")}}
         parts.append(supervisor_program(
-            "pusher-standin", f"python -m dropin_common.fake_pusher --port {profile.port('pusher')}",
+            "pusher-standin", f"python -m dropin_common.fake_pusher --port {profile.port('pusher')} "
+                              f"--ws-port {profile.port('pusher_ws')}",
             ROOT, pusher_env, logs))
     if beams_local():
         beams_env_values = {**base_env, **LOCAL_BEAMS}
@@ -436,6 +491,7 @@ def up(profile: Profile, fresh: bool) -> None:
         down(profile)
     for folder in ("logs", "run", "keys"):
         (profile.var / folder).mkdir(parents=True, exist_ok=True)
+    build_web()
     ensure_databases(profile, fresh)
     ensure_vhost(profile, fresh)
     migrate(profile)
@@ -452,6 +508,7 @@ def up(profile: Profile, fresh: bool) -> None:
     log(f"up in {time.monotonic() - started:.1f}s ({profile.name})")
     print(f"""
   Gateway:   http://127.0.0.1:{profile.port('gateway')}
+  Web app:   http://127.0.0.1:{profile.port('gateway')}/   (shopper demo: /demo/<organization code>?vin=<VIN>)
   API key:   {keys}            (header  apikey: {keys})
   Admin:     {email} / {password}
   Logs:      {profile.var / 'logs'}   (make logs)
