@@ -109,7 +109,9 @@ class PusherSettings:
 
 
 def configure_logging() -> None:
-    """Log format and levels for the long-running processes (consumers, relays, workers)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    # pika warns about every returned (unroutable) message; ConfirmingPublisher logs that itself.
-    logging.getLogger("pika.adapters.blocking_connection").setLevel(logging.ERROR)
+    """JSON log lines on stderr for the long-running processes (consumers, relays, workers); the
+    web processes get the same through gunicorn's `logconfig_dict`. `LOG_LEVEL` sets the level."""
+    import logging.config
+
+    from .logs import json_logging_config
+    logging.config.dictConfig(json_logging_config(env_str("LOG_LEVEL", "INFO").upper()))

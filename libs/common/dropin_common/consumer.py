@@ -17,7 +17,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 
+from . import metrics
 from .config import CommonSettings, configure_logging
+from .logs import correlated
 from .broker import CONNECTION_ERRORS, QueueSpec, connection_parameters, declare_queue
 from .db import prune_consumer_tables
 from .events import Event
@@ -86,6 +88,7 @@ class Consumer:
             signal.signal(signal.SIGINT, self.stop)
         wait = 0.5
         while self._running:
+            metrics.heartbeat()
             try:
                 self._connection = pika.BlockingConnection(self._params)
                 self._channel = self._connection.channel()
@@ -96,6 +99,8 @@ class Consumer:
                 self._channel.basic_qos(prefetch_count=self._prefetch)
                 self._channel.basic_consume(queue=self._queue.name, on_message_callback=self._on_message)
                 log.info("consuming %s", self._queue.name)
+                metrics.set_ready(True)
+                self._connection.call_later(0, self._beat)
                 wait = 0.5
                 if self._housekeeping is not None:
                     # On pika's own loop, between messages, so it never races a handler.
@@ -109,7 +114,26 @@ class Consumer:
                 time.sleep(wait)
                 wait = min(wait * 2, 5.0)
             finally:
+                metrics.set_ready(False)
                 self._close()
+
+    def _beat(self) -> None:
+        """Liveness while idle: pika's loop turns, so /healthz keeps answering."""
+        metrics.heartbeat()
+        if self._connection is not None and self._connection.is_open:
+            self._connection.call_later(5.0, self._beat)
+
+    def dead_letter_depth(self):
+        """Gauges read at scrape time, on a connection of their own (pika's are not thread-safe)."""
+        connection = pika.BlockingConnection(self._params)
+        try:
+            channel = connection.channel()
+            depths = [([name], channel.queue_declare(queue=name, passive=True).method.message_count)
+                      for name in (self._queue.name, self._queue.dead_letter_queue)]
+        finally:
+            connection.close()
+        yield ("dropin_queue_messages", "Messages ready in a queue (the consumer's and its dead-letter queue).",
+               ["queue"], depths)
 
     def _housekeep(self) -> None:
         self._next_housekeeping = time.monotonic() + self._housekeeping_interval
@@ -132,17 +156,28 @@ class Consumer:
         self._channel = None
 
     def _on_message(self, channel, method, properties, body: bytes) -> None:
+        metrics.heartbeat()
         try:
             event = Event.from_envelope(json.loads(body))
         except ValueError as exc:
             log.error("poison message on %s, dead-lettering: %s", self._queue.name, exc)
+            metrics.CONSUMER_MESSAGES.labels(self._queue.name, "dead_lettered").inc()
             channel.basic_nack(method.delivery_tag, requeue=False)
             return
+        with correlated(event.correlation_id or event.id):  # on its log lines and the events it causes
+            self._handle(channel, method, properties, body, event)
+
+    def _handle(self, channel, method, properties, body: bytes, event: Event) -> None:
         try:
-            self._processor.process(event)
+            applied = self._processor.process(event)
+            metrics.CONSUMER_MESSAGES.labels(self._queue.name, "handled" if applied else "duplicate").inc()
+            if applied:
+                metrics.event_applied(self._queue.name, event.occurred_at.timestamp())
+                log.info("applied %s %s", event.type, event.id)
         except sa.exc.OperationalError as exc:
             # Our database is down: not the event's fault. Put it back and slow down.
             log.warning("database unavailable while handling %s: %s", event.id, exc)
+            metrics.CONSUMER_MESSAGES.labels(self._queue.name, "requeued").inc()
             time.sleep(1.0)
             channel.basic_nack(method.delivery_tag, requeue=True)
             return
@@ -150,8 +185,10 @@ class Consumer:
             attempts = int((properties.headers or {}).get(RETRY_HEADER, 1))
             log.exception("handler failed for %s %s (attempt %s)", event.type, event.id, attempts)
             if attempts >= self._max_attempts:
+                metrics.CONSUMER_MESSAGES.labels(self._queue.name, "dead_lettered").inc()
                 channel.basic_nack(method.delivery_tag, requeue=False)  # to the dead-letter queue
                 return
+            metrics.CONSUMER_MESSAGES.labels(self._queue.name, "failed").inc()
             time.sleep(min(0.1 * 2 ** attempts, 2.0))
             headers = dict(properties.headers or {})
             headers[RETRY_HEADER] = attempts + 1
@@ -179,6 +216,9 @@ def service_consumer(settings: CommonSettings, engine: Engine, tables: dict[str,
 
 
 def run_consumer(consumer: Consumer) -> None:
-    """Entry point body of a consumer process: logging, then consume until SIGTERM."""
+    """Entry point body of a consumer process: logging, metrics on METRICS_PORT, then consume until
+    SIGTERM."""
     configure_logging()
+    metrics.serve_background(None, metrics.LastAppliedCollector(),
+                             metrics.CallbackCollector(consumer.dead_letter_depth))
     consumer.run_forever()

@@ -17,12 +17,15 @@ from werkzeug.exceptions import HTTPException
 from .auth import Principal, TokenVerifier, require_role, token_from_header
 from .errors import AppError, BadRequest, Unauthorized
 from .input_guard import StrictJSONProvider, refuse_unstorable_text
+from .logs import bind_request
+from .metrics import HTTP_LATENCY, HTTP_REQUESTS, exposition
 from .openapi import build_openapi
 
 log = logging.getLogger("dropin.http")
 access_log = logging.getLogger("dropin.access")
 
 ReadinessCheck = Callable[[], None]
+UNMEASURED_PATHS = ("/healthz", "/readyz", "/metrics")  # probes and scrapes are not traffic
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 409: "conflict", 413: "body_too_large",
               415: "unsupported_media_type", 429: "rate_limited", 500: "internal_error"}
@@ -64,6 +67,12 @@ def create_service_app(name: str, *, max_body_bytes: int, readiness_checks: dict
         if failures:
             return error_response(503, "not_ready", "Dependencies unavailable.", checks=failures)
         return {"status": "ready", "service": name, "checks": sorted(readiness_checks)}
+
+    @app.get("/metrics")
+    def metrics():
+        # Operators only: the gateway serves it on its operator listener, never on the public one.
+        body, content_type = exposition()
+        return Response(body, content_type=content_type)
 
     @app.get("/openapi.json")
     def openapi():
@@ -115,12 +124,18 @@ def _register_request_logging(app: Flask, service: str) -> None:
     def start_timer():
         g.request_started = time.perf_counter()
         g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
+        bind_request(g.request_id)  # on every log line, and on the events this request publishes
 
     @app.after_request
     def log_request(response: Response):
         started = g.get("request_started")
         elapsed_ms = (time.perf_counter() - started) * 1000 if started else 0.0
         response.headers["X-Request-Id"] = g.get("request_id", "")
+        if request.path not in UNMEASURED_PATHS:
+            # The route's rule (`/streams/<stream_id>`), not the path: one series per endpoint.
+            route = request.url_rule.rule if request.url_rule is not None else "unmatched"
+            HTTP_REQUESTS.labels(service, request.method, route, str(response.status_code)).inc()
+            HTTP_LATENCY.labels(service, request.method, route).observe(elapsed_ms / 1000)
         if request.path not in ("/healthz", "/readyz"):
             access_log.info(json.dumps({
                 "service": service, "requestId": g.get("request_id"), "method": request.method,
