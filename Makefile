@@ -86,5 +86,11 @@ down:
 test-compose: install
 	$(PY) tools/compose_check.py --cold-starts $${COLD_STARTS:-5}
 
+# Outside `make test`: helm lint, render (default + production values), schema validation, and every
+# rendered container run under Docker until its probes pass. Needs the images `make up` builds.
+test-helm: install
+	docker compose build
+	$(PY) tools/helm_check.py
+
 clean: stop
 	rm -rf var

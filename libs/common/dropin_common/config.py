@@ -60,6 +60,7 @@ class CommonSettings:
     max_body_bytes: int
     outbox_retention_hours: int = 168  # sent pusher/email outbox rows are kept this long, then pruned
     inbox_retention_days: int = 30  # handled event ids are kept this long against redeliveries
+    quorum_queues: bool = False  # consumers' queues as quorum queues (a RabbitMQ cluster)
 
     @classmethod
     def from_env(cls, service: str) -> "CommonSettings":
@@ -73,6 +74,7 @@ class CommonSettings:
             max_body_bytes=env_int("MAX_BODY_BYTES", 64 * 1024),
             outbox_retention_hours=env_int("OUTBOX_RETENTION_HOURS", 168),
             inbox_retention_days=env_int("INBOX_RETENTION_DAYS", 30),
+            quorum_queues=env_bool("RABBITMQ_QUORUM_QUEUES", False),
         )
 
     def outbox_retention(self, destination: str) -> timedelta | None:

@@ -6,6 +6,7 @@ written on that same transaction, so "handled" and "its effect" commit together 
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import signal
@@ -210,6 +211,7 @@ def service_consumer(settings: CommonSettings, engine: Engine, tables: dict[str,
                      handlers: dict[str, Handler]) -> Consumer:
     """The consumer of one service: its queue, its handlers, its inbox table, and the pruning of
     its inbox and expired revocations."""
+    queue = dataclasses.replace(queue, quorum=settings.quorum_queues)
     return Consumer(settings.amqp_url, settings.event_exchange, queue,
                     EventProcessor(engine, tables["inbox"], handlers),
                     housekeeping=lambda: prune_consumer_tables(engine, tables, settings.inbox_retention))

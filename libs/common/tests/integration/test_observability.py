@@ -91,3 +91,33 @@ def test_an_event_written_while_handling_a_request_carries_its_correlation_id(en
             tables["outbox"].select().order_by(tables["outbox"].c.id))]
     assert payloads[0]["correlationId"] == "request-42"
     assert "correlationId" not in payloads[1]
+
+
+def test_with_quorum_queues_set_a_consumer_declares_its_queue_and_dead_letter_queue_as_quorum(
+        engine, tables, amqp_url):
+    import dataclasses
+
+    import pika
+
+    from dropin_common.config import CommonSettings
+    from dropin_common.consumer import service_consumer
+    from dropin_common.testing import rabbitmqctl
+
+    settings = dataclasses.replace(CommonSettings.from_env("common"), amqp_url=amqp_url,
+                                   event_exchange="dropin.events", quorum_queues=True)
+    consumer = service_consumer(settings, engine, tables, QueueSpec("it-quorum", ("thing.#",)), {})
+    thread = __import__("threading").Thread(target=lambda: consumer.run_forever(handle_signals=False), daemon=True)
+    thread.start()
+    try:
+        vhost = pika.URLParameters(amqp_url).virtual_host
+
+        def queue_types():
+            listed = rabbitmqctl("list_queues", "-p", vhost, "--no-table-headers", "name", "type")
+            return dict(line.split()[:2] for line in listed.splitlines() if line.strip())
+
+        types = wait_until(lambda: (lambda t: t if "it-quorum" in t else None)(queue_types()),
+                           timeout=15, message="the consumer to declare its queue")
+        assert types["it-quorum"] == "quorum" and types["it-quorum.dead"] == "quorum"
+    finally:
+        consumer.stop()
+        thread.join(5)
