@@ -89,7 +89,7 @@ class Api:
         headers = {"apikey": ENV["API_KEYS"], **kwargs.pop("headers", {})}
         if token:
             headers["Authorization"] = f"JWT {token}"
-        response = self.session.request(method, GW + path, headers=headers, timeout=15, **kwargs)
+        response = self.session.request(method, GW + path, headers=headers, timeout=60, **kwargs)
         if (response.status_code != expect) if expect else not 200 <= response.status_code < 300:
             raise SystemExit(f"{method} {path}: {response.status_code} {response.text[:300]} (expected {expect})")
         return response.json() if response.content and "json" in response.headers.get("Content-Type", "") else response

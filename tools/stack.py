@@ -352,7 +352,7 @@ def supervisorctl(profile: Profile, *args: str, check: bool = True) -> subproces
                           capture_output=True, text=True, check=check)
 
 
-def start_relays(profile: Profile, timeout: float = 30.0) -> None:
+def start_relays(profile: Profile, timeout: float = 90.0) -> None:
     """RabbitMQ drops a message no queue is bound for. Events written before the stack started
     (the admin, say) would be published before the consumers declare their queues, so the relays
     start only once every consuming service's queue (named after the service) exists."""
@@ -382,7 +382,7 @@ def start_relays(profile: Profile, timeout: float = 30.0) -> None:
     supervisorctl(profile, "start", *relays, check=False)
 
 
-def wait_healthy(profile: Profile, timeout: float = 60.0) -> None:
+def wait_healthy(profile: Profile, timeout: float = 120.0) -> None:
     targets = {s: f"http://127.0.0.1:{profile.port(s)}/readyz" for s in SERVICES}
     targets["gateway"] = f"http://127.0.0.1:{profile.port('gateway')}/healthz"
     targets.update({name: f"http://127.0.0.1:{port}/readyz" for name, port in metrics_ports(profile).items()})

@@ -74,6 +74,9 @@ class LastAppliedCollector:
     """`dropin_consumer_last_applied_event_timestamp_seconds`: when the newest event a consumer
     applied happened; `time() - it` is how far behind the consumer is."""
 
+    def describe(self):
+        return []  # nothing to check at registration (and nothing to collect yet)
+
     def collect(self):
         family = GaugeMetricFamily("dropin_consumer_last_applied_event_timestamp_seconds",
                                    "occurredAt of the newest event the consumer applied.", labels=["queue"])
@@ -88,6 +91,10 @@ class CallbackCollector:
 
     def __init__(self, read: Callable[[], Iterable[tuple[str, str, list[str], list[tuple[list[str], float]]]]]):
         self._read = read
+
+    def describe(self):
+        # Without it, registering would call collect(): a database or broker round trip at start.
+        return []
 
     def collect(self):
         try:
