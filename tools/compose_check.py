@@ -7,7 +7,8 @@ Builds the images once, then for each cold start: removes every container and vo
 compose project, `up --wait`, checks every long-running container is healthy and every one-shot
 step exited 0, runs the README walk-through against the compose gateway (and checks the Pusher
 stand-in and the SMTP sink received what it caused, and the metrics moved), then `down` + `up`
-(volumes kept) and checks the data is still there; at the end it tears everything down.
+(volumes kept, after checking `stop` ends every Dropin process cleanly) and checks the data is
+still there; at the end it tears everything down.
 Its own project name and ports (COMPOSE_* below), so it never touches a `make up` stack.
 """
 from __future__ import annotations
@@ -36,6 +37,7 @@ OPS = f"http://127.0.0.1:{ENV['COMPOSE_OPS_PORT']}"
 PUSHER = f"http://127.0.0.1:{ENV['COMPOSE_PUSHER_PORT']}"
 MAILPIT = f"http://127.0.0.1:{ENV['COMPOSE_MAILPIT_PORT']}"
 ONE_SHOT = {"keys", "auth-migrate", "streams-migrate", "dashboard-migrate", "chat-migrate"}
+THIRD_PARTY = {"rabbitmq", "mailpit", "auth-db", "streams-db", "dashboard-db", "chat-db"}
 
 
 def say(message: str) -> None:
@@ -80,11 +82,25 @@ def check_containers() -> str:
     return f"{healthy} long-running containers healthy, {len(ONE_SHOT)} one-shot steps exited 0"
 
 
+def graceful_stop() -> str:
+    """`stop` (SIGTERM, then SIGKILL after stop_grace_period): every Dropin process must exit by
+    itself, with status 0, in time: gunicorn drains its workers, consumers and relays finish."""
+    started = time.monotonic()
+    compose("stop")
+    rows = [json.loads(line) for line in compose("ps", "-a", "--format", "json").stdout.splitlines() if line.strip()]
+    ours = [row for row in rows if row["Service"] not in ONE_SHOT | THIRD_PARTY]
+    killed = [f"{row['Service']} exit {row.get('ExitCode')}" for row in ours if row.get("ExitCode") != 0]
+    if killed:
+        raise SystemExit("not a clean stop: " + ", ".join(killed))
+    return f"stop in {time.monotonic() - started:.0f}s: all {len(ours)} Dropin processes exited 0 on SIGTERM"
+
+
 class Api:
     def __init__(self):
         self.session = requests.Session()
 
-    def call(self, method: str, path: str, *, token: str | None = None, expect: int | None = None, **kwargs):
+    def call(self, method: str, path: str, *, token: str | None = None, expect: int | None = None,
+             raw: bool = False, **kwargs):
         """`expect`: the status the contract gives; None: any 2xx."""
         headers = {"apikey": ENV["API_KEYS"], **kwargs.pop("headers", {})}
         if token:
@@ -92,6 +108,8 @@ class Api:
         response = self.session.request(method, GW + path, headers=headers, timeout=60, **kwargs)
         if (response.status_code != expect) if expect else not 200 <= response.status_code < 300:
             raise SystemExit(f"{method} {path}: {response.status_code} {response.text[:300]} (expected {expect})")
+        if raw:
+            return response
         return response.json() if response.content and "json" in response.headers.get("Content-Type", "") else response
 
     def eventually(self, what: str, probe, timeout: float = 30.0):
@@ -123,8 +141,10 @@ def walk_through(api: Api, run: int) -> dict:
     """The README's walk-through, with checks of what each step must have caused."""
     admin = api.call("POST", "/auth", json={"email": ENV["ADMIN_EMAIL"], "password": ENV["ADMIN_PASSWORD"]})["token"]
     code = f"sunrise{run}"
-    org = api.call("POST", "/organizations", token=admin, expect=201,
-                   json={"name": "Sunrise Toyota", "code": code, "loanLink": "https://sunrise.example.com/loan"})
+    before_metrics = {name: scrape(name) for name in SHOWN}
+    response = api.call("POST", "/organizations", token=admin, expect=201, raw=True,
+                        json={"name": "Sunrise Toyota", "code": code, "loanLink": "https://sunrise.example.com/loan"})
+    org, org_request_id = response.json(), response.headers["X-Request-Id"].split(",")[0].strip()
     dealer = api.call("POST", "/auth/register", expect=201, json={
         "email": f"rep{run}@sunrise.example.com", "password": "s3cret-pass", "firstName": "Ann",
         "lastName": "Lee", "username": f"ann{run}"})
@@ -168,7 +188,51 @@ def walk_through(api: Api, run: int) -> dict:
     relay = scrape("streams-relay-pusher")
     assert any('outcome="sent"' in k and v >= 1 for k, v in relay.items() if k.startswith("dropin_outbox_deliveries_total")), relay
     assert requests.get(GW + "/metrics", headers={"apikey": ENV["API_KEYS"]}, timeout=5).status_code == 404
+    if run == 1:
+        show_metrics(before_metrics)
+        follow_correlation_id(org_request_id)
     return {"admin": admin, "sid": sid, "org": org["id"], "calls": len(calls) if isinstance(calls, list) else calls}
+
+
+SHOWN = {"streams": ("dropin_streams_total", "dropin_stream_time_to_answer_seconds_count",
+                     'dropin_http_requests_total{method="POST",route="/streams/request'),
+         "streams-relay-pusher": ('dropin_outbox_deliveries_total{', "dropin_outbox_waiting_rows",
+                                  "dropin_outbox_oldest_waiting_age_seconds"),
+         "streams-relay-email": ('dropin_outbox_deliveries_total{',),
+         "dashboard-consumer": ("dropin_consumer_messages_total", "dropin_consumer_last_applied", "dropin_queue_messages")}
+
+
+def show_metrics(before: dict[str, dict[str, float]]) -> None:
+    """A few figures before and after the walk-through, as `curl <ops>/metrics/<process>` shows them."""
+    for name, prefixes in SHOWN.items():
+        after = scrape(name)
+        for key, value in sorted(after.items()):
+            if key.startswith(prefixes) and not key.endswith("_created"):
+                say(f"  {OPS}/metrics/{name}: {key} {before[name].get(key, 0):g} -> {value:g}")
+
+
+def follow_correlation_id(request_id: str) -> None:
+    """The organization's creation, found by one id in every process's log."""
+    logs = subprocess.run(["docker", "compose", "logs", "--no-color",
+                           "auth-web", "auth-relay-broker", "streams-consumer", "dashboard-consumer", "chat-consumer"],
+                          cwd=ROOT, env=ENV, capture_output=True, text=True).stdout
+    deadline = time.monotonic() + 20
+    while True:
+        lines = [line for line in logs.splitlines() if request_id in line]
+        if len(lines) >= 4 or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+        logs = subprocess.run(["docker", "compose", "logs", "--no-color", "auth-web", "auth-relay-broker",
+                               "streams-consumer", "dashboard-consumer"], cwd=ROOT, env=ENV,
+                              capture_output=True, text=True).stdout
+    say(f"  correlation id {request_id} (POST /organizations) in the logs:")
+    for line in lines:
+        say(f"    {line}")
+    for process in ("auth-relay-broker", "streams-consumer", "dashboard-consumer"):
+        found = subprocess.run(["docker", "compose", "logs", "--no-color", process], cwd=ROOT, env=ENV,
+                               capture_output=True, text=True).stdout
+        if request_id not in found:
+            raise SystemExit(f"{process} logged nothing with correlation id {request_id}")
 
 
 def data_kept(api: Api, before: dict, run: int) -> None:
@@ -196,6 +260,7 @@ def main() -> None:
             api = Api()
             before = walk_through(api, run)
             say(f"cold start {run}: README walk-through passed through {GW} (stream {before['sid']}); metrics moved")
+            say(f"cold start {run}: {graceful_stop()}")
             compose("down")
             seconds = up()
             check_containers()

@@ -11,6 +11,8 @@ import argparse
 import hashlib
 import hmac
 import json
+import signal
+import sys
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -114,6 +116,8 @@ def main() -> None:
     settings = PusherSettings.from_env()
     server = FakePusherServer(settings.app_id, settings.key, settings.secret, args.host, args.port)
     print(f"fake Pusher API on http://{args.host}:{server.port}", flush=True)
+    # A container stop (SIGTERM) is a normal end, not a crash: exit 0.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     server._server.serve_forever()
 
 
