@@ -33,6 +33,7 @@ sed -e "s#@@RUN_DIR@@#$run_dir#g" \
     -e "s#@@API_KEY_LINES@@#${keys}#g" -e "s#@@CORS_ORIGIN_LINES@@#${origins}#g" \
     -e "s#@@LOGIN_RATE@@#${GATEWAY_LOGIN_RATE:-10r/m}#g" -e "s#@@LOGIN_BURST@@#10#g" \
     -e "s#@@STREAM_REQUEST_RATE@@#${GATEWAY_STREAM_REQUEST_RATE:-6r/m}#g" -e "s#@@STREAM_REQUEST_BURST@@#5#g" \
+    -e "s#@@LOAN_LINK_RATE@@#${GATEWAY_LOAN_LINK_RATE:-6r/m}#g" -e "s#@@LOAN_LINK_BURST@@#5#g" \
     -e "s#127.0.0.1:@@AUTH_PORT@@#${AUTH_UPSTREAM:-auth-web:8000}#g" \
     -e "s#127.0.0.1:@@STREAMS_PORT@@#${STREAMS_UPSTREAM:-streams-web:8000}#g" \
     -e "s#127.0.0.1:@@DASHBOARD_PORT@@#${DASHBOARD_UPSTREAM:-dashboard-web:8000}#g" \

@@ -36,8 +36,8 @@ OUTBOX_DELIVERIES = Counter("dropin_outbox_deliveries_total", "Outbox rows hande
                             ["destination", "outcome"])
 
 # --- consumers ------------------------------------------------------------------------------------
-# outcome: handled | duplicate (handled before, or no handler) | failed (retried) |
-# dead_lettered | requeued (our database was down)
+# outcome (consumer.py's): handled | duplicate (handled before) | ignored (no handler) | retried |
+# requeued (our database was down) | dead_lettered
 CONSUMER_MESSAGES = Counter("dropin_consumer_messages_total", "Messages a consumer took off its queue.",
                             ["queue", "outcome"])
 _last_applied: dict[str, float] = {}
