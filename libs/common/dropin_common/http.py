@@ -160,6 +160,10 @@ def _register_request_logging(app: Flask, service: str) -> None:
         g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
         bind_request(g.request_id)  # on every log line, and on the events this request publishes
 
+    @app.teardown_request
+    def unbind_request(_exc):
+        bind_request(None)  # nothing after the request (same thread) carries its ids
+
     @app.after_request
     def log_request(response: Response):
         started = g.get("request_started")
