@@ -165,7 +165,7 @@ def walk_through(api: Api, run: int) -> dict:
     assert "sunroof" in json.dumps(history), history
     api.call("POST", f"/streams/stop/{sid}")
     api.call("POST", "/leads", expect=201, json={"streamId": sid, "firstName": "Sam", "email": "sam@example.com"})
-    api.call("POST", f"/streams/note/{sid}", json={"note": "Wants a test drive"})
+    api.call("POST", f"/streams/note/{sid}", token=token, json={"note": "Wants a test drive"})
     api.call("POST", f"/streams/sendloanlink/{sid}")
     calls = api.eventually("the call to reach the dashboard", lambda: (lambda body: body if sid in json.dumps(body) else None)(
         api.call("GET", "/dashboard/getcalls", token=admin, params={"query": json.dumps({"status": "completed"})})))
