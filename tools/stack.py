@@ -353,7 +353,7 @@ def supervisorctl(profile: Profile, *args: str, check: bool = True) -> subproces
                           capture_output=True, text=True, check=check)
 
 
-def wait_healthy(profile: Profile, timeout: float = 60.0) -> None:
+def wait_healthy(profile: Profile, timeout: float = 180.0) -> None:
     targets = {s: f"http://127.0.0.1:{profile.port(s)}/readyz" for s in SERVICES}
     targets["gateway"] = f"http://127.0.0.1:{profile.port('gateway')}/healthz"
     targets.update({name: f"http://127.0.0.1:{port}/readyz" for name, port in metrics_ports(profile).items()})
