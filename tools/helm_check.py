@@ -291,7 +291,7 @@ def main() -> None:
             request = urllib.request.Request(f"http://{container_ip(gateway)}:8080/auth", method="POST",
                                              data=json.dumps({"email": "admin@example.com", "password": "change-me-now"}).encode(),
                                              headers={"apikey": "helm-check-key", "Content-Type": "application/json"})
-            with urllib.request.urlopen(request, timeout=10) as response:
+            with urllib.request.urlopen(request, timeout=60) as response:  # argon2 on a busy host
                 assert "token" in json.loads(response.read()), "no token"
             say("the admin made by auth's migration Job logs in through the gateway container")
             with urllib.request.urlopen(f"http://{container_ip(gateway)}:8081/metrics/auth", timeout=10) as response:
