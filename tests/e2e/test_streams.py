@@ -8,22 +8,9 @@ import uuid
 
 from dropin_common.testing import wait_until
 
-from tests.e2e.helpers import new_active_dealer, new_organization, unique
+from tests.e2e.helpers import new_active_dealer, new_organization, request_ringing, unique
 
 VIN = "1HGCM82633A004352"
-
-
-def request_ringing(api, organization, dealers: int, created: list | None = None) -> dict:
-    """Requests streams until one rings `dealers` dealers, which happens once the streams replica
-    has heard of them. Earlier tries are real streams too: each one is appended to `created`."""
-    created = [] if created is None else created
-
-    def ringing():
-        response = api.request("POST", f"/streams/request/{organization['code']}", json={"vin": VIN, "model": "Accord"})
-        assert response.status_code == 201, response.text
-        created.append(response.json())
-        return created[-1] if created[-1]["notifiedDealers"] == dealers else None
-    return wait_until(ringing, timeout=10, interval=0.3, message=f"{dealers} dealers to ring")
 
 
 def pusher_events(stack, name, channel):
@@ -82,6 +69,14 @@ def test_a_walk_around_from_request_to_loan_link(api, admin_token, stack):
                message="stream.stopped on the organization channel")
 
 
+def chat_answer_once_it_knows(api, stream_id: str, token: str):
+    """Chat learns of streams through events: its 404 only means it has not heard of this one yet."""
+    def answered():
+        response = api.request("POST", f"/chat/{stream_id}", token=token, json={"message": "hi"})
+        return None if response.status_code == 404 else [response]  # a 4xx Response is falsy
+    return wait_until(answered, timeout=15, interval=0.3, message="chat to know the stream")[0]
+
+
 def test_another_organizations_dealer_cannot_touch_the_stream(api, admin_token):
     organization = new_organization(api, admin_token)
     alice, alice_token = new_active_dealer(api, admin_token, organization["id"])
@@ -97,7 +92,8 @@ def test_another_organizations_dealer_cannot_touch_the_stream(api, admin_token):
         "lead": api.request("POST", "/leads", token=zed_token, json={"streamId": stream_id, "phone": "555"}),
         "note": api.request("POST", f"/streams/note/{stream_id}", token=zed_token, json={"note": "mine"}),
         "loan link": api.request("POST", f"/streams/sendloanlink/{stream_id}", token=zed_token),
-        "chat": api.request("POST", f"/chat/{stream_id}", token=zed_token, json={"message": "hi"}),
+        # chat learns of the stream through events: a 404 only means it has not heard of it yet
+        "chat": chat_answer_once_it_knows(api, stream_id, zed_token),
     }
     assert {action: (r.status_code, r.json()["error"]["code"]) for action, r in refused.items()} == \
         {action: (403, "not_your_stream") for action in refused}
@@ -140,8 +136,11 @@ def test_dealers_list_their_organizations_streams(api, admin_token):
     stream = request_ringing(api, organization, dealers=1, created=created)
     listed = api.request("GET", "/streams", token=token, params={"status": "requested"})
     assert listed.status_code == 200, listed.text
-    # Newest first: the stream that rang, then any tries made before the replica knew the dealer.
-    assert [s["id"] for s in listed.json()] == [s["id"] for s in reversed(created)]
+    # The stream that rang; tries made before the replica knew the dealer were missed at once.
+    assert [s["id"] for s in listed.json()] == [stream["id"]]
+    missed = api.request("GET", "/streams", token=token, params={"status": "missed"}).json()
+    assert [s["id"] for s in missed] == [s["id"] for s in reversed(created[:-1])]
+    assert {s["missedReason"] for s in missed} <= {"nobody_online"}
     assert stream is created[-1]
     assert api.request("GET", "/streams").status_code == 401
 

@@ -47,6 +47,11 @@ dropin.io/process: {{ .process }}
     secretKeyRef:
       name: {{ include "dropin.secretName" .root }}
       key: pusher-secret
+- name: BEAMS_SECRET_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "dropin.secretName" .root }}
+      key: beams-secret-key
 {{- end }}
 {{- if eq .service "auth" }}
 - name: JWT_PRIVATE_KEY_FILE

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+
+DEFAULT_TIMEZONE = "UTC"
 
 
 @dataclass
@@ -15,6 +17,11 @@ class Organization:
     token: str
     created_at: datetime
     updated_at: datetime
+    timezone: str = DEFAULT_TIMEZONE
+    # When shoppers' requests may ring (dropin_common.business_hours, canonical wire form, local
+    # to `timezone`): empty hours = always open; holidays are ISO dates.
+    business_hours: dict[str, list[list[str]]] = field(default_factory=dict)
+    holidays: list[str] = field(default_factory=list)
 
     @property
     def token_hash(self) -> str:
@@ -32,3 +39,12 @@ class Organization:
     def rotate_token(self, token: str, now: datetime) -> None:
         self.token = token
         self.updated_at = now
+
+    def set_hours(self, now: datetime, **hours) -> bool:
+        """Sets any of timezone, business_hours, holidays; True when something changed."""
+        changed = {name: value for name, value in hours.items() if getattr(self, name) != value}
+        for name, value in changed.items():
+            setattr(self, name, value)
+        if changed:
+            self.updated_at = now
+        return bool(changed)

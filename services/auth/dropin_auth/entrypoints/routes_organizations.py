@@ -33,8 +33,8 @@ def create():
         required: true
         content: {application/json: {schema: OrganizationCreateSchema}}
       responses:
-        201: {description: "The organization: id, name, code, loanLink, createdAt, updatedAt, token."}
-        400: A missing or invalid name, code or loanLink, or an unknown field.
+        201: {description: "The organization: id, name, code, loanLink, createdAt, updatedAt, timezone, businessHours, holidays, token."}
+        400: A missing or invalid name, code, loanLink, timezone, businessHours (a bad time, an unknown day, overlapping intervals) or holidays, or an unknown field.
         401: No token, or an invalid, expired or revoked one.
         403: The caller is not an admin.
         409: An organization with this code already exists.
@@ -94,18 +94,19 @@ def update(organization_id: str):
     """---
     patch:
       tags: [organizations]
-      summary: Rename an organization, set its loan link or rotate its token (admin)
+      summary: Rename an organization, set its loan link or business hours, or rotate its token (admin)
       description: >
         Admin only. An empty `loanLink` (or null) clears the link. `rotateToken: true` replaces
         the organization token (the streams service stops accepting the old one once the
-        `organization.updated` event reaches it). An unknown field is a 400.
+        `organization.updated` event reaches it). `timezone`, `businessHours` and `holidays`
+        replace the ones stored (null or {} hours = always open). An unknown field is a 400.
       security: [{apikey: [], jwt: []}]
       requestBody:
         required: true
         content: {application/json: {schema: OrganizationPatchSchema}}
       responses:
         200: {description: "The changed organization, with its token."}
-        400: An invalid name or loanLink, or an unknown field.
+        400: An invalid name, loanLink, timezone, businessHours (a bad time, an unknown day, overlapping intervals) or holidays, or an unknown field.
         401: No token, or an invalid, expired or revoked one.
         403: The caller is not an admin.
         404: No such organization.

@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from dropin_common.business_hours import (
+    InvalidBusinessHours, holidays_wire, parse_holidays, parse_timezone, parse_weekly, weekly_wire)
 from dropin_common.query import CommaSeparatedSet, DateRangeSchema, LooseString, PageSchema
 
 from ..domain.accounts import MIN_PASSWORD_LENGTH, PRESENCES, ROLES, STATUSES
@@ -45,6 +47,53 @@ class LoanLink(fields.String):
         except ValueError:
             raise ValidationError("Not a valid http(s) URL: bad port.") from None
         return text
+
+
+class _HoursField(fields.Field):
+    """A business-hours setting checked by dropin_common.business_hours and stored in its canonical
+    form; a bad value is a 400 naming this field."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return self._canonical(value)
+        except InvalidBusinessHours as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class BusinessHoursField(_HoursField):
+    """{"mon": [["09:00", "18:00"]], ...}; null or {} = always open."""
+
+    def __init__(self, **kwargs):
+        super().__init__(data_key="businessHours", allow_none=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return {} if value is None else super()._deserialize(value, attr, data, **kwargs)
+
+    @staticmethod
+    def _canonical(value):
+        return weekly_wire(parse_weekly(value))
+
+
+class HolidaysField(_HoursField):
+    """["2026-12-25", ...]: days closed all day (null = none)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_none=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return [] if value is None else super()._deserialize(value, attr, data, **kwargs)
+
+    @staticmethod
+    def _canonical(value):
+        return holidays_wire(parse_holidays(value))
+
+
+class TimezoneField(_HoursField):
+    """An IANA time zone name (America/Denver)."""
+
+    @staticmethod
+    def _canonical(value):
+        return parse_timezone(value).key
 
 
 class TolerantSchema(Schema):
@@ -106,6 +155,9 @@ class OrganizationCreateSchema(Schema):
     name = Trimmed(required=True, validate=validate.Length(min=1, max=200))
     code = Trimmed(required=True, validate=ORGANIZATION_CODE)
     loan_link = LoanLink(load_default=None)
+    timezone = TimezoneField(load_default="UTC")
+    business_hours = BusinessHoursField(load_default=None)
+    holidays = HolidaysField(load_default=None)
 
 
 class OrganizationPatchSchema(Schema):
@@ -115,11 +167,15 @@ class OrganizationPatchSchema(Schema):
     name = Trimmed(validate=validate.Length(min=1, max=200))
     loan_link = LoanLink()
     rotate_token = fields.Boolean(data_key="rotateToken", load_default=False)
+    timezone = TimezoneField()
+    business_hours = BusinessHoursField()
+    holidays = HolidaysField()
 
     @validates_schema
     def _not_empty(self, data, **kwargs):
-        if "name" not in data and "loan_link" not in data and not data["rotate_token"]:
-            raise ValidationError("Send at least one of name, loanLink, rotateToken.", field_name="name")
+        if not data["rotate_token"] and not set(data) - {"rotate_token"}:
+            raise ValidationError("Send at least one of name, loanLink, rotateToken, timezone, "
+                                  "businessHours, holidays.", field_name="name")
 
 
 class OrganizationListSchema(PageSchema):

@@ -11,7 +11,7 @@ from dropin_common import events
 from ..domain.actors import Actor
 from ..domain.errors import OrganizationCodeTaken, OrganizationNotFound
 from ..domain.filters import Page
-from ..domain.organizations import Organization
+from ..domain.organizations import DEFAULT_TIMEZONE, Organization
 from ..ports import Clock, UnitOfWork
 from .snapshots import organization_event
 
@@ -27,6 +27,9 @@ class CreateOrganization:
     name: str
     code: str
     loan_link: str | None = None
+    timezone: str = DEFAULT_TIMEZONE
+    business_hours: dict[str, list[list[str]]] | None = None
+    holidays: list[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,16 @@ class UpdateOrganization:
     name: str = UNCHANGED
     loan_link: str | None = UNCHANGED  # None clears the link
     rotate_token: bool = False
+    timezone: str = UNCHANGED
+    business_hours: dict[str, list[list[str]]] = UNCHANGED
+    holidays: list[str] = UNCHANGED
+
+    def hours(self) -> dict[str, Any]:
+        """The business-hours settings this update sets (the others stay as they are)."""
+        return {name: value for name in HOURS_SETTINGS if (value := getattr(self, name)) is not UNCHANGED}
+
+
+HOURS_SETTINGS = ("timezone", "business_hours", "holidays")
 
 
 def create_organization(uow: UnitOfWork, clock: Clock, actor: Actor, command: CreateOrganization) -> Organization:
@@ -45,7 +58,9 @@ def create_organization(uow: UnitOfWork, clock: Clock, actor: Actor, command: Cr
         now = clock.now()
         organization = Organization(id=str(uuid.uuid4()), name=command.name, code=command.code,
                                     loan_link=command.loan_link, token=new_organization_token(),
-                                    created_at=now, updated_at=now)
+                                    created_at=now, updated_at=now, timezone=command.timezone,
+                                    business_hours=command.business_hours or {},
+                                    holidays=command.holidays or [])
         uow.organizations.add(organization)
         uow.outbox.publish(organization_event(events.ORGANIZATION_CREATED, organization))
         uow.commit()
@@ -60,9 +75,10 @@ def update_organization(uow: UnitOfWork, clock: Clock, actor: Actor, command: Up
             raise OrganizationNotFound()
         renamed = command.name is not UNCHANGED and command.name != organization.name
         relinked = command.loan_link is not UNCHANGED and command.loan_link != organization.loan_link
-        if not (renamed or relinked or command.rotate_token):
-            return organization  # nothing changes: no write, and no event for every replica to apply
         now = clock.now()
+        rescheduled = organization.set_hours(now, **command.hours())
+        if not (renamed or relinked or rescheduled or command.rotate_token):
+            return organization  # nothing changes: no write, and no event for every replica to apply
         if renamed:
             organization.rename(command.name, now)
         if relinked:

@@ -103,3 +103,20 @@ def test_only_admins_create_update_and_list_organizations(register, uow, clock, 
     with pytest.raises(Forbidden):
         list_organizations(uow, dealer, Page())
     assert [o.id for o in list_organizations(uow, admin, Page())] == [organization.id]
+
+
+def test_hours_default_to_always_open_in_utc_and_an_update_publishes_them(uow, clock, admin, store):
+    organization = create(uow, clock, admin)
+    assert (organization.timezone, organization.business_hours, organization.holidays) == ("UTC", {}, [])
+    hours = {"mon": [["09:00", "18:00"]]}
+    clock.advance(seconds=60)
+
+    updated = update_organization(uow, clock, admin, UpdateOrganization(
+        organization.id, timezone="America/Denver", business_hours=hours, holidays=["2026-12-25"]))
+
+    snapshot = store.events_of(events.ORGANIZATION_UPDATED)[-1].data["organization"]
+    assert (snapshot["timezone"], snapshot["businessHours"], snapshot["holidays"]) == (
+        "America/Denver", hours, ["2026-12-25"])
+    assert updated.updated_at > organization.created_at
+    again = update_organization(uow, clock, admin, UpdateOrganization(organization.id, business_hours=hours))
+    assert len(store.events_of(events.ORGANIZATION_UPDATED)) == 1 and again.business_hours == hours
