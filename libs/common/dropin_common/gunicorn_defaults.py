@@ -74,3 +74,20 @@ def die_with_parent(parent_pid: int) -> None:
         return
     if os.getppid() != parent_pid:  # the master died before the request above took effect
         os._exit(1)
+
+
+def post_worker_init(worker) -> None:
+    """The app's own structured lines (`dropin.access`: one per request; `dropin.security`: one
+    per refusal) go to stdout as they are, one JSON object a line. Without a handler Python drops
+    INFO lines, and the access log never reached a file. (Not `logconfig_dict`: that would also
+    switch on gunicorn's own access log, a second line per request.)"""
+    import logging
+    import sys
+
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    for name in ("dropin.access", "dropin.security"):
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.INFO)
+        logger.addHandler(handler)
+        logger.propagate = False

@@ -32,7 +32,8 @@ STREAM_EVENTS = (ev.STREAM_REQUESTED, ev.STREAM_ACCEPTED, ev.STREAM_STOPPED, ev.
 STREAMS_QUEUE = QueueSpec("streams", (*ORGANIZATION_EVENTS, *ACCOUNT_EVENTS, ev.ACCOUNT_TOKENS_REVOKED))
 DASHBOARD_QUEUE = QueueSpec("dashboard", (*STREAM_EVENTS, ev.LEAD_CREATED, *ACCOUNT_EVENTS,
                                           *ORGANIZATION_EVENTS, ev.ACCOUNT_TOKENS_REVOKED))
-CHAT_QUEUE = QueueSpec("chat", ("stream.*", ev.ACCOUNT_TOKENS_REVOKED))
+# chat keeps an accounts replica too (chat_accounts): every token is judged by it.
+CHAT_QUEUE = QueueSpec("chat", ("stream.*", *ACCOUNT_EVENTS, ev.ACCOUNT_TOKENS_REVOKED))
 # auth learns from streams that a dealer stopped pinging (it owns accountStatus).
 AUTH_QUEUE = QueueSpec("auth", (ev.DEALER_PRESENCE_LAPSED,))
 

@@ -7,10 +7,12 @@ import pytest
 import sqlalchemy as sa
 
 from dropin_dashboard.domain.filters import Page, RecordFilter
+from tests.integration.conftest import reset_read_models
 
 pytestmark = pytest.mark.integration
 
-CALL_HEADER = ["id", "requestedAt", "acceptedAt", "stoppedAt", "status", "durationSeconds", "organizationName",
+CALL_HEADER = ["id", "requestedAt", "acceptedAt", "stoppedAt", "status", "durationSeconds", "timeToAnswerSeconds",
+               "missedReason", "dealersRung", "organizationName",
                "dealerName", "firstName", "lastName", "email", "phone", "vin", "make", "model", "type", "year",
                "note"]
 LEAD_HEADER = ["id", "createdAt", "firstName", "lastName", "email", "phone", "comment", "organizationName",
@@ -37,6 +39,8 @@ def test_calls_csv_is_an_attachment_with_a_header_and_a_row_per_call(client, adm
         ("Lan", "Nguyen", "'+84 90 111 2222", "Minh Tran")
     assert (call_a["status"], call_a["durationSeconds"], call_a["make"], call_a["year"]) == \
         ("completed", "240", "Toyota", "2012")
+    assert (call_a["timeToAnswerSeconds"], call_a["missedReason"], call_a["dealersRung"]) == ("20", "", "")
+    assert rows[2]["timeToAnswerSeconds"] == ""  # B was never answered
     assert rows[3]["firstName"] == "" and rows[3]["stoppedAt"] == ""
 
 
@@ -89,7 +93,7 @@ def test_export_with_no_match_is_just_the_header(client, admin_headers, dataset)
 @pytest.fixture
 def many_calls(container):
     """Bulk rows straight into the read model (what the consumer would write), to export in blocks."""
-    container.maintenance.truncate()
+    reset_read_models(container)
     with container.engine.begin() as conn:
         conn.execute(sa.text("""
             INSERT INTO calls (id, version, organization_name, vin, status, requested_at, first_name)
@@ -98,7 +102,7 @@ def many_calls(container):
               FROM generate_series(1, 20000) AS n"""))
     container.maintenance.recount_periods()  # the counts the consumer would have kept
     yield 20000
-    container.maintenance.truncate()
+    reset_read_models(container)
 
 
 def test_export_streams_every_row_past_the_list_limit_in_several_blocks(client, admin_headers, container,
