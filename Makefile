@@ -7,7 +7,7 @@ PACKAGES := libs/common $(addprefix services/,$(SERVICES))
 STAMP := $(VENV)/.installed
 
 .PHONY: help install nginx chromium web run stop status logs test test-unit test-integration test-e2e \
-        $(addprefix test-,$(SERVICES)) bench-auth bench-streams bench-dashboard bench-chat bench-web chaos create-admin up down clean
+        $(addprefix test-,$(SERVICES)) bench-auth bench-streams bench-dashboard bench-chat bench-web chaos create-admin up down test-compose test-helm clean
 
 help:
 	@echo "make run      start the whole stack (gateway on http://127.0.0.1:$${GATEWAY_PORT:-8080})"
@@ -98,10 +98,20 @@ create-admin: install
 
 # For people with Docker: the same system in containers.
 up:
-	docker compose up -d --build
+	docker compose up -d --build --wait
 
 down:
 	docker compose down
+
+# Outside `make test` (CI has no Docker): 5 cold starts of docker-compose.yml with the walk-through.
+test-compose: install
+	$(PY) tools/compose_check.py --cold-starts $${COLD_STARTS:-5}
+
+# Outside `make test`: helm lint, render (default + production values), schema validation, and every
+# rendered container run under Docker until its probes pass. Needs the images `make up` builds.
+test-helm: install
+	docker compose build
+	$(PY) tools/helm_check.py
 
 clean: stop
 	rm -rf var

@@ -38,7 +38,9 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 SERVICES = ("auth", "streams", "dashboard", "chat")
 BASE_PORTS = {"auth": 8101, "streams": 8102, "dashboard": 8103, "chat": 8104,
-              "gateway": 8080, "pusher": 8190, "beams": 8191, "pusher_ws": 8192, "smtp": 8025, "baseline": 8199}
+              "gateway": 8080, "pusher": 8190, "beams": 8191, "pusher_ws": 8192, "smtp": 8025, "baseline": 8199,
+              "ops": 8180}
+METRICS_BASE_PORT = 8300  # background processes' /metrics, /healthz, /readyz: 8300, 8301, ...
 WEB = ROOT / "web"
 
 
@@ -198,6 +200,22 @@ def procfile(service: str) -> list[tuple[str, str]]:
     return entries
 
 
+def metrics_ports(profile: Profile) -> dict[str, int]:
+    """Each background process's METRICS_PORT, in Procfile order (web processes serve /metrics
+    on their own port)."""
+    names = [f"{service}-{process}" for service in SERVICES for process, _ in procfile(service)
+             if process != "web"]
+    return {name: METRICS_BASE_PORT + profile.port_offset + index for index, name in enumerate(names)}
+
+
+def ops_locations(profile: Profile) -> str:
+    """The gateway's operator listener: /metrics/<service> (web) and /metrics/<service>-<process>."""
+    targets = {service: profile.port(service) for service in SERVICES}
+    targets.update(metrics_ports(profile))
+    return "\n".join(f"        location = /metrics/{name} {{ proxy_pass http://127.0.0.1:{port}/metrics; }}"
+                     for name, port in targets.items())
+
+
 def supervisor_program(name: str, command: str, directory: Path, environment: dict[str, str],
                        logs: Path, *, autostart: bool = True) -> str:
     # supervisord interpolates %(...)s in its config: a literal % (as in amqp://.../%2F) is %%.
@@ -326,6 +344,7 @@ def render_gateway(profile: Profile, extra_locations: str = "") -> Path:
     replacements = {
         "RUN_DIR": str(run_dir), "LOG_DIR": str(log_dir),
         "LISTEN": f"127.0.0.1:{profile.port('gateway')}",
+        "OPS_LISTEN": f"127.0.0.1:{profile.port('ops')}", "OPS_LOCATIONS": ops_locations(profile),
         "MAX_BODY": env("GATEWAY_MAX_BODY", "64k"),
         "API_KEY_LINES": "\n".join(f'        "{key}" 1;' for key in keys),
         "CORS_ORIGIN_LINES": cors_origin_lines(env("CORS_ORIGINS", default_cors_origins(profile))),
@@ -387,11 +406,15 @@ supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
 serverurl=unix://{run / 'supervisor.sock'}
 """]
     base_env = {"PATH": f"{VENV_BIN}:{os.environ.get('PATH', '/usr/bin:/bin')}", "PYTHONUNBUFFERED": "1"}
+    ports = metrics_ports(profile)
     for service in SERVICES:
         environment = service_env(profile, service, keys)
         for process, command in procfile(service):
-            parts.append(supervisor_program(f"{service}-{process}", command, ROOT / "services" / service,
-                                            environment, logs))
+            name = f"{service}-{process}"
+            process_env = {**environment, "METRICS_HOST": "127.0.0.1", "METRICS_PORT": str(ports[name])} \
+                if name in ports else environment
+            parts.append(supervisor_program(name, command, ROOT / "services" / service,
+                                            process_env, logs))
     parts.append(supervisor_program(
         "gateway", f"{nginx_binary()} -p {run} -e {logs / 'nginx-error.log'} -c {nginx_conf}", ROOT,
         base_env, logs))
@@ -464,10 +487,11 @@ def supervisorctl(profile: Profile, *args: str, check: bool = True) -> subproces
                           capture_output=True, text=True, check=check)
 
 
-def wait_healthy(profile: Profile, timeout: float = 120.0) -> None:
+def wait_healthy(profile: Profile, timeout: float = 180.0) -> None:
     # Generous: on a loaded machine (or a PostgreSQL briefly out of connections) start-up is slow.
     targets = {s: f"http://127.0.0.1:{profile.port(s)}/readyz" for s in SERVICES}
     targets["gateway"] = f"http://127.0.0.1:{profile.port('gateway')}/healthz"
+    targets.update({name: f"http://127.0.0.1:{port}/readyz" for name, port in metrics_ports(profile).items()})
     deadline = time.monotonic() + timeout
     pending = dict(targets)
     while pending and time.monotonic() < deadline:
@@ -508,6 +532,7 @@ def up(profile: Profile, fresh: bool) -> None:
     log(f"up in {time.monotonic() - started:.1f}s ({profile.name})")
     print(f"""
   Gateway:   http://127.0.0.1:{profile.port('gateway')}
+  Metrics:   http://127.0.0.1:{profile.port('ops')}/metrics/<process>   (operators only, e.g. /metrics/streams)
   Web app:   http://127.0.0.1:{profile.port('gateway')}/   (shopper demo: /demo/<organization code>?vin=<VIN>)
   API key:   {keys}            (header  apikey: {keys})
   Admin:     {email} / {password}

@@ -90,6 +90,7 @@ class CommonSettings:
     max_body_bytes: int
     outbox_retention_hours: int = 168  # sent pusher/email outbox rows are kept this long, then pruned
     inbox_retention_days: int = 30  # handled event ids are kept this long against redeliveries
+    quorum_queues: bool = False  # consumers' queues as quorum queues (a RabbitMQ cluster)
     # How long a request waits for the accounts replica to hear of a change auth just made.
     replica_wait_seconds: float = 2.0
     # Peers whose X-Real-IP / X-Forwarded-For / X-Forwarded-Proto are believed (the gateway's).
@@ -107,6 +108,7 @@ class CommonSettings:
             max_body_bytes=env_int("MAX_BODY_BYTES", 64 * 1024),
             outbox_retention_hours=env_int("OUTBOX_RETENTION_HOURS", 168),
             inbox_retention_days=env_int("INBOX_RETENTION_DAYS", 30),
+            quorum_queues=env_bool("RABBITMQ_QUORUM_QUEUES", False),
             replica_wait_seconds=env_float("REPLICA_GRACE_SECONDS", 2.0),
             trusted_proxies=tuple(p.strip() for p in env_str("TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
                                   if p.strip()),
@@ -147,7 +149,9 @@ class PusherSettings:
 
 
 def configure_logging() -> None:
-    """Log format and levels for the long-running processes (consumers, relays, workers)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    # pika warns about every returned (unroutable) message; ConfirmingPublisher logs that itself.
-    logging.getLogger("pika.adapters.blocking_connection").setLevel(logging.ERROR)
+    """JSON log lines on stderr for the long-running processes (consumers, relays, workers); the
+    web processes get the same through gunicorn's `logconfig_dict`. `LOG_LEVEL` sets the level."""
+    import logging.config
+
+    from .logs import json_logging_config
+    logging.config.dictConfig(json_logging_config(env_str("LOG_LEVEL", "INFO").upper()))

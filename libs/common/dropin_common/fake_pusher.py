@@ -12,6 +12,8 @@ import argparse
 import hashlib
 import hmac
 import json
+import signal
+import sys
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -140,6 +142,8 @@ def main() -> None:
         server.sockets.start()
         print(f"fake Pusher WebSocket on ws://{args.host}:{server.ws_port}/app/{settings.key}", flush=True)
     print(f"fake Pusher API on http://{args.host}:{server.port}", flush=True)
+    # A container stop (SIGTERM) is a normal end, not a crash: exit 0.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     server._server.serve_forever()
 
 

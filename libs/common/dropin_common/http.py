@@ -20,6 +20,8 @@ from .auth import Principal, TokenVerifier, require_role, token_from_header
 from .db import database_fault
 from .errors import AppError, BadRequest, Unauthorized, Unavailable
 from .input_guard import StrictJSONProvider, refuse_unstorable_text
+from .logs import bind_request
+from .metrics import HTTP_LATENCY, HTTP_REQUESTS, exposition
 from .openapi import build_openapi
 
 log = logging.getLogger("dropin.http")
@@ -40,6 +42,7 @@ HSTS = "max-age=31536000; includeSubDomains"
 SECURITY_STATUSES = {401: "unauthorized", 403: "forbidden", 429: "rate_limited"}
 
 ReadinessCheck = Callable[[], None]
+UNMEASURED_PATHS = ("/healthz", "/readyz", "/metrics")  # probes and scrapes are not traffic
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 409: "conflict", 413: "body_too_large",
               415: "unsupported_media_type", 429: "rate_limited", 500: "internal_error"}
@@ -109,6 +112,12 @@ def create_service_app(name: str, *, max_body_bytes: int, readiness_checks: dict
             answer["detail"] = readiness_detail()
         return answer
 
+    @app.get("/metrics")
+    def metrics():
+        # Operators only: the gateway serves it on its operator listener, never on the public one.
+        body, content_type = exposition()
+        return Response(body, content_type=content_type)
+
     @app.get("/openapi.json")
     def openapi():
         # Built on first use, once every blueprint is registered; the gateway serves it as
@@ -167,6 +176,11 @@ def _register_request_logging(app: Flask, service: str) -> None:
     def start_timer():
         g.request_started = time.perf_counter()
         g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
+        bind_request(g.request_id)  # on every log line, and on the events this request publishes
+
+    @app.teardown_request
+    def unbind_request(_exc):
+        bind_request(None)  # nothing after the request (same thread) carries its ids
 
     @app.after_request
     def log_request(response: Response):
@@ -177,6 +191,11 @@ def _register_request_logging(app: Flask, service: str) -> None:
             response.headers.setdefault(header, value)
         if client_is_secure():
             response.headers["Strict-Transport-Security"] = HSTS
+        if request.path not in UNMEASURED_PATHS:
+            # The route's rule (`/streams/<stream_id>`), not the path: one series per endpoint.
+            route = request.url_rule.rule if request.url_rule is not None else "unmatched"
+            HTTP_REQUESTS.labels(service, request.method, route, str(response.status_code)).inc()
+            HTTP_LATENCY.labels(service, request.method, route).observe(elapsed_ms / 1000)
         if request.path not in ("/healthz", "/readyz"):
             line = {"service": service, "requestId": g.get("request_id"), "method": request.method,
                     "path": request.path, "status": response.status_code, "ms": round(elapsed_ms, 2),

@@ -12,6 +12,7 @@ A new consuming service adds its queue here.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import time
@@ -40,9 +41,11 @@ QUEUES: tuple[QueueSpec, ...] = (STREAMS_QUEUE, DASHBOARD_QUEUE, CHAT_QUEUE, AUT
 
 
 def declare_topology(amqp_url: str, exchange: str, queues: tuple[QueueSpec, ...] = QUEUES,
-                     *, timeout: float = 60.0) -> None:
+                     *, timeout: float = 60.0, quorum: bool = False) -> None:
     """Declares the exchange and every queue, binding and dead-letter queue; waits up to
-    `timeout` for the broker (it may still be starting, as in docker compose)."""
+    `timeout` for the broker (it may still be starting, as in docker compose). `quorum`: as
+    quorum queues (RABBITMQ_QUORUM_QUEUES), the type the consumers then declare too."""
+    queues = tuple(dataclasses.replace(queue, quorum=quorum) for queue in queues)
     deadline = time.monotonic() + timeout
     wait = 0.5
     while True:
