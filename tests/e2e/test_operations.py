@@ -11,7 +11,7 @@ import requests
 
 from dropin_common.testing import wait_until
 
-from .helpers import new_active_dealer, new_organization
+from .helpers import new_active_dealer, new_organization, wait_until_online
 
 ROOT = Path(__file__).resolve().parents[2]
 SLOT = int(os.environ.get("DROPIN_TEST_SLOT") or 0)
@@ -45,9 +45,11 @@ def test_metrics_move_with_a_stream_and_stay_off_the_public_listener(api, admin_
     before_pusher = scrape("streams-relay-pusher")
     organization = new_organization(api, admin_token)
     _, dealer_token = new_active_dealer(api, admin_token, organization["id"])
-    requested = wait_until(lambda: (lambda r: r if r.status_code == 201 else None)(
-        api.request("POST", f"/streams/request/{organization['code']}", json={"vin": "1HGCM82633A004352"})),
-        timeout=20, message="the organization to reach streams")
+    # Only a request that rings can be accepted: one made before streams knows the dealer is
+    # online is answered missed (`nobody_online`) at once.
+    wait_until_online(api, organization, dealers=1)
+    requested = api.request("POST", f"/streams/request/{organization['code']}", json={"vin": "1HGCM82633A004352"})
+    assert requested.status_code == 201 and requested.json()["status"] == "requested", requested.text
     stream_id = requested.json()["id"]
     accepted = wait_until(lambda: (lambda r: r if r.status_code == 200 else None)(
         api.request("POST", f"/streams/accept/{stream_id}", token=dealer_token)),
