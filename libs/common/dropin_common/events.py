@@ -13,8 +13,13 @@ Event types and their `data`:
     {"accountId", "jti"?, "expiresAt"?, "notBefore"?}  (a jti for a logout; notBefore for
     a password change: every token of the account issued before it is refused)
 - organization.created / organization.updated:
-    {"organization": {id, name, code, loanLink, tokenHash, createdAt, updatedAt}}
+    {"organization": {id, name, code, loanLink, tokenHash, createdAt, updatedAt,
+                      crmLeadEmails, managerEmails, timezone}}
     tokenHash is sha256 hex of the organization token; the token itself never leaves auth.
+    crmLeadEmails: [address] (at most 5) that receive each lead as an ADF/XML mail;
+    managerEmails: [address] (at most 10) alerted about missed calls; timezone: the IANA zone
+    name (default "UTC") every time shown to the organization's people is given in. Events
+    published before these fields existed lack them: read them as [], [] and "UTC".
 - stream.requested / stream.accepted / stream.stopped / stream.noted:
     {"stream": {id, version, organizationId, organizationCode, organizationName, vin,
                 vehicle {make, model, type, year}, status, dealerId, dealer {id, firstName,

@@ -16,6 +16,7 @@ import logging
 import signal
 import time
 from datetime import timedelta
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import psycopg
@@ -65,15 +66,25 @@ class BrokerSink:
 
 DEFAULT_RETENTION = timedelta(days=7)
 
+# How long to wait before the next try of a row that failed `attempts` times (counting this
+# failure); None sets the row aside (`given_up_at`) instead.
+Backoff = Callable[[int], "timedelta | None"]
 
-def _backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(60.0, 0.5 * (2 ** min(attempts, 7))))
+
+def default_backoff(attempts: int) -> timedelta:
+    """Retries for ever, at most a minute apart: for the broker and Pusher, whose rows only ever
+    fail while the destination has trouble."""
+    return timedelta(seconds=min(60.0, 0.5 * (2 ** min(attempts - 1, 7))))
 
 
 class OutboxRelay:
     def __init__(self, engine: Engine, outbox: sa.Table, destination: str, sink: Sink,
                  batch_size: int = 100, idle_wait_seconds: float = 1.0,
-                 retention: timedelta | None = DEFAULT_RETENTION, prune_interval_seconds: float = 300.0):
+                 retention: timedelta | None = DEFAULT_RETENTION, prune_interval_seconds: float = 300.0,
+                 backoff: Backoff = default_backoff, keep_order: bool = True):
+        """`keep_order=False` lets the rows behind a failed one go out in the same batch: for
+        destinations whose rows are independent (webhooks to many endpoints), where one dead
+        endpoint must not slow the others."""
         self._engine = engine
         self._outbox = outbox
         self._destination = destination
@@ -82,6 +93,8 @@ class OutboxRelay:
         self._idle_wait = idle_wait_seconds
         self._retention = retention
         self._prune_interval = prune_interval_seconds
+        self._backoff = backoff
+        self._keep_order = keep_order
         self._running = True
 
     def stop(self, *_args) -> None:
@@ -112,12 +125,16 @@ class OutboxRelay:
                         attempts=o.c.attempts + 1, last_error=str(exc)[:2000], given_up_at=sa.func.now()))
                     continue
                 except Exception as exc:  # noqa: BLE001 - any sink fault: retry later, keep the row
-                    log.warning("outbox %s row %s failed (attempt %s): %s", self._destination,
-                                row.id, row.attempts + 1, exc)
+                    delay = self._backoff(row.attempts + 1)
+                    log.warning("outbox %s row %s failed (attempt %s)%s: %s", self._destination, row.id,
+                                row.attempts + 1, "" if delay is not None else ", giving up", exc)
+                    retry = ({"given_up_at": sa.func.now()} if delay is None
+                             else {"available_at": utcnow() + delay})
                     conn.execute(o.update().where(o.c.id == row.id).values(
-                        attempts=o.c.attempts + 1, last_error=str(exc)[:2000],
-                        available_at=utcnow() + _backoff(row.attempts)))
-                    break
+                        attempts=o.c.attempts + 1, last_error=str(exc)[:2000], **retry))
+                    if self._keep_order:
+                        break
+                    continue
                 conn.execute(o.update().where(o.c.id == row.id).values(sent_at=sa.func.now()))
                 sent += 1
         return sent

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 
 from dropin_common.db import messaging_tables
 
@@ -16,6 +17,9 @@ organizations = sa.Table(
     sa.Column("token", sa.String(128), nullable=False, unique=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("crm_lead_emails", JSONB, nullable=False, server_default="[]"),
+    sa.Column("manager_emails", JSONB, nullable=False, server_default="[]"),
+    sa.Column("timezone", sa.String(64), nullable=False, server_default="UTC"),
 )
 
 accounts = sa.Table(

@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+
+DEFAULT_TIMEZONE = "UTC"
+MAX_CRM_LEAD_EMAILS = 5
+MAX_MANAGER_EMAILS = 10
 
 
 @dataclass
@@ -15,6 +19,12 @@ class Organization:
     token: str
     created_at: datetime
     updated_at: datetime
+    # Integration settings (the integrations service reads them from organization.* events):
+    # who receives each lead as ADF/XML, who is alerted about missed calls, and the IANA zone
+    # every time in those messages is shown in.
+    crm_lead_emails: list[str] = field(default_factory=list)
+    manager_emails: list[str] = field(default_factory=list)
+    timezone: str = DEFAULT_TIMEZONE
 
     @property
     def token_hash(self) -> str:
@@ -32,3 +42,12 @@ class Organization:
     def rotate_token(self, token: str, now: datetime) -> None:
         self.token = token
         self.updated_at = now
+
+    def configure(self, now: datetime, **settings) -> bool:
+        """Sets any of crm_lead_emails, manager_emails, timezone; True when something changed."""
+        changed = {name: value for name, value in settings.items() if getattr(self, name) != value}
+        for name, value in changed.items():
+            setattr(self, name, value)
+        if changed:
+            self.updated_at = now
+        return bool(changed)

@@ -2,6 +2,8 @@
 into a 400 naming the field (dropin_common.query.load_or_400 / parse_filters)."""
 from __future__ import annotations
 
+import functools
+import zoneinfo
 from urllib.parse import urlsplit
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
@@ -9,6 +11,7 @@ from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validat
 from dropin_common.query import CommaSeparatedSet, DateRangeSchema, LooseString, PageSchema
 
 from ..domain.accounts import MIN_PASSWORD_LENGTH, PRESENCES, ROLES, STATUSES
+from ..domain.organizations import MAX_CRM_LEAD_EMAILS, MAX_MANAGER_EMAILS
 
 USERNAME = validate.Regexp(r"^[A-Za-z0-9_.-]{3,64}$",
                            error="3-64 letters, digits, '.', '_' or '-'.")
@@ -99,7 +102,44 @@ class AccountPatchSchema(Schema):
 
 
 
-class OrganizationCreateSchema(Schema):
+class EmailList(fields.List):
+    """A list of distinct e-mail addresses (trimmed, compared case-insensitively), at most `maximum`."""
+
+    def __init__(self, maximum: int, **kwargs):
+        super().__init__(fields.Email(validate=validate.Length(max=254)),
+                         validate=validate.Length(max=maximum, error=f"At most {maximum} addresses."), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, list):
+            value = [item.strip() if isinstance(item, str) else item for item in value]
+        addresses = super()._deserialize(value, attr, data, **kwargs)
+        if len({address.lower() for address in addresses}) != len(addresses):
+            raise ValidationError("An address is listed twice.")
+        return addresses
+
+
+class TimeZoneName(fields.String):
+    """An IANA time zone name such as `America/Los_Angeles`."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        name = super()._deserialize(value, attr, data, **kwargs).strip()
+        if name not in _iana_zones():
+            raise ValidationError("Not an IANA time zone name (e.g. America/New_York).")
+        return name
+
+
+@functools.cache
+def _iana_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+class _IntegrationSettings(Schema):
+    crm_lead_emails = EmailList(MAX_CRM_LEAD_EMAILS, data_key="crmLeadEmails")
+    manager_emails = EmailList(MAX_MANAGER_EMAILS, data_key="managerEmails")
+    timezone = TimeZoneName(validate=validate.Length(max=64))
+
+
+class OrganizationCreateSchema(_IntegrationSettings):
     class Meta:
         unknown = RAISE
 
@@ -108,7 +148,7 @@ class OrganizationCreateSchema(Schema):
     loan_link = LoanLink(load_default=None)
 
 
-class OrganizationPatchSchema(Schema):
+class OrganizationPatchSchema(_IntegrationSettings):
     class Meta:
         unknown = RAISE
 
@@ -118,8 +158,10 @@ class OrganizationPatchSchema(Schema):
 
     @validates_schema
     def _not_empty(self, data, **kwargs):
-        if "name" not in data and "loan_link" not in data and not data["rotate_token"]:
-            raise ValidationError("Send at least one of name, loanLink, rotateToken.", field_name="name")
+        asked = {"name", "loan_link", "crm_lead_emails", "manager_emails", "timezone"} & data.keys()
+        if not asked and not data["rotate_token"]:
+            raise ValidationError("Send at least one of name, loanLink, rotateToken, crmLeadEmails, "
+                                  "managerEmails, timezone.", field_name="name")
 
 
 class OrganizationListSchema(PageSchema):

@@ -11,7 +11,7 @@ from dropin_common import events
 from ..domain.actors import Actor
 from ..domain.errors import OrganizationCodeTaken, OrganizationNotFound
 from ..domain.filters import Page
-from ..domain.organizations import Organization
+from ..domain.organizations import DEFAULT_TIMEZONE, Organization
 from ..ports import Clock, UnitOfWork
 from .snapshots import organization_event
 
@@ -27,6 +27,9 @@ class CreateOrganization:
     name: str
     code: str
     loan_link: str | None = None
+    crm_lead_emails: tuple[str, ...] = ()
+    manager_emails: tuple[str, ...] = ()
+    timezone: str = DEFAULT_TIMEZONE
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,18 @@ class UpdateOrganization:
     name: str = UNCHANGED
     loan_link: str | None = UNCHANGED  # None clears the link
     rotate_token: bool = False
+    crm_lead_emails: list[str] = UNCHANGED
+    manager_emails: list[str] = UNCHANGED
+    timezone: str = UNCHANGED
+
+    def settings(self) -> dict[str, Any]:
+        """The integration settings this update sets (the others stay as they are)."""
+        return {name: list(value) if isinstance(value, (list, tuple)) else value
+                for name in INTEGRATION_SETTINGS
+                if (value := getattr(self, name)) is not UNCHANGED}
+
+
+INTEGRATION_SETTINGS = ("crm_lead_emails", "manager_emails", "timezone")
 
 
 def create_organization(uow: UnitOfWork, clock: Clock, actor: Actor, command: CreateOrganization) -> Organization:
@@ -45,7 +60,9 @@ def create_organization(uow: UnitOfWork, clock: Clock, actor: Actor, command: Cr
         now = clock.now()
         organization = Organization(id=str(uuid.uuid4()), name=command.name, code=command.code,
                                     loan_link=command.loan_link, token=new_organization_token(),
-                                    created_at=now, updated_at=now)
+                                    created_at=now, updated_at=now,
+                                    crm_lead_emails=list(command.crm_lead_emails),
+                                    manager_emails=list(command.manager_emails), timezone=command.timezone)
         uow.organizations.add(organization)
         uow.outbox.publish(organization_event(events.ORGANIZATION_CREATED, organization))
         uow.commit()
@@ -60,9 +77,10 @@ def update_organization(uow: UnitOfWork, clock: Clock, actor: Actor, command: Up
             raise OrganizationNotFound()
         renamed = command.name is not UNCHANGED and command.name != organization.name
         relinked = command.loan_link is not UNCHANGED and command.loan_link != organization.loan_link
-        if not (renamed or relinked or command.rotate_token):
-            return organization  # nothing changes: no write, and no event for every replica to apply
         now = clock.now()
+        reconfigured = organization.configure(now, **command.settings())
+        if not (renamed or relinked or reconfigured or command.rotate_token):
+            return organization  # nothing changes: no write, and no event for every replica to apply
         if renamed:
             organization.rename(command.name, now)
         if relinked:

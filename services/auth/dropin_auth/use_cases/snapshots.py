@@ -26,7 +26,9 @@ def organization_view(organization: Organization, *, include_token: bool) -> dic
     """The client view; the token only for admins."""
     view = {"id": organization.id, "name": organization.name, "code": organization.code,
             "loanLink": organization.loan_link, "createdAt": iso(organization.created_at),
-            "updatedAt": iso(organization.updated_at)}
+            "updatedAt": iso(organization.updated_at),
+            "crmLeadEmails": list(organization.crm_lead_emails),
+            "managerEmails": list(organization.manager_emails), "timezone": organization.timezone}
     if include_token:
         view["token"] = organization.token
     return view

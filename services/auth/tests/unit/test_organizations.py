@@ -103,3 +103,18 @@ def test_only_admins_create_update_and_list_organizations(register, uow, clock, 
     with pytest.raises(Forbidden):
         list_organizations(uow, dealer, Page())
     assert [o.id for o in list_organizations(uow, admin, Page())] == [organization.id]
+
+
+def test_integration_settings_are_published_and_an_unchanged_setting_publishes_nothing(uow, clock, admin, store):
+    organization = create(uow, clock, admin)
+    assert store.events_of(events.ORGANIZATION_CREATED)[0].data["organization"]["timezone"] == "UTC"
+
+    update_organization(uow, clock, admin, UpdateOrganization(
+        organization.id, crm_lead_emails=["leads@crm.example.com"], timezone="America/Chicago"))
+    update_organization(uow, clock, admin, UpdateOrganization(organization.id, timezone="America/Chicago"))
+
+    updates = store.events_of(events.ORGANIZATION_UPDATED)
+    assert len(updates) == 1
+    snapshot = updates[0].data["organization"]
+    assert (snapshot["crmLeadEmails"], snapshot["managerEmails"], snapshot["timezone"]) == (
+        ["leads@crm.example.com"], [], "America/Chicago")

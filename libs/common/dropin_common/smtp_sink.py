@@ -1,4 +1,5 @@
-"""The outbox sink of destination "email": one SMTP delivery per row, with smtplib.
+"""The outbox sink of destination "email" (streams' loan links, integrations' CRM mail and alerts):
+one SMTP delivery per row, with smtplib.
 
 An unreachable server raises SinkUnavailable, so the relay keeps the row and retries it
 later: a mail is delayed by an outage, never lost. A 4xx reply is retried too; a 5xx reply (the
@@ -12,7 +13,7 @@ import socket
 from email.message import EmailMessage
 from typing import Any
 
-from dropin_common.outbox import SinkUnavailable, Undeliverable
+from .outbox import SinkUnavailable, Undeliverable
 
 
 class SmtpSink:
