@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from dropin_common.auth import sql_token_verifier
 from dropin_common.broker import QueueSpec
 from dropin_common.config import CommonSettings, env_int, env_str
-from dropin_common.consumer import Consumer, service_consumer
+from dropin_common.consumer import Consumer, EventProcessor, service_consumer
 from dropin_common.db import make_engine
 from dropin_common.outbox import OutboxRelay, Sink
 from dropin_common.smtp_sink import SmtpSink
@@ -86,6 +86,10 @@ class Container:
                 return False
             time.sleep(0.05)
         return True
+
+    def event_processor(self) -> EventProcessor:
+        """What the consumer does with each event (inbox + handler on one transaction)."""
+        return EventProcessor(self.engine, self.tables["inbox"], event_handlers(self.tables, self.settings.delivery))
 
     def consumer(self) -> Consumer:
         return service_consumer(self.settings.common, self.engine, self.tables, QUEUE,
