@@ -20,6 +20,7 @@ sed -e "s#@@RUN_DIR@@#/var/run/nginx#g" -e "s#@@LOG_DIR@@#/var/log/nginx#g" \
     -e "s#@@STREAM_REQUEST_RATE@@#${GATEWAY_STREAM_REQUEST_RATE:-6r/m}#g" -e "s#@@STREAM_REQUEST_BURST@@#5#g" \
     -e "s#127.0.0.1:@@AUTH_PORT@@#auth-web:8000#g" -e "s#127.0.0.1:@@STREAMS_PORT@@#streams-web:8000#g" \
     -e "s#127.0.0.1:@@DASHBOARD_PORT@@#dashboard-web:8000#g" -e "s#127.0.0.1:@@CHAT_PORT@@#chat-web:8000#g" \
+    -e "s#127.0.0.1:@@INTEGRATIONS_PORT@@#integrations-web:8000#g" \
     -e "s#@@EXTRA_LOCATIONS@@##g" /etc/nginx/templates/nginx.conf.template > /etc/nginx/nginx.conf
 mkdir -p /var/run/nginx
 exec nginx -c /etc/nginx/nginx.conf

@@ -32,8 +32,8 @@ from dropin_common.config import postgres_url
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
-SERVICES = ("auth", "streams", "dashboard", "chat")
-BASE_PORTS = {"auth": 8101, "streams": 8102, "dashboard": 8103, "chat": 8104,
+SERVICES = ("auth", "streams", "dashboard", "chat", "integrations")
+BASE_PORTS = {"auth": 8101, "streams": 8102, "dashboard": 8103, "chat": 8104, "integrations": 8105,
               "gateway": 8080, "pusher": 8190, "smtp": 8025, "baseline": 8199}
 
 
@@ -145,6 +145,11 @@ def service_env(profile: Profile, service: str, keys: Path) -> dict[str, str]:
     }
     if service == "auth":
         values["JWT_PRIVATE_KEY_FILE"] = str(keys / "jwt_ed25519.pem")
+    if service == "integrations":
+        # Local stacks are development: webhooks may go to http on loopback (production: https, public).
+        values["DROPIN_ENV"] = env("DROPIN_ENV", "development")
+        values["DASHBOARD_URL"] = env("DASHBOARD_URL", "http://localhost:3000")
+        values["DELIVERY_RETRY_HOURS"] = env("DELIVERY_RETRY_HOURS", "24")
     if os.environ.get("JWT_TTL_SECONDS"):
         values["JWT_TTL_SECONDS"] = os.environ["JWT_TTL_SECONDS"]
     return values
@@ -216,6 +221,7 @@ def render_gateway(profile: Profile, extra_locations: str = "") -> Path:
         "STREAM_REQUEST_BURST": "5",
         "AUTH_PORT": str(profile.port("auth")), "STREAMS_PORT": str(profile.port("streams")),
         "DASHBOARD_PORT": str(profile.port("dashboard")), "CHAT_PORT": str(profile.port("chat")),
+        "INTEGRATIONS_PORT": str(profile.port("integrations")),
         "EXTRA_LOCATIONS": extra_locations,
     }
     text = (ROOT / "gateway" / "nginx.conf.template").read_text()
@@ -330,7 +336,7 @@ def supervisorctl(profile: Profile, *args: str, check: bool = True) -> subproces
                           capture_output=True, text=True, check=check)
 
 
-def start_relays(profile: Profile, timeout: float = 30.0) -> None:
+def start_relays(profile: Profile, timeout: float = 120.0) -> None:
     """RabbitMQ drops a message no queue is bound for. Events written before the stack started
     (the admin, say) would be published before the consumers declare their queues, so the relays
     start only once every consuming service's queue (named after the service) exists."""
@@ -360,7 +366,7 @@ def start_relays(profile: Profile, timeout: float = 30.0) -> None:
     supervisorctl(profile, "start", *relays, check=False)
 
 
-def wait_healthy(profile: Profile, timeout: float = 60.0) -> None:
+def wait_healthy(profile: Profile, timeout: float = 120.0) -> None:
     targets = {s: f"http://127.0.0.1:{profile.port(s)}/readyz" for s in SERVICES}
     targets["gateway"] = f"http://127.0.0.1:{profile.port('gateway')}/healthz"
     deadline = time.monotonic() + timeout

@@ -29,7 +29,14 @@ class SmtpSink:
             message["To"] = payload["to"]
             message["Subject"] = payload["subject"]
             message["Message-ID"] = f"<{payload['messageId']}@dropin>"
-            message.set_content(payload["body"])
+            body = payload["body"]
+            # Plain ASCII goes as it is (7bit), not quoted-printable: CRMs that read an ADF/XML
+            # body verbatim would otherwise see `version=3D"1.0"`.
+            plain = body.isascii() and all(len(line) <= 998 for line in body.splitlines())
+            if plain:
+                message.set_content(body, cte="7bit")
+            else:
+                message.set_content(body)
         except ValueError as exc:  # e.g. a line break in an address: no server would take it
             raise Undeliverable(f"not a valid mail: {exc}") from exc
         try:

@@ -46,6 +46,8 @@ def test_a_stream_to_a_lead_gives_one_adf_mail_per_crm_address_and_one_signed_we
     assert mail["Subject"] == "ADF lead: 2003 Honda Accord \u2014 Sam <&> Shopper"
     assert mail["From"] == "no-reply@dropin.test"
     assert mail.get_content_type() == "text/plain"
+    assert mail["Content-Transfer-Encoding"] == "7bit"  # the ADF text verbatim, not quoted-printable
+    assert mail.get_payload().startswith('<?xml version="1.0"?>\r\n<?adf version="1.0"?>\r\n<adf>')
     document = mail.get_content()
     root = etree.fromstring(document.encode())
     assert root.findtext("prospect/id") == lead["id"]
