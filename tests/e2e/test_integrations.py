@@ -111,6 +111,7 @@ def test_a_missed_call_alerts_the_managers_and_fires_stream_missed(api, admin_to
     assert alert["Subject"].startswith("Missed call: 2003 Honda Accord at ")
     assert alert["Subject"].endswith(("PST", "PDT"))
     assert f"/calls/{stream['id']}" in alert.get_content()
+    assert "Dealers rung: 0 dealers" in alert.get_content()  # nobody of this organization was online
     missed = wait_until(lambda: receiver.of_type(path, "stream.missed"), message="stream.missed")[0]
     assert missed.error is None and missed.payload["data"]["status"] == "missed"
 

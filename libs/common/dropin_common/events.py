@@ -24,7 +24,8 @@ Event types and their `data`:
     {"stream": {id, version, organizationId, organizationCode, organizationName, vin,
                 vehicle {make, model, type, year}, status, dealerId, dealer {id, firstName,
                 lastName} | null, requestedAt, acceptedAt, stoppedAt, stoppedBy, note,
-                durationSeconds}}
+                durationSeconds, dealersRung}}
+    dealersRung: how many dealers the request rang (null for streams from before it was counted).
 - lead.created:
     {"lead": {id, streamId, organizationId, organizationName, vin, vehicle, firstName, lastName,
               email, phone, comment, createdAt}}

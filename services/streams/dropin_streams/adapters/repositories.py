@@ -99,7 +99,7 @@ def _stream_columns(stream: Stream) -> dict:
         dealer_first_name=dealer.first_name if dealer else None,
         dealer_last_name=dealer.last_name if dealer else None,
         requested_at=stream.requested_at, accepted_at=stream.accepted_at, stopped_at=stream.stopped_at,
-        stopped_by=stream.stopped_by, note=stream.note)
+        stopped_by=stream.stopped_by, note=stream.note, dealers_rung=stream.dealers_rung)
 
 
 def _stream_from_row(row, logs: tuple[StreamLog, ...]) -> Stream:
@@ -110,7 +110,7 @@ def _stream_from_row(row, logs: tuple[StreamLog, ...]) -> Stream:
         token_hash=row.token_hash,
         dealer=DealerRef(row.dealer_id, row.dealer_first_name, row.dealer_last_name) if row.dealer_id else None,
         requested_at=row.requested_at, accepted_at=row.accepted_at, stopped_at=row.stopped_at,
-        stopped_by=row.stopped_by, note=row.note, logs=logs)
+        stopped_by=row.stopped_by, note=row.note, logs=logs, dealers_rung=row.dealers_rung)
 
 
 class SqlOrganizationRepository(ports.OrganizationRepository):

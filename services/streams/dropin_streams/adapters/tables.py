@@ -34,6 +34,7 @@ def build_tables() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("stopped_at", TIMESTAMP),
         sa.Column("stopped_by", sa.String(16)),
         sa.Column("note", sa.Text),
+        sa.Column("dealers_rung", sa.Integer),
     )
     sa.Index("ix_streams_org_requested", tables["streams"].c.organization_id, tables["streams"].c.requested_at)
     sa.Index("ix_streams_requested", tables["streams"].c.requested_at)

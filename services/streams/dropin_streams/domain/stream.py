@@ -65,6 +65,7 @@ class Stream:
     stopped_by: str | None = None
     note: str | None = None
     logs: tuple[StreamLog, ...] = field(default=())
+    dealers_rung: int | None = None  # how many dealers the request rang (None: streams from before we counted)
 
     @property
     def dealer_id(self) -> str | None:

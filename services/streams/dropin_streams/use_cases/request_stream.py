@@ -45,11 +45,12 @@ def request_stream(uow: UnitOfWork, decoder: VinDecoder, command: RequestStream,
         if organization is None or not organization.active:
             raise NotFound(f"No active organization has the code {command.organization_code!r}.",
                            code="organization_not_found")
+        dealers = uow.accounts.online_active_dealers(organization.id)
         stream = Stream(id=str(uuid.uuid4()), organization_id=organization.id,
                         organization_code=organization.code, organization_name=organization.name,
-                        vin=vin, vehicle=vehicle, token_hash=sha256_hex(token), requested_at=now)
+                        vin=vin, vehicle=vehicle, token_hash=sha256_hex(token), requested_at=now,
+                        dealers_rung=len(dealers))
         uow.streams.add(stream)
-        dealers = uow.accounts.online_active_dealers(organization.id)
         announce(uow, STREAM_REQUESTED, stream,
                  [channels.organization_channel(organization.id)]
                  + [channels.dealer_channel(dealer.id) for dealer in dealers])

@@ -36,6 +36,7 @@ def stream_snapshot(stream: Stream) -> dict[str, Any]:
         "stoppedBy": stream.stopped_by,
         "note": stream.note,
         "durationSeconds": stream.duration_seconds,
+        "dealersRung": stream.dealers_rung,
     }
 
 

@@ -65,6 +65,8 @@ def test_request_rings_the_organization_and_each_online_active_dealer(uow, decod
     assert message["data"]["id"] == result.stream.id
     [event] = uow.outbox.events("stream.requested")
     assert event["data"]["stream"]["status"] == "requested" and event["data"]["stream"]["version"] == 1
+    assert event["data"]["stream"]["dealersRung"] == 2  # kept on the stream: later events say it too
+    assert uow.streams.get(result.stream.id).dealers_rung == 2
 
 
 def test_request_with_no_dealer_online_is_still_created(uow, decoder):
@@ -215,6 +217,6 @@ def test_stream_events_carry_exactly_the_snapshot_fields_of_the_event_contract(u
     snapshot = event["data"]["stream"]
     assert set(snapshot) == {"id", "version", "organizationId", "organizationCode", "organizationName", "vin",
                              "vehicle", "status", "dealerId", "dealer", "requestedAt", "acceptedAt", "stoppedAt",
-                             "stoppedBy", "note", "durationSeconds"}
+                             "stoppedBy", "note", "durationSeconds", "dealersRung"}
     assert set(snapshot["vehicle"]) == {"make", "model", "type", "year"}
     assert snapshot["requestedAt"].endswith("Z") and snapshot["acceptedAt"].endswith("Z")
