@@ -43,6 +43,10 @@ class Replica(abc.ABC):
         """Leads of this stream whose CRM mails are not planned yet."""
 
     @abc.abstractmethod
+    def leads_awaiting_organization(self, organization_id: str) -> list[LeadRecord]:
+        """Leads of this organization whose CRM mails are not planned yet."""
+
+    @abc.abstractmethod
     def mark_crm_planned(self, lead_id: str) -> None: ...
 
 

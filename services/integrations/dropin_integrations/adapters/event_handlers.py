@@ -32,7 +32,7 @@ def event_handlers(tables: dict[str, sa.Table], settings: DeliverySettings) -> d
         on_lead_created(event.data["lead"], event.occurred_at, stores(conn), settings)
 
     def organization(event: Event, conn: Connection) -> None:
-        on_organization(event.data["organization"], stores(conn))
+        on_organization(event.data["organization"], stores(conn), settings)
 
     def account(event: Event, conn: Connection) -> None:
         on_account(event.data["account"], stores(conn))

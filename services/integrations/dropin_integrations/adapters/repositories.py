@@ -71,9 +71,14 @@ class SqlReplica(Replica):
         return inserted is not None
 
     def leads_awaiting_crm(self, stream_id: str) -> list[LeadRecord]:
+        return self._awaiting(self._t["leads"].c.stream_id == stream_id)
+
+    def leads_awaiting_organization(self, organization_id: str) -> list[LeadRecord]:
+        return self._awaiting(self._t["leads"].c.organization_id == organization_id)
+
+    def _awaiting(self, condition) -> list[LeadRecord]:
         leads = self._t["leads"]
-        rows = self._conn.execute(sa.select(leads).where(leads.c.stream_id == stream_id,
-                                                         leads.c.crm_planned_at.is_(None))
+        rows = self._conn.execute(sa.select(leads).where(condition, leads.c.crm_planned_at.is_(None))
                                   .order_by(leads.c.created_at).with_for_update()).all()
         return [lead_from(row.snapshot, row.created_at) for row in rows]
 

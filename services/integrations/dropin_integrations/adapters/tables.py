@@ -47,6 +47,8 @@ def integrations_tables(metadata: sa.MetaData | None = None) -> dict[str, sa.Tab
         sa.Column("crm_planned_at", TIMESTAMP),
     )
     sa.Index("ix_leads_awaiting_crm", leads.c.stream_id, postgresql_where=leads.c.crm_planned_at.is_(None))
+    sa.Index("ix_leads_awaiting_organization", leads.c.organization_id,
+             postgresql_where=leads.c.crm_planned_at.is_(None))
     webhook_endpoints = sa.Table(
         "webhook_endpoints", metadata,
         sa.Column("id", sa.String(64), primary_key=True),

@@ -3,6 +3,7 @@
 - lead.created: webhooks at once; the CRM mails once the lead's call has ended (usually it has:
   the shopper leaves details after the call), so they can say who answered and for how long.
   A lead without a call goes to the CRM at once.
+- an organization first heard of: the CRM mails of its leads that came before it.
 - a stream that ended: webhooks (stream.completed / missed / expired); for a missed call, an
   alert to each manager; and the CRM mails of leads that were waiting for this call to end.
 Events may come twice or out of order: every delivery has a dedup key, and each handler works
@@ -33,8 +34,17 @@ class DeliverySettings:
     dashboard_url: str = "http://localhost:3000"
 
 
-def on_organization(snapshot: dict[str, Any], stores: Stores) -> bool:
-    return stores.replica.save_organization(organization_from(snapshot))
+def on_organization(snapshot: dict[str, Any], stores: Stores, settings: DeliverySettings) -> bool:
+    """Also sends leads that came before their organization was known here (events from two
+    producers can cross), once their call has ended."""
+    organization = organization_from(snapshot)
+    if not stores.replica.save_organization(organization):
+        return False
+    for lead in stores.replica.leads_awaiting_organization(organization.id):
+        stream = stores.replica.stream(lead.stream_id) if lead.stream_id else None
+        if lead.stream_id is None or (stream is not None and stream.has_ended):
+            _plan_crm(stores, lead, stream, settings)
+    return True
 
 
 def on_account(snapshot: dict[str, Any], stores: Stores) -> bool:
@@ -67,9 +77,9 @@ def on_stream(snapshot: dict[str, Any], occurred_at: datetime, stores: Stores, s
 
 def _plan_crm(stores: Stores, lead: LeadRecord, stream: StreamRecord | None, settings: DeliverySettings) -> None:
     organization = stores.replica.organization(lead.organization_id)
-    stores.replica.mark_crm_planned(lead.id)
     if organization is None:
-        return
+        return  # planned when the organization's event arrives
+    stores.replica.mark_crm_planned(lead.id)
     for mail in crm_mails(lead, stream, organization):
         _plan_mail(stores, KIND_CRM, lead.organization_id, lead.id, "lead.created", mail, settings)
 

@@ -64,6 +64,10 @@ class MemoryReplica(Replica):
         return [lead for lead in self.leads.values()
                 if lead.stream_id == stream_id and lead.id not in self.crm_planned]
 
+    def leads_awaiting_organization(self, organization_id):
+        return [lead for lead in self.leads.values()
+                if lead.organization_id == organization_id and lead.id not in self.crm_planned]
+
     def mark_crm_planned(self, lead_id):
         self.crm_planned.add(lead_id)
 

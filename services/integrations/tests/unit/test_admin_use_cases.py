@@ -12,13 +12,14 @@ from dropin_integrations.domain.deliveries import PlannedDelivery
 from dropin_integrations.ports import DeliveryFilter
 from dropin_integrations.use_cases.access import require_active_admin
 from dropin_integrations.use_cases.delivery_log import list_deliveries, retry_delivery
-from dropin_integrations.use_cases.plan_deliveries import on_account, on_organization
+from dropin_integrations.use_cases.plan_deliveries import DeliverySettings, on_account, on_organization
 from dropin_integrations.use_cases.webhook_endpoints import (CreateEndpoint, create_endpoint, delete_endpoint,
                                                               list_endpoints)
 
 from .. import snapshots
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+SETTINGS = DeliverySettings()
 
 
 def no_wait(condition):
@@ -37,7 +38,7 @@ def principal(account_id: str) -> Principal:
 
 def test_a_new_endpoint_gets_its_own_secret_and_lists_show_it_without_one(stores, uow):
     organization = snapshots.organization()
-    on_organization(organization, stores)
+    on_organization(organization, stores, SETTINGS)
 
     first = create(uow, organization["id"])
     second = create(uow, organization["id"], events=("stream.missed", "stream.missed"))
@@ -56,7 +57,7 @@ def test_a_new_endpoint_gets_its_own_secret_and_lists_show_it_without_one(stores
 ])
 def test_bad_endpoints_are_refused_naming_the_field(stores, uow, url, events, field):
     organization = snapshots.organization()
-    on_organization(organization, stores)
+    on_organization(organization, stores, SETTINGS)
 
     with pytest.raises(BadRequest) as refused:
         create(uow, organization["id"], url=url, events=events)
@@ -71,7 +72,7 @@ def test_an_endpoint_for_an_unknown_organization_is_not_found(uow):
 
 def test_deleting_an_endpoint_sets_its_unsent_deliveries_aside(stores, uow):
     organization = snapshots.organization()
-    on_organization(organization, stores)
+    on_organization(organization, stores, SETTINGS)
     endpoint = create(uow, organization["id"])
     stores.deliveries.plan(PlannedDelivery("webhook", organization["id"], endpoint.url, "lead-1", "lead.created",
                                            "k1", "webhook", {"endpointId": endpoint.id}))

@@ -16,7 +16,7 @@ SETTINGS = DeliverySettings(mail_from="no-reply@dropin.test", dashboard_url="htt
 
 def known_organization(stores, **settings) -> str:
     organization = snapshots.organization(**settings)
-    on_organization(organization, stores)
+    on_organization(organization, stores, SETTINGS)
     return organization["id"]
 
 
@@ -133,15 +133,27 @@ def test_an_older_organization_event_does_not_undo_newer_settings(stores):
     organization = snapshots.organization(crm=["new@crm.example.com"], updated_at="2026-03-01T12:00:00Z")
     older = {**organization, "crmLeadEmails": ["old@crm.example.com"], "updatedAt": "2026-03-01T11:00:00Z"}
 
-    assert on_organization(organization, stores) is True
-    assert on_organization(older, stores) is False
+    assert on_organization(organization, stores, SETTINGS) is True
+    assert on_organization(older, stores, SETTINGS) is False
     assert stores.replica.organization(organization["id"]).crm_lead_emails == ("new@crm.example.com",)
 
 
 def test_an_organization_event_without_the_settings_means_none_and_utc(stores):
     legacy = {key: value for key, value in snapshots.organization().items()
               if key not in ("crmLeadEmails", "managerEmails", "timezone")}
-    on_organization(legacy, stores)
+    on_organization(legacy, stores, SETTINGS)
 
     stored = stores.replica.organization(legacy["id"])
     assert (stored.crm_lead_emails, stored.manager_emails, stored.timezone) == ((), (), "UTC")
+
+
+def test_a_lead_that_comes_before_its_organization_is_sent_once_the_organization_arrives(stores):
+    organization = snapshots.organization(crm=["leads@crm.example.com"])
+    on_lead_created(snapshots.lead(organization["id"], None), AT, stores, SETTINGS)
+    on_lead_created(snapshots.lead(organization["id"], "s-open"), AT, stores, SETTINGS)  # call not ended
+    assert kinds(stores) == []
+
+    on_organization(organization, stores, SETTINGS)
+    on_organization({**organization, "updatedAt": "2026-03-02T10:00:00Z"}, stores, SETTINGS)
+
+    assert kinds(stores) == [("crm", "leads@crm.example.com")]

@@ -57,6 +57,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_leads_awaiting_crm", "leads", ["stream_id"],
                     postgresql_where=sa.text("crm_planned_at IS NULL"))
+    op.create_index("ix_leads_awaiting_organization", "leads", ["organization_id"],
+                    postgresql_where=sa.text("crm_planned_at IS NULL"))
     op.create_table(
         "webhook_endpoints",
         sa.Column("id", sa.String(64), primary_key=True),
