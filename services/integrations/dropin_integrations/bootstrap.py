@@ -97,7 +97,9 @@ class Container:
 
     def relay(self, destination: str) -> OutboxRelay:
         """Deliveries are the relay's queue; each keeps its retry window, then is set aside."""
+        # Small webhook batches: a batch's rows stay locked while slow endpoints are called.
         return OutboxRelay(self.engine, self.tables["deliveries"], destination, self.sink(destination),
+                           batch_size=10 if destination == WEBHOOK else 100,
                            retention=self.settings.delivery_retention,
                            backoff=backoff_for(self.settings.retry_window), keep_order=False)
 
