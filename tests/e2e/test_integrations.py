@@ -53,7 +53,7 @@ def test_a_walk_around_to_a_lead_reaches_the_crm_as_adf_and_the_integrator_as_si
     stream = api.request("POST", f"/streams/request/{organization['code']}", json={"vin": VIN, "model": "Accord"}).json()
     # The streams service learns of the new dealer through events: accept once it has.
     wait_until(lambda: api.request("POST", f"/streams/accept/{stream['id']}", token=dealer_token).status_code == 200,
-               interval=0.3, message="the dealer's accept")
+               timeout=30, interval=0.3, message="the dealer's accept")
     assert api.request("POST", f"/streams/stop/{stream['id']}", token=dealer_token).status_code == 200
     assert api.request("POST", f"/streams/note/{stream['id']}", token=dealer_token,
                        json={"note": "Wants a test drive <Friday> & trade-in"}).status_code == 200
@@ -63,7 +63,7 @@ def test_a_walk_around_to_a_lead_reaches_the_crm_as_adf_and_the_integrator_as_si
     assert lead.status_code == 201, lead.text
 
     crm_address = organization["crmLeadEmails"][0]
-    mail = wait_until(lambda: mails_to(stack, crm_address), timeout=20, message="the ADF mail")[0]
+    mail = wait_until(lambda: mails_to(stack, crm_address), timeout=60, message="the ADF mail")[0]
     print("\n--- ADF mail as received ---\n" + mail.as_string())
     assert mail["Subject"] == "ADF lead: 2003 Honda Accord \u2014 Sam O'Neil"
     root = etree.fromstring(mail.get_content().encode())
@@ -77,8 +77,8 @@ def test_a_walk_around_to_a_lead_reaches_the_crm_as_adf_and_the_integrator_as_si
     assert root.findtext("prospect/vendor/vendorname") == organization["name"]
 
     path = f"/{organization['code']}"
-    lead_hook = wait_until(lambda: receiver.of_type(path, "lead.created"), timeout=20, message="lead.created")[0]
-    completed = wait_until(lambda: receiver.of_type(path, "stream.completed"), message="stream.completed")[0]
+    lead_hook = wait_until(lambda: receiver.of_type(path, "lead.created"), timeout=60, message="lead.created")[0]
+    completed = wait_until(lambda: receiver.of_type(path, "stream.completed"), timeout=60, message="stream.completed")[0]
     print("\n--- webhook request as received ---\nPOST " + path + "\n"
           + "\n".join(f"{k}: {v}" for k, v in lead_hook.headers.items()) + "\n\n" + lead_hook.body.decode())
     assert lead_hook.error is None and completed.error is None  # signatures verified
@@ -91,7 +91,7 @@ def test_a_walk_around_to_a_lead_reaches_the_crm_as_adf_and_the_integrator_as_si
     assert log.status_code == 200, log.text
     wait_until(lambda: all(d["status"] == "sent" for d in api.request(
         "GET", "/integrations/deliveries", token=admin_token, params={"organizationId": organization["id"]}
-    ).json()["deliveries"]), message="every delivery logged as sent")
+    ).json()["deliveries"]), timeout=60, message="every delivery logged as sent")
     kinds = sorted(d["kind"] for d in log.json()["deliveries"])
     assert kinds == ["crm", "webhook", "webhook"]
 
@@ -106,13 +106,13 @@ def test_a_missed_call_alerts_the_managers_and_fires_stream_missed(api, admin_to
     stream = api.request("POST", f"/streams/request/{organization['code']}", json={"vin": VIN, "model": "Accord"}).json()
     assert api.request("POST", f"/streams/stop/{stream['id']}").json()["status"] == "missed"
 
-    alert = wait_until(lambda: mails_to(stack, organization["managerEmails"][0]), timeout=20,
+    alert = wait_until(lambda: mails_to(stack, organization["managerEmails"][0]), timeout=60,
                        message="the missed-call alert")[0]
     assert alert["Subject"].startswith("Missed call: 2003 Honda Accord at ")
     assert alert["Subject"].endswith(("PST", "PDT"))
     assert f"/calls/{stream['id']}" in alert.get_content()
     assert "Dealers rung: 0 dealers" in alert.get_content()  # nobody of this organization was online
-    missed = wait_until(lambda: receiver.of_type(path, "stream.missed"), message="stream.missed")[0]
+    missed = wait_until(lambda: receiver.of_type(path, "stream.missed"), timeout=60, message="stream.missed")[0]
     assert missed.error is None and missed.payload["data"]["status"] == "missed"
 
 
@@ -136,12 +136,12 @@ def test_the_integrations_api_is_for_active_admins_only(api, admin_token, stack)
     assert promoted.status_code == 200, promoted.text
     token = login(api, account["email"], account["password"])
     wait_until(lambda: api.request("GET", "/integrations/deliveries", token=token).status_code == 200,
-               message="the new admin known to integrations")
+               timeout=60, message="the new admin known to integrations")
     deactivated = api.request("PATCH", f"/accounts/{account['id']}", token=admin_token, json={"status": "inactive"})
     assert deactivated.status_code == 200
     # (a list: a refused Response is falsy, and wait_until waits for a truthy value)
     refused = wait_until(lambda: [r for r in [api.request("GET", "/integrations/deliveries", token=token)]
-                                  if r.status_code in (401, 403)], timeout=30, message="the deactivated admin refused")
+                                  if r.status_code in (401, 403)], timeout=60, message="the deactivated admin refused")
     assert refused[0].json()["error"]["code"] in ("account_inactive", "token_revoked")
 
 

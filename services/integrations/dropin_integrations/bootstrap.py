@@ -108,8 +108,7 @@ class Container:
         if destination == EMAIL:
             return SmtpSink(settings.smtp_host, settings.smtp_port)
         if destination == WEBHOOK:
-            return WebhookSink(self.engine, self.tables["webhook_endpoints"], production=settings.production,
-                               timeout=settings.webhook_timeout_seconds)
+            return WebhookSink(production=settings.production, timeout=settings.webhook_timeout_seconds)
         raise ValueError(f"unknown delivery destination {destination!r}; use {' or '.join(DESTINATIONS)}")
 
 

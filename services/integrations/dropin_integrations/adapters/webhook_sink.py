@@ -1,7 +1,7 @@
 """The outbox sink of destination "webhook": a signed POST per delivery (Standard Webhooks).
 
-The endpoint's URL and secret are read when sending, so a deleted endpoint is never called. The
-body is the one fixed when the delivery was planned; the `webhook-timestamp` is the time of this
+URL, secret and body are the ones fixed when the delivery was planned (deleting an endpoint sets
+its unsent deliveries aside, so a deleted endpoint is never called); the `webhook-timestamp` is the time of this
 try, and `webhook-signature` is `v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">` computed by
 the `standardwebhooks` package. No redirect is followed (a 3xx is a failure), a try gives up after
 `timeout` seconds, and in production only public addresses are called: the host is resolved and
@@ -17,9 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-import sqlalchemy as sa
 from requests.adapters import HTTPAdapter
-from sqlalchemy.engine import Engine
 from standardwebhooks.webhooks import Webhook
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -75,23 +73,18 @@ def signed_headers(message_id: str, secret: str, body: str, at: datetime) -> dic
 
 
 class WebhookSink:
-    def __init__(self, engine: Engine, endpoints: sa.Table, *, production: bool, timeout: float = 10.0,
-                 resolver: Resolver = resolve, now: Callable[[], datetime] | None = None):
-        self._engine = engine
-        self._endpoints = endpoints
+    def __init__(self, *, production: bool, timeout: float = 10.0, resolver: Resolver = resolve,
+                 now: Callable[[], datetime] | None = None):
         self._production = production
         self._timeout = timeout
         self._resolve = resolver
         self._now = now or (lambda: datetime.now(timezone.utc))
 
     def send(self, topic: str, payload: dict[str, Any], row_id: int) -> None:
-        endpoint = self._endpoint(payload["endpointId"])
-        if endpoint is None:
-            raise Undeliverable("the webhook endpoint was deleted")
-        url, secret = endpoint
+        url = payload["url"]
         address = self._checked_address(url)
         body = payload["body"]
-        headers = signed_headers(payload["messageId"], secret, body, self._now())
+        headers = signed_headers(payload["messageId"], payload["secret"], body, self._now())
         response = self._post(url, address, body.encode(), headers)
         if not 200 <= response.status_code < 300:
             where = f" (to {response.headers.get('location')})" if response.is_redirect else ""
@@ -99,12 +92,6 @@ class WebhookSink:
 
     def idle(self, seconds: float) -> None:
         pass
-
-    def _endpoint(self, endpoint_id: str) -> tuple[str, str] | None:
-        e = self._endpoints
-        with self._engine.connect() as conn:
-            row = conn.execute(sa.select(e.c.url, e.c.secret).where(e.c.id == endpoint_id)).first()
-        return (row.url, row.secret) if row else None
 
     def _checked_address(self, url: str) -> str:
         """The address to connect to, checked against this deployment's rules."""

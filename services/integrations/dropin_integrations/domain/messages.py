@@ -87,7 +87,7 @@ def missed_call_mails(stream: StreamRecord, organization: OrganizationSettings, 
             else f"{stream.dealers_rung} dealer{'s' if stream.dealers_rung != 1 else ''}")
     vehicle = stream.vehicle.describe()
     body = "\n".join((
-        f"A shopper asked for a live video walk-around and nobody answered.",
+        "A shopper asked for a live video walk-around and nobody answered.",
         "",
         f"Vehicle:      {vehicle}" + (f" (VIN {stream.vin})" if stream.vin else ""),
         f"Requested at: {when} ({organization.timezone})",

@@ -41,9 +41,7 @@ def on_organization(snapshot: dict[str, Any], stores: Stores, settings: Delivery
     if not stores.replica.save_organization(organization):
         return False
     for lead in stores.replica.leads_awaiting_organization(organization.id):
-        stream = stores.replica.stream(lead.stream_id) if lead.stream_id else None
-        if lead.stream_id is None or (stream is not None and stream.has_ended):
-            _plan_crm(stores, lead, stream, settings)
+        _plan_crm_once_the_call_is_over(stores, lead, settings)
     return True
 
 
@@ -57,9 +55,7 @@ def on_lead_created(snapshot: dict[str, Any], occurred_at: datetime, stores: Sto
     if not stores.replica.add_lead(lead):
         return  # the same lead from another event id: already planned
     _plan_webhooks(stores, lead.organization_id, LEAD_CREATED, lead.id, lead.snapshot, lead.created_at)
-    stream = stores.replica.stream(lead.stream_id) if lead.stream_id else None
-    if lead.stream_id is None or (stream is not None and stream.has_ended):
-        _plan_crm(stores, lead, stream, settings)
+    _plan_crm_once_the_call_is_over(stores, lead, settings)
 
 
 def on_stream(snapshot: dict[str, Any], occurred_at: datetime, stores: Stores, settings: DeliverySettings) -> None:
@@ -72,6 +68,13 @@ def on_stream(snapshot: dict[str, Any], occurred_at: datetime, stores: Stores, s
     if stream.status == "missed":
         _plan_missed_call_alerts(stores, stream, settings)
     for lead in stores.replica.leads_awaiting_crm(stream.id):
+        _plan_crm(stores, lead, stream, settings)
+
+
+def _plan_crm_once_the_call_is_over(stores: Stores, lead: LeadRecord, settings: DeliverySettings) -> None:
+    """Now, for a lead without a call or whose call has ended; otherwise the call's end plans it."""
+    stream = stores.replica.stream(lead.stream_id) if lead.stream_id else None
+    if lead.stream_id is None or (stream is not None and stream.has_ended):
         _plan_crm(stores, lead, stream, settings)
 
 
@@ -110,5 +113,8 @@ def _plan_webhooks(stores: Stores, organization_id: str, event_type: str, subjec
             kind=KIND_WEBHOOK, organization_id=organization_id, target=endpoint.url, subject_id=subject_id,
             event_type=event_type, dedup_key=dedup_key(KIND_WEBHOOK, subject_id, endpoint.id, event_type),
             destination=WEBHOOK,
-            # The message id stays the same on every try, so the receiver can drop a repeat.
-            payload={"endpointId": endpoint.id, "messageId": f"msg_{uuid.uuid4().hex}", "body": body}))
+            # The message id stays the same on every try, so the receiver can drop a repeat. URL and
+            # secret travel with the delivery: the relay needs no other read (deleting the
+            # endpoint sets its unsent deliveries aside in the same transaction).
+            payload={"endpointId": endpoint.id, "url": endpoint.url, "secret": endpoint.secret,
+                     "messageId": f"msg_{uuid.uuid4().hex}", "body": body}))

@@ -4,7 +4,6 @@ real SMTP server and an HTTP receiver that checks webhook signatures."""
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
 
 import pika
 import pytest

@@ -10,7 +10,6 @@ from dropin_common.events import ACCOUNT_REGISTERED, ACCOUNT_TOKENS_REVOKED, ACC
 from dropin_common.testing import documented_api
 
 from .. import snapshots
-from .conftest import rows
 
 ENDPOINTS = [
     ("POST", "/integrations/webhooks", {"organizationId": "x", "url": "http://127.0.0.1:1/x", "events": ["lead.created"]}),

@@ -1,10 +1,10 @@
 """In-memory adapters of the ports, for the use cases' unit tests."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
-from dropin_integrations.domain.deliveries import GIVEN_UP, Delivery, PlannedDelivery
+from dropin_integrations.domain.deliveries import Delivery, PlannedDelivery
 from dropin_integrations.domain.records import AccountRecord, LeadRecord, OrganizationSettings, StreamRecord
 from dropin_integrations.domain.webhooks import WebhookEndpoint
 from dropin_integrations.ports import DeliveryFilter, DeliveryLog, Replica, Stores, UnitOfWork, Webhooks

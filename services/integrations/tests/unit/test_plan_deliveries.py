@@ -48,6 +48,7 @@ def test_a_lead_after_its_call_ended_goes_to_every_crm_address_and_subscribed_we
     body = json.loads(hook["body"])
     assert (body["type"], body["data"]) == ("lead.created", lead)
     assert hook["messageId"].startswith("msg_") and hook["endpointId"] == "wh-1"
+    assert (hook["url"], hook["secret"]) == ("https://hooks.example.com/wh-1", "whsec_x")
 
 
 def test_the_same_lead_twice_plans_nothing_more(stores):
