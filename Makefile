@@ -7,7 +7,7 @@ PACKAGES := libs/common $(addprefix services/,$(SERVICES))
 STAMP := $(VENV)/.installed
 
 .PHONY: help install nginx run stop status logs test test-unit test-integration test-e2e \
-        $(addprefix test-,$(SERVICES)) bench-auth bench-streams bench-dashboard bench-chat create-admin up down clean
+        $(addprefix test-,$(SERVICES)) bench-auth bench-streams bench-dashboard bench-chat chaos create-admin up down clean
 
 help:
 	@echo "make run      start the whole stack (gateway on http://127.0.0.1:$${GATEWAY_PORT:-8080})"
@@ -70,6 +70,11 @@ bench-dashboard: install nginx
 
 bench-chat: install nginx
 	$(PY) tools/bench.py chat
+
+# Fault injection on the bench profile (kills, terminated backends, closed broker connections);
+# a few minutes, prints what clients saw and checks nothing was lost. Not part of `make test`.
+chaos: install nginx
+	$(PY) tools/chaos.py
 
 # Production: the first admin. Needs AUTH's DATABASE_URL (and keys) in the environment.
 create-admin: install

@@ -18,6 +18,7 @@ sed -e "s#@@RUN_DIR@@#/var/run/nginx#g" -e "s#@@LOG_DIR@@#/var/log/nginx#g" \
     -e "s#@@API_KEY_LINES@@#${keys}#g" -e "s#@@CORS_ORIGIN_LINES@@#${origins}#g" \
     -e "s#@@LOGIN_RATE@@#${GATEWAY_LOGIN_RATE:-10r/m}#g" -e "s#@@LOGIN_BURST@@#10#g" \
     -e "s#@@STREAM_REQUEST_RATE@@#${GATEWAY_STREAM_REQUEST_RATE:-6r/m}#g" -e "s#@@STREAM_REQUEST_BURST@@#5#g" \
+    -e "s#@@LOAN_LINK_RATE@@#${GATEWAY_LOAN_LINK_RATE:-6r/m}#g" -e "s#@@LOAN_LINK_BURST@@#5#g" \
     -e "s#127.0.0.1:@@AUTH_PORT@@#auth-web:8000#g" -e "s#127.0.0.1:@@STREAMS_PORT@@#streams-web:8000#g" \
     -e "s#127.0.0.1:@@DASHBOARD_PORT@@#dashboard-web:8000#g" -e "s#127.0.0.1:@@CHAT_PORT@@#chat-web:8000#g" \
     -e "s#127.0.0.1:@@INTEGRATIONS_PORT@@#integrations-web:8000#g" \

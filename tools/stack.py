@@ -45,6 +45,7 @@ class Profile:
     vhost: str
     login_rate: str
     stream_request_rate: str
+    loan_link_rate: str = "6r/m"
 
     def port(self, what: str) -> int:
         if what == "gateway" and self.name == "dev":
@@ -68,9 +69,10 @@ PROFILES = {
     # Production-like limits for people; the test and bench profiles raise them because one
     # client (the test process) stands for many shoppers.
     "dev": Profile("dev", 0, "", "/", "10r/m", "6r/m"),
-    "test": Profile("test", 10000 + 1000 * TEST_SLOT, "_e2e" + _SLOT, "dropin-e2e" + _SLOT, "600r/m", "600r/m"),
+    "test": Profile("test", 10000 + 1000 * TEST_SLOT, "_e2e" + _SLOT, "dropin-e2e" + _SLOT, "600r/m", "600r/m",
+                    loan_link_rate="600r/m"),
     "bench": Profile("bench", 20000 + 1000 * TEST_SLOT, "_bench" + _SLOT, "dropin-bench" + _SLOT,
-                     "60000r/m", "60000r/m"),
+                     "60000r/m", "60000r/m", loan_link_rate="60000r/m"),
 }
 
 
@@ -164,10 +166,6 @@ def procfile(service: str) -> list[tuple[str, str]]:
     return entries
 
 
-def is_relay(process: str) -> bool:
-    return process.startswith("relay")
-
-
 def supervisor_program(name: str, command: str, directory: Path, environment: dict[str, str],
                        logs: Path, *, autostart: bool = True) -> str:
     # supervisord interpolates %(...)s in its config: a literal % (as in amqp://.../%2F) is %%.
@@ -219,6 +217,7 @@ def render_gateway(profile: Profile, extra_locations: str = "") -> Path:
         "LOGIN_RATE": env("GATEWAY_LOGIN_RATE", profile.login_rate), "LOGIN_BURST": "10",
         "STREAM_REQUEST_RATE": env("GATEWAY_STREAM_REQUEST_RATE", profile.stream_request_rate),
         "STREAM_REQUEST_BURST": "5",
+        "LOAN_LINK_RATE": env("GATEWAY_LOAN_LINK_RATE", profile.loan_link_rate), "LOAN_LINK_BURST": "5",
         "AUTH_PORT": str(profile.port("auth")), "STREAMS_PORT": str(profile.port("streams")),
         "DASHBOARD_PORT": str(profile.port("dashboard")), "CHAT_PORT": str(profile.port("chat")),
         "INTEGRATIONS_PORT": str(profile.port("integrations")),
@@ -271,9 +270,8 @@ serverurl=unix://{run / 'supervisor.sock'}
     for service in SERVICES:
         environment = service_env(profile, service, keys)
         for process, command in procfile(service):
-            # Relays wait until every consumer has declared its queue (see start_relays).
             parts.append(supervisor_program(f"{service}-{process}", command, ROOT / "services" / service,
-                                            environment, logs, autostart=not is_relay(process)))
+                                            environment, logs))
     parts.append(supervisor_program(
         "gateway", f"{nginx_binary()} -p {run} -e {logs / 'nginx-error.log'} -c {nginx_conf}", ROOT,
         base_env, logs))
@@ -303,10 +301,13 @@ def run(command: list[str], *, cwd: Path = ROOT, environment: dict[str, str] | N
 
 
 def migrate(profile: Profile) -> None:
+    """Each service's `migrate` step: its database schema, and the whole broker topology, so no
+    relay ever publishes an event before the queue meant to receive it exists."""
     for service in SERVICES:
-        run([str(VENV_BIN / "alembic"), "-c", "alembic.ini", "upgrade", "head"],
-            cwd=ROOT / "services" / service, environment={"DATABASE_URL": database_url(profile, service)})
-    log("migrated " + ", ".join(profile.database(s) for s in SERVICES))
+        run([str(VENV_BIN / "python"), "-m", "dropin_common.migrate"], cwd=ROOT / "services" / service,
+            environment={"DATABASE_URL": database_url(profile, service), "AMQP_URL": amqp_url(profile),
+                         "EVENT_EXCHANGE": env("EVENT_EXCHANGE", "dropin.events")})
+    log("migrated " + ", ".join(profile.database(s) for s in SERVICES) + "; broker topology declared")
 
 
 def prepare_auth(profile: Profile) -> tuple[str, str]:
@@ -334,36 +335,6 @@ def supervisord_running(profile: Profile) -> bool:
 def supervisorctl(profile: Profile, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run([str(VENV_BIN / "supervisorctl"), "-c", str(profile.var / "supervisord.conf"), *args],
                           capture_output=True, text=True, check=check)
-
-
-def start_relays(profile: Profile, timeout: float = 120.0) -> None:
-    """RabbitMQ drops a message no queue is bound for. Events written before the stack started
-    (the admin, say) would be published before the consumers declare their queues, so the relays
-    start only once every consuming service's queue (named after the service) exists."""
-    import pika
-
-    consumers = [s for s in SERVICES if any(name == "consumer" for name, _ in procfile(s))]
-    deadline = time.monotonic() + timeout
-    pending = list(consumers)
-    while pending and time.monotonic() < deadline:
-        try:
-            connection = pika.BlockingConnection(pika.URLParameters(amqp_url(profile)))
-            for queue in list(pending):
-                channel = connection.channel()
-                try:
-                    channel.queue_declare(queue=queue, passive=True)
-                    pending.remove(queue)
-                except pika.exceptions.ChannelClosedByBroker:
-                    pass  # not declared yet
-            connection.close()
-        except pika.exceptions.AMQPConnectionError:
-            pass
-        if pending:
-            time.sleep(0.2)
-    if pending:
-        raise SystemExit(f"consumers did not declare their queues: {', '.join(pending)}")
-    relays = [f"{s}-{name}" for s in SERVICES for name, _ in procfile(s) if is_relay(name)]
-    supervisorctl(profile, "start", *relays, check=False)
 
 
 def wait_healthy(profile: Profile, timeout: float = 120.0) -> None:
@@ -402,7 +373,6 @@ def up(profile: Profile, fresh: bool) -> None:
         supervisorctl(profile, "start", "all", check=False)
     else:
         run([str(VENV_BIN / "supervisord"), "-c", str(config)])
-    start_relays(profile)
     wait_healthy(profile)
     keys = env("API_KEYS", "dev-api-key").split(",")[0].strip()
     log(f"up in {time.monotonic() - started:.1f}s ({profile.name})")

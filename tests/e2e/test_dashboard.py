@@ -32,7 +32,9 @@ def finished_call(api, admin_token):
     response = api.request("POST", f"/streams/accept/{stream_id}", token=dealer_token)
     assert response.status_code == 200, response.text
     assert api.request("POST", f"/streams/stop/{stream_id}").status_code == 200
-    shopper = {"firstName": "Quynh", "lastName": f"E2e{uuid.uuid4().hex[:6]}", "email": "quynh@example.com",
+    # A unique last name made of letters only: lead names are names (no digits).
+    unique_letters = "".join(chr(ord("a") + int(digit, 16)) for digit in uuid.uuid4().hex[:8])
+    shopper = {"firstName": "Quynh", "lastName": f"Etoe{unique_letters}", "email": "quynh@example.com",
                "phone": "0901234567", "comment": "Loved the walk-around"}
     response = api.request("POST", "/leads", json={"streamId": stream_id, **shopper})
     assert response.status_code == 201, response.text

@@ -77,7 +77,7 @@ def test_each_service_serves_its_openapi_document_behind_the_apikey(api):
 
 # --- CORS: the web app (WEB_ORIGIN) calls the API from another origin ---------------------------
 
-EXPOSED = {"X-Request-Id", "Retry-After", "Content-Disposition"}
+EXPOSED = {"X-Request-Id", "Retry-After", "Content-Disposition", "X-Data-Age-Seconds"}
 
 
 def header_set(value: str) -> set[str]:

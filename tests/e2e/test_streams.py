@@ -1,8 +1,10 @@
 """Streams through nginx: a shopper's walk-around from request to loan link, as the apps drive it."""
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import hmac
+import uuid
 
 from dropin_common.testing import wait_until
 
@@ -50,7 +52,7 @@ def test_a_walk_around_from_request_to_loan_link(api, admin_token, stack):
     stopped = api.request("POST", f"/streams/stop/{stream_id}", token=alice_token)
     assert stopped.status_code == 200, stopped.text
     assert (stopped.json()["status"], stopped.json()["stoppedBy"]) == ("completed", "dealer")
-    assert api.request("POST", f"/streams/stop/{stream_id}").json() == stopped.json()
+    assert api.request("POST", f"/streams/stop/{stream_id}", token=bob_token).json() == stopped.json()
 
     shopper_email = f"{unique('shopper')}@example.com"
     lead = api.request("POST", "/leads", json={"streamId": stream_id, "firstName": "Sam", "email": shopper_email,
@@ -61,16 +63,60 @@ def test_a_walk_around_from_request_to_loan_link(api, admin_token, stack):
 
     sent = api.request("POST", f"/streams/sendloanlink/{stream_id}", token=alice_token)
     assert sent.status_code == 202, sent.text
+    assert sent.json()["to"] == shopper_email
     mail = wait_until(lambda: next((m for m in stack.mailbox if m["To"] == shopper_email), None),
                       message="the loan link e-mail")
     assert "https://loans.example.com/apply" in mail.get_content()
+    # The shopper asking again gets the same mail back, without its address, and nothing is sent.
+    again = api.request("POST", f"/streams/sendloanlink/{stream_id}")
+    assert again.status_code == 200 and again.json()["id"] == sent.json()["id"], again.text
+    assert shopper_email not in again.text
 
-    shown = api.request("GET", f"/streams/{stream_id}").json()
+    shown = api.request("GET", f"/streams/{stream_id}", token=bob_token).json()
     assert shown["note"] == "Call back Monday" and [log["code"] for log in shown["logs"]] == [3]
+    public = api.request("GET", f"/streams/{stream_id}").json()
+    assert "note" not in public and "logs" not in public and public["dealer"] == {"firstName": "Dana"}
     wait_until(lambda: pusher_events(stack, "stream.accepted", f"private-stream-{stream_id}"),
                message="stream.accepted on the stream channel")
     wait_until(lambda: pusher_events(stack, "stream.stopped", f"private-organization-{organization['id']}"),
                message="stream.stopped on the organization channel")
+
+
+def test_another_organizations_dealer_cannot_touch_the_stream(api, admin_token):
+    organization = new_organization(api, admin_token)
+    alice, alice_token = new_active_dealer(api, admin_token, organization["id"])
+    _zed, zed_token = new_active_dealer(api, admin_token, new_organization(api, admin_token)["id"])
+    stream = request_ringing(api, organization, dealers=1)
+    stream_id = stream["id"]
+    assert api.request("POST", f"/streams/accept/{stream_id}", token=alice_token).status_code == 200
+
+    refused = {
+        "stop": api.request("POST", f"/streams/stop/{stream_id}", token=zed_token),
+        "read": api.request("GET", f"/streams/{stream_id}", token=zed_token),
+        "log": api.request("POST", f"/streams/log/{stream_id}", token=zed_token, json={"type": "push", "code": 1}),
+        "lead": api.request("POST", "/leads", token=zed_token, json={"streamId": stream_id, "phone": "555"}),
+        "note": api.request("POST", f"/streams/note/{stream_id}", token=zed_token, json={"note": "mine"}),
+        "loan link": api.request("POST", f"/streams/sendloanlink/{stream_id}", token=zed_token),
+        "chat": api.request("POST", f"/chat/{stream_id}", token=zed_token, json={"message": "hi"}),
+    }
+    assert {action: (r.status_code, r.json()["error"]["code"]) for action, r in refused.items()} == \
+        {action: (403, "not_your_stream") for action in refused}
+    still = api.request("GET", f"/streams/{stream_id}", token=alice_token).json()
+    assert (still["status"], still["logs"]) == ("streaming", [])
+
+
+def test_the_loan_link_path_is_rate_limited_per_client_at_the_gateway(api):
+    def ask(_n: int):
+        return api.request("POST", f"/streams/sendloanlink/{uuid.uuid4()}")
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=40) as pool:
+        responses = list(pool.map(ask, range(40)))
+    codes = {response.json()["error"]["code"] for response in responses}
+    limited = [response for response in responses if response.status_code == 429]
+    assert limited, "40 simultaneous loan-link asks from one client were all let through"
+    assert codes == {"rate_limited", "stream_not_found"}  # the rest reached the service
+    # The limit is per client and refills: later tests (and shoppers) get through again.
+    wait_until(lambda: ask(0).status_code == 404, timeout=10, interval=0.2, message="the limit to refill")
 
 
 def test_the_shopper_authorizes_the_stream_channel_with_the_stream_token(api, admin_token, stack):

@@ -58,6 +58,10 @@ def declare_queue(channel: BlockingChannel, exchange: str, spec: QueueSpec) -> N
         channel.queue_bind(queue=spec.name, exchange=exchange, routing_key=key)
 
 
+class Unroutable(Exception):
+    """The broker returned a `mandatory` message: no queue is bound for its routing key."""
+
+
 class ConfirmingPublisher:
     """Publishes persistent JSON messages and returns only once the broker confirmed them."""
 
@@ -86,10 +90,10 @@ class ConfirmingPublisher:
                 properties=pika.BasicProperties(content_type="application/json", delivery_mode=2,
                                                 message_id=message_id, type=routing_key),
                 mandatory=True)
-        except pika.exceptions.UnroutableError:
-            # Nobody bound this key yet: not a broker fault. The event is dropped by RabbitMQ
-            # the same way a fanout with no queue would; consumers declare their queues at start.
-            log.info("no queue bound for %s yet", routing_key)
+        except pika.exceptions.UnroutableError as exc:
+            # Confirmed, but into no queue: the message is gone. Whether that is a failure (the
+            # topology is missing) or by design (nobody consumes this type) is the caller's call.
+            raise Unroutable(f"no queue is bound for {routing_key}") from exc
         except CONNECTION_ERRORS:
             self.close()
             raise

@@ -6,41 +6,120 @@ written on that same transaction, so "handled" and "its effect" commit together 
 """
 from __future__ import annotations
 
-import json
 import logging
 import signal
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import pika
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 
+from .broker import CONNECTION_ERRORS, DEAD_LETTER_EXCHANGE, QueueSpec, connection_parameters, declare_queue
 from .config import CommonSettings, configure_logging
-from .broker import CONNECTION_ERRORS, QueueSpec, connection_parameters, declare_queue
-from .db import prune_consumer_tables
-from .events import Event
+from .db import database_fault, prune_consumer_tables
+from .events import ENVELOPE_VERSION, Event
+from .input_guard import UNSTORABLE_ESCAPE, _unstorable, strict_loads
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Event, Connection], None]
+# A handler table: event type (meaning version 1) or (event type, version) -> handler.
+Handlers = Mapping[str | tuple[str, int], Handler]
 RETRY_HEADER = "x-dropin-attempts"
+DEAD_REASON_HEADER = "x-dropin-dead-reason"
+DEAD_QUEUE_HEADER = "x-dropin-dead-queue"
+ROUTING_KEY_HEADER = "x-dropin-routing-key"
+MAX_BODY_BYTES = 1024 * 1024  # the largest event (a stream snapshot) is a few kB
+MAX_DEPTH = 32  # envelopes nest 4-5 levels; 5,000 levels crashed a consumer's JSON parser
+
+
+class PoisonMessage(Exception):
+    """A message no attempt can handle (not an event, an unknown type or version): it goes to the
+    dead-letter queue at once, with this exception's text as the reason."""
+
+
+# What became of one delivery: the one point counters and logs hook into (`Consumer.on_outcome`).
+HANDLED, DUPLICATE, IGNORED = "handled", "duplicate", "ignored"
+RETRIED, REQUEUED, DEAD_LETTERED = "retried", "requeued", "dead_lettered"
+
+
+def parse_message(body: bytes, max_bytes: int = MAX_BODY_BYTES) -> Event:
+    """The event in a message body, or PoisonMessage saying why there is none."""
+    if len(body) > max_bytes:
+        raise PoisonMessage(f"body of {len(body)} bytes is over the {max_bytes}-byte limit")
+    try:
+        decoded = strict_loads(body)  # invalid UTF-8, NaN, nesting too deep for the parser: ValueError
+    except ValueError as exc:
+        raise PoisonMessage(f"not JSON: {exc}") from None
+    if _depth_over(decoded, MAX_DEPTH):
+        raise PoisonMessage(f"nested deeper than {MAX_DEPTH} levels")
+    if UNSTORABLE_ESCAPE.search(body) and (problem := _unstorable(decoded)):
+        raise PoisonMessage(f"contains {problem}")
+    try:
+        return Event.from_envelope(decoded)
+    except ValueError as exc:
+        raise PoisonMessage(str(exc)) from None
+
+
+def _depth_over(value: Any, limit: int) -> bool:
+    level = [value]
+    for _ in range(limit + 1):
+        level = [child for item in level
+                 for child in (item.values() if isinstance(item, dict) else item if isinstance(item, list) else ())
+                 if isinstance(child, (dict, list))]
+        if not level:
+            return False
+    return True
+
+
+def attempts_of(headers: Mapping[str, Any] | None, max_attempts: int) -> int:
+    """The delivery's attempt number from our retry header. A header that is not a plain integer
+    in range was not written by us: it counts as the last attempt, so it buys no extra retries."""
+    raw = (headers or {}).get(RETRY_HEADER, 1)
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= max_attempts:
+        return max_attempts
+    return raw
 
 
 class EventProcessor:
-    """Applies one event exactly once per database: inbox check, handler, commit."""
+    """Applies one event exactly once per database: inbox check, handler, commit.
 
-    def __init__(self, engine: Engine, inbox: sa.Table, handlers: dict[str, Handler]):
+    Handlers are keyed by event type (version 1) or by (type, version). A type with a handler but
+    not for this version, or a type neither handled nor `ignored`, is a PoisonMessage: dead-lettered,
+    kept for a later release that knows it. `ignored` types are acknowledged and counted.
+    `on_applied(event, conn)` runs on the handler's transaction (e.g. to record progress).
+    """
+
+    def __init__(self, engine: Engine, inbox: sa.Table, handlers: Handlers, *, ignored: Iterable[str] = (),
+                 on_applied: Handler | None = None):
         self._engine = engine
         self._inbox = inbox
-        self._handlers = handlers
+        self._handlers = {(key, ENVELOPE_VERSION) if isinstance(key, str) else key: handler
+                          for key, handler in handlers.items()}
+        self._handled_types = {event_type for event_type, _version in self._handlers}
+        self._ignored = frozenset(ignored)
+        self._on_applied = on_applied
 
-    def process(self, event: Event) -> bool:
-        """Returns False when the event had been handled before (or nobody handles its type)."""
-        handler = self._handlers.get(event.type)
+    def handler_for(self, event: Event) -> Handler | None:
+        """The handler of this event, None if it is ignored on purpose; PoisonMessage otherwise."""
+        handler = self._handlers.get((event.type, event.version))
+        if handler is not None:
+            return handler
+        if event.type in self._handled_types:
+            raise PoisonMessage(f"unknown version {event.version} of {event.type}")
+        if event.type in self._ignored:
+            return None
+        raise PoisonMessage(f"unknown event type {event.type!r}")
+
+    def process(self, event: Event) -> str:
+        """HANDLED, DUPLICATE (handled before) or IGNORED; raises what the handler raised."""
+        handler = self.handler_for(event)
         if handler is None:
-            return False
+            return IGNORED
         with self._engine.begin() as conn:
             # RETURNING, not rowcount: rowcount after ON CONFLICT is not reliable across drivers.
             first_time = conn.execute(
@@ -48,15 +127,24 @@ class EventProcessor:
                 .on_conflict_do_nothing(index_elements=["event_id"])
                 .returning(self._inbox.c.event_id)).first()
             if first_time is None:
-                return False
+                return DUPLICATE
             handler(event, conn)
-        return True
+            if self._on_applied is not None:
+                self._on_applied(event, conn)
+        return HANDLED
 
 
 class Consumer:
+    """Consumes one queue until stopped. Every delivery ends in one outcome: handled (or a
+    duplicate, or ignored on purpose) and acked; retried (a copy with the attempt count goes to the
+    back of the queue); requeued (our database is down: not the message's fault); or
+    dead-lettered with the reason in the `x-dropin-dead-reason` header. Nothing a message holds
+    can stop the loop."""
+
     def __init__(self, amqp_url: str, exchange: str, queue: QueueSpec, processor: EventProcessor,
                  *, prefetch: int = 20, max_attempts: int = 4,
-                 housekeeping: Callable[[], int] | None = None, housekeeping_interval: float = 3600.0):
+                 housekeeping: Callable[[], int] | None = None, housekeeping_interval: float = 3600.0,
+                 on_outcome: Callable[[str, str], None] | None = None):
         self._params = connection_parameters(amqp_url)
         self._exchange = exchange
         self._queue = queue
@@ -69,6 +157,8 @@ class Consumer:
         self._connection: pika.BlockingConnection | None = None
         self._channel = None
         self._running = True
+        self.outcomes: Counter[tuple[str, str]] = Counter()  # (outcome, event type or "?") -> count
+        self.on_outcome = on_outcome  # e.g. a metrics counter
 
     def stop(self, *_args) -> None:
         self._running = False
@@ -89,8 +179,8 @@ class Consumer:
             try:
                 self._connection = pika.BlockingConnection(self._params)
                 self._channel = self._connection.channel()
-                # A retry is re-published before the original is acked; confirms make sure the
-                # broker has the copy before the original goes.
+                # A retry or dead letter is published before the original is acked; confirms make
+                # sure the broker has the copy before the original goes.
                 self._channel.confirm_delivery()
                 declare_queue(self._channel, self._exchange, self._queue)
                 self._channel.basic_qos(prefetch_count=self._prefetch)
@@ -133,48 +223,120 @@ class Consumer:
 
     def _on_message(self, channel, method, properties, body: bytes) -> None:
         try:
-            event = Event.from_envelope(json.loads(body))
-        except ValueError as exc:
-            log.error("poison message on %s, dead-lettering: %s", self._queue.name, exc)
-            channel.basic_nack(method.delivery_tag, requeue=False)
-            return
-        try:
-            self._processor.process(event)
-        except sa.exc.OperationalError as exc:
-            # Our database is down: not the event's fault. Put it back and slow down.
-            log.warning("database unavailable while handling %s: %s", event.id, exc)
-            time.sleep(1.0)
-            channel.basic_nack(method.delivery_tag, requeue=True)
-            return
-        except Exception:  # noqa: BLE001 - a failing handler must not kill the consumer
-            attempts = int((properties.headers or {}).get(RETRY_HEADER, 1))
-            log.exception("handler failed for %s %s (attempt %s)", event.type, event.id, attempts)
-            if attempts >= self._max_attempts:
-                channel.basic_nack(method.delivery_tag, requeue=False)  # to the dead-letter queue
-                return
-            time.sleep(min(0.1 * 2 ** attempts, 2.0))
-            headers = dict(properties.headers or {})
-            headers[RETRY_HEADER] = attempts + 1
+            self._deliver(channel, method, properties, body)
+        except CONNECTION_ERRORS:
+            raise  # the connection is rebuilt; the broker redelivers what was not acked
+        except Exception as exc:  # noqa: BLE001 - our own fault with this message: set it aside
+            log.exception("consumer of %s failed on a message", self._queue.name)
             try:
-                channel.basic_publish(
-                    exchange="", routing_key=self._queue.name, body=body,
-                    properties=pika.BasicProperties(content_type="application/json", delivery_mode=2,
-                                                    message_id=properties.message_id, type=properties.type,
-                                                    headers=headers))
-            except pika.exceptions.NackError:  # the broker refused the copy: keep the original
-                channel.basic_nack(method.delivery_tag, requeue=True)
-                return
-            channel.basic_ack(method.delivery_tag)
+                self._dead_letter(channel, method, properties, body, f"consumer error: {exc!r}", "?")
+            except CONNECTION_ERRORS:
+                raise
+            except Exception:  # noqa: BLE001
+                channel.basic_nack(method.delivery_tag, requeue=False)
+
+    def _deliver(self, channel, method, properties, body: bytes) -> None:
+        attempts = attempts_of(properties.headers, self._max_attempts)
+        event_type, event_id = "?", "?"
+        try:
+            event = parse_message(body)
+            event_type, event_id = event.type, event.id
+            outcome = self._processor.process(event)
+        except PoisonMessage as exc:
+            log.error("poison message on %s (%s): %s", self._queue.name, event_type, exc)
+            self._dead_letter(channel, method, properties, body, str(exc), event_type)
             return
+        except Exception as exc:  # noqa: BLE001 - a failing handler must not kill the consumer
+            fault = database_fault(exc)
+            if fault == "transient":
+                # Our database is unreachable or shed the transaction: not the event's fault.
+                # Put it back, uncounted, and slow down.
+                log.warning("database unavailable while handling %s %s: %s", event_type, event_id, exc)
+                time.sleep(1.0)
+                channel.basic_nack(method.delivery_tag, requeue=True)
+                self._count(REQUEUED, event_type)
+                return
+            if fault == "permanent":
+                log.error("permanent database error for %s %s, dead-lettering: %s", event_type, event_id, exc)
+                self._dead_letter(channel, method, properties, body,
+                                  f"permanent database error: {_first_line(exc)}", event_type)
+                return
+            log.exception("handler failed for %s %s (attempt %s)", event_type, event_id, attempts)
+            if attempts >= self._max_attempts:
+                self._dead_letter(channel, method, properties, body,
+                                  f"failed {attempts} times: {_first_line(exc)}", event_type)
+                return
+            self._retry(channel, method, properties, body, attempts, event_type)
+            return
+        if outcome == IGNORED:
+            log.info("%s ignores %s events (%s)", self._queue.name, event_type, event_id)
         channel.basic_ack(method.delivery_tag)
+        self._count(outcome, event_type)
+
+    def _retry(self, channel, method, properties, body: bytes, attempts: int, event_type: str) -> None:
+        time.sleep(min(0.1 * 2 ** attempts, 2.0))
+        headers = {**_copyable(properties.headers), RETRY_HEADER: attempts + 1}
+        if self._republish(channel, "", self._queue.name, properties, body, headers):
+            channel.basic_ack(method.delivery_tag)
+        else:  # the broker refused the copy: keep the original
+            channel.basic_nack(method.delivery_tag, requeue=True)
+        self._count(RETRIED, event_type)
+
+    def _dead_letter(self, channel, method, properties, body: bytes, reason: str, event_type: str) -> None:
+        """A copy with the reason goes to our dead-letter queue, then the original is acked. If
+        the copy cannot be published, the broker dead-letters the original itself (a rejected
+        message goes to the queue's dead-letter exchange, with only `x-death` to say why)."""
+        headers = {**_copyable(properties.headers), DEAD_REASON_HEADER: reason[:1000],
+                   DEAD_QUEUE_HEADER: self._queue.name, ROUTING_KEY_HEADER: method.routing_key or ""}
+        if self._republish(channel, DEAD_LETTER_EXCHANGE, self._queue.name, properties, body, headers):
+            channel.basic_ack(method.delivery_tag)
+        else:
+            channel.basic_nack(method.delivery_tag, requeue=False)
+        self._count(DEAD_LETTERED, event_type)
+
+    def _republish(self, channel, exchange: str, routing_key: str, properties, body: bytes,
+                   headers: dict[str, Any]) -> bool:
+        try:
+            channel.basic_publish(
+                exchange=exchange, routing_key=routing_key, body=body, mandatory=True,
+                properties=pika.BasicProperties(content_type="application/json", delivery_mode=2,
+                                                message_id=properties.message_id, type=properties.type,
+                                                headers=headers))
+            return True
+        except (pika.exceptions.NackError, pika.exceptions.UnroutableError):
+            return False
+        except (TypeError, ValueError, AssertionError,
+                pika.exceptions.UnsupportedAMQPFieldException) as exc:  # headers pika cannot encode
+            log.warning("could not copy a message of %s: %r", self._queue.name, exc)
+            return False
+
+    def _count(self, outcome: str, event_type: str) -> None:
+        self.outcomes[(outcome, event_type)] += 1
+        if self.on_outcome is not None:
+            try:
+                self.on_outcome(outcome, event_type)
+            except Exception:  # noqa: BLE001 - a metrics hook must never stop consuming
+                log.exception("outcome hook failed")
+
+
+def _copyable(headers: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {key: value for key, value in (headers or {}).items() if isinstance(key, str)}
+
+
+def _first_line(exc: BaseException) -> str:
+    if isinstance(exc, sa.exc.DBAPIError) and exc.orig is not None:
+        exc = exc.orig  # the driver's error names the fault: CheckViolation, not IntegrityError
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"[:500]
 
 
 def service_consumer(settings: CommonSettings, engine: Engine, tables: dict[str, sa.Table], queue: QueueSpec,
-                     handlers: dict[str, Handler]) -> Consumer:
+                     handlers: Handlers, *, ignored: Iterable[str] = (),
+                     on_applied: Handler | None = None) -> Consumer:
     """The consumer of one service: its queue, its handlers, its inbox table, and the pruning of
     its inbox and expired revocations."""
     return Consumer(settings.amqp_url, settings.event_exchange, queue,
-                    EventProcessor(engine, tables["inbox"], handlers),
+                    EventProcessor(engine, tables["inbox"], handlers, ignored=ignored, on_applied=on_applied),
                     housekeeping=lambda: prune_consumer_tables(engine, tables, settings.inbox_retention))
 
 

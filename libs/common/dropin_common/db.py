@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Engine
@@ -23,6 +24,41 @@ OUTBOX_NOTIFY_CHANNEL = "dropin_outbox"
 def make_engine(url: str, *, pool_size: int = 5) -> Engine:
     return sa.create_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True,
                             pool_recycle=1800, future=True)
+
+
+# Faults that pass: the connection dropped or the server shed it (class 08; 57P01 is
+# pg_terminate_backend), a serialization failure or deadlock (retry the transaction), too many
+# connections, a cancelled query or a lock not granted in time.
+TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "53300", "55P03", "57014", "57P01", "57P02", "57P03"})
+# Faults of the data itself that no retry mends: a value of the wrong form or size (22), a violated
+# constraint (23, but a unique violation may be a race with a concurrent writer, see below), a
+# value beyond a limit of the server, such as an index row too long (54).
+PERMANENT_SQLSTATE_CLASSES = ("22", "23", "54")
+RACE_SQLSTATES = frozenset({"23505"})
+
+DatabaseFault = Literal["transient", "permanent"]
+
+
+def database_fault(exc: BaseException) -> DatabaseFault | None:
+    """Tells a database error that will pass ("transient": retry) from one that will not
+    ("permanent": a retry fails the same way); None for any other error."""
+    if isinstance(exc, (sa.exc.DisconnectionError, sa.exc.TimeoutError)):
+        return "transient"  # a connection that failed its ping, a pool with no connection free
+    if isinstance(exc, sa.exc.DBAPIError):
+        if exc.connection_invalidated:
+            return "transient"
+        exc = exc.orig
+    if not isinstance(exc, psycopg.Error):
+        return None
+    sqlstate = exc.sqlstate
+    if sqlstate is None:
+        # No answer from the server at all: the connection could not be made or broke.
+        return "transient" if isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError)) else None
+    if sqlstate in TRANSIENT_SQLSTATES or sqlstate.startswith("08"):
+        return "transient"
+    if sqlstate.startswith(PERMANENT_SQLSTATE_CLASSES) and sqlstate not in RACE_SQLSTATES:
+        return "permanent"
+    return None
 
 
 def messaging_tables(metadata: sa.MetaData) -> dict[str, sa.Table]:

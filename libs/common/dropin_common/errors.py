@@ -55,5 +55,12 @@ class TooManyRequests(AppError):
 
 
 class Unavailable(AppError):
+    """Retryable: answered with `Retry-After: retry_after` seconds."""
     status = 503
     code = "unavailable"
+    retry_after = 1
+
+    def __init__(self, message: str, *, retry_after: int | None = None, **kwargs):
+        super().__init__(message, **kwargs)
+        if retry_after is not None:
+            self.retry_after = retry_after

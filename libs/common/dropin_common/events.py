@@ -25,6 +25,8 @@ Event types and their `data`:
                 vehicle {make, model, type, year}, status, dealerId, dealer {id, firstName,
                 lastName} | null, requestedAt, acceptedAt, stoppedAt, stoppedBy, note,
                 durationSeconds, dealersRung}}
+    stoppedBy: "shopper" | "dealer" (the stream's dealer) | "colleague" (another dealer of the
+    organization) | "admin" | "system" (the worker's timeouts) | null while live.
     dealersRung: how many dealers the request rang (null for streams from before it was counted).
 - lead.created:
     {"lead": {id, streamId, organizationId, organizationName, vin, vehicle, firstName, lastName,
@@ -42,6 +44,9 @@ from typing import Any
 from .timeutil import iso, parse_iso, utcnow
 
 ENVELOPE_VERSION = 1
+# The inbox stores ids in 64 characters and the outbox topics in 200.
+MAX_ID_LENGTH = 64
+MAX_TYPE_LENGTH = 200
 
 ACCOUNT_REGISTERED = "account.registered"
 ACCOUNT_UPDATED = "account.updated"
@@ -70,10 +75,24 @@ class Event:
                 "version": self.version, "data": self.data}
 
     @classmethod
-    def from_envelope(cls, body: dict[str, Any]) -> "Event":
+    def from_envelope(cls, body: Any) -> "Event":
+        """The event in a decoded envelope; ValueError naming what is wrong with anything else."""
+        if not isinstance(body, dict):
+            raise ValueError("not an event envelope: not a JSON object")
+        event_id, event_type = body.get("id"), body.get("type")
+        data, version = body.get("data"), body.get("version", ENVELOPE_VERSION)
+        if not isinstance(event_id, str) or not 0 < len(event_id) <= MAX_ID_LENGTH:
+            raise ValueError(f"not an event envelope: id must be a string of 1-{MAX_ID_LENGTH} characters")
+        if not isinstance(event_type, str) or not 0 < len(event_type) <= MAX_TYPE_LENGTH:
+            raise ValueError(f"not an event envelope: type must be a string of 1-{MAX_TYPE_LENGTH} characters")
+        if not isinstance(data, dict):
+            raise ValueError("not an event envelope: data must be a JSON object")
+        if isinstance(version, bool) or not isinstance(version, int):
+            raise ValueError("not an event envelope: version must be an integer")
         try:
-            return cls(type=body["type"], data=body["data"], id=str(body["id"]),
-                       occurred_at=parse_iso(body["occurredAt"]),
-                       version=int(body.get("version", ENVELOPE_VERSION)))
+            occurred_at = parse_iso(body["occurredAt"])
+            if occurred_at is None:
+                raise ValueError("empty")
         except (KeyError, TypeError, ValueError) as exc:
-            raise ValueError(f"not an event envelope: {exc}") from exc
+            raise ValueError(f"not an event envelope: occurredAt: {exc!r}") from exc
+        return cls(type=event_type, data=data, id=event_id, occurred_at=occurred_at, version=version)

@@ -22,3 +22,30 @@ control_socket_disable = True
 
 def bind_address(default_port: int) -> str:
     return f"127.0.0.1:{os.environ.get('PORT', default_port)}"
+
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def post_fork(server, worker):
+    """In each worker, right after the fork: die with the master. A worker whose master was killed
+    would otherwise finish its graceful shutdown (up to `graceful_timeout`) still holding the
+    listening socket, and the restarted master could not bind its port meanwhile."""
+    die_with_parent(server.pid)
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Asks Linux to SIGKILL this process when its parent dies (prctl PR_SET_PDEATHSIG). Elsewhere
+    gunicorn's own check of the parent, once a second, is what remains."""
+    import ctypes
+    import ctypes.util
+    import signal
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            return
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent_pid:  # the master died before the request above took effect
+        os._exit(1)

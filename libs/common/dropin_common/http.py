@@ -15,7 +15,8 @@ from flask import Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from .auth import Principal, TokenVerifier, require_role, token_from_header
-from .errors import AppError, BadRequest, Unauthorized
+from .db import database_fault
+from .errors import AppError, BadRequest, Unauthorized, Unavailable
 from .input_guard import StrictJSONProvider, refuse_unstorable_text
 from .openapi import build_openapi
 
@@ -35,9 +36,31 @@ def error_response(status: int, code: str, message: str, **extra: Any) -> Respon
     return response
 
 
+IDEMPOTENT_METHODS = ("GET", "HEAD")
+DATABASE_RETRY_AFTER_SECONDS = 1
+
+
+class ServiceFlask(Flask):
+    """Flask, but a read whose database connection was lost mid-request (the server restarted, the
+    backend was terminated, a failover) is run once more on a fresh connection before anyone sees
+    an error: it changes nothing, so running it twice is safe."""
+
+    def dispatch_request(self):
+        try:
+            return super().dispatch_request()
+        except Exception as exc:
+            if request.method not in IDEMPOTENT_METHODS or database_fault(exc) != "transient":
+                raise
+            log.warning("database connection lost during %s %s; retrying once: %s", request.method,
+                        request.path, str(exc).splitlines()[0] if str(exc) else repr(exc))
+            return super().dispatch_request()
+
+
 def create_service_app(name: str, *, max_body_bytes: int, readiness_checks: dict[str, ReadinessCheck],
-                       verifier: TokenVerifier | None = None) -> Flask:
-    app = Flask(name)
+                       verifier: TokenVerifier | None = None,
+                       readiness_detail: Callable[[], dict[str, Any]] | None = None) -> Flask:
+    """`readiness_detail` adds facts to a ready `/readyz` answer (e.g. a consumer's lag)."""
+    app = ServiceFlask(name)
     app.config["MAX_CONTENT_LENGTH"] = max_body_bytes
     app.json = StrictJSONProvider(app)
     app.json.sort_keys = False  # fields in the order the contract lists them
@@ -63,7 +86,10 @@ def create_service_app(name: str, *, max_body_bytes: int, readiness_checks: dict
                 failures[check_name] = str(exc)[:200]
         if failures:
             return error_response(503, "not_ready", "Dependencies unavailable.", checks=failures)
-        return {"status": "ready", "service": name, "checks": sorted(readiness_checks)}
+        answer = {"status": "ready", "service": name, "checks": sorted(readiness_checks)}
+        if readiness_detail is not None:
+            answer["detail"] = readiness_detail()
+        return answer
 
     @app.get("/openapi.json")
     def openapi():
@@ -92,6 +118,8 @@ def _register_error_handlers(app: Flask) -> None:
         response.status_code = exc.status
         if exc.status == 401:
             response.headers["WWW-Authenticate"] = 'JWT realm="dropin"'
+        if isinstance(exc, Unavailable):
+            response.headers["Retry-After"] = str(exc.retry_after)
         return response
 
     @app.errorhandler(HTTPException)
@@ -106,6 +134,12 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
+        if database_fault(exc) == "transient":
+            # Not the request's fault, and it may well work a second later: say so (a 500 would
+            # tell the client not to retry).
+            log.warning("database unavailable on %s %s: %s", request.method, request.path, exc)
+            return app_error(Unavailable("The database is unavailable for a moment; try again.",
+                                         code="database_unavailable", retry_after=DATABASE_RETRY_AFTER_SECONDS))
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(500, "internal_error", "Something went wrong on our side.")
 

@@ -2,7 +2,10 @@
 
 Rows are claimed with `FOR UPDATE SKIP LOCKED`, so several relays can run side by side. A row is
 marked sent only after its sink returned (for the broker: after the publisher confirm), so a crash
-in between re-sends it: delivery is at-least-once and consumers de-duplicate by event id.
+in between re-sends it: delivery is at-least-once and consumers de-duplicate by event id. Each row
+is claimed, sent and marked in a transaction of its own, so a crash re-sends at most the one row
+in flight per relay, and every message carries a stable id (event id, e-mail Message-ID, Pusher
+`eventId`) by which a receiver can drop that repeat.
 - The destination down (`SinkUnavailable`): the relay waits and retries the same rows.
 - One row failing: that row is retried later with exponential backoff; the others go on.
 - One row refused for good (`Undeliverable`): it is set aside (`given_up_at`), kept and logged.
@@ -50,13 +53,24 @@ class Sink(Protocol):
 
 
 class BrokerSink:
-    def __init__(self, publisher):
+    """Publishes integration events. An event returned unroutable although the topology has a queue
+    for its type (`subscribed`) is a failure, retried with backoff: the queue is missing (not
+    declared yet, or deleted), and marking the row sent would lose the event. One that no queue is
+    meant to receive is sent, to nobody."""
+
+    def __init__(self, publisher, subscribed: Callable[[str], bool] | None = None):
+        from .topology import is_subscribed
         self._publisher = publisher
+        self._subscribed = subscribed or is_subscribed
 
     def send(self, topic: str, payload: dict[str, Any], row_id: int) -> None:
-        from .broker import CONNECTION_ERRORS
+        from .broker import CONNECTION_ERRORS, Unroutable
         try:
             self._publisher.publish(topic, payload, message_id=payload.get("id"))
+        except Unroutable:
+            if self._subscribed(topic):
+                raise
+            log.debug("no queue consumes %s", topic)
         except CONNECTION_ERRORS as exc:
             raise SinkUnavailable(f"broker unreachable: {exc!r}") from exc
 
@@ -65,6 +79,9 @@ class BrokerSink:
 
 
 DEFAULT_RETENTION = timedelta(days=7)
+# What became of one row (or of the attempt to find one): the relay's outcome points.
+SENT, SET_ASIDE, FAILED, NOTHING_PENDING = "sent", "set_aside", "failed", "nothing_pending"
+
 
 # How long to wait before the next try of a row that failed `attempts` times (counting this
 # failure); None sets the row aside (`given_up_at`) instead.
@@ -101,43 +118,60 @@ class OutboxRelay:
         self._running = False
 
     def relay_batch(self) -> int:
-        """Sends one batch; returns how many rows were sent. Stops the batch at the first failure."""
-        o = self._outbox
+        """Sends up to `batch_size` rows; returns how many were sent. Stops at the first failure
+        (unless `keep_order` is off)."""
         sent = 0
+        for _ in range(self._batch_size):
+            try:
+                outcome = self._relay_one()
+            except SinkUnavailable:
+                if sent:
+                    break  # keep what was sent; the caller backs off before the next batch
+                raise
+            if outcome == NOTHING_PENDING or (outcome == FAILED and self._keep_order):
+                break
+            if outcome == SENT:
+                sent += 1
+        return sent
+
+    def _relay_one(self) -> str:
+        """Claims the oldest pending row, sends it and marks it sent, in a transaction of its own:
+        a crash of the relay (or of its database connection) re-sends at most the row in flight,
+        never the rows sent before it."""
+        o = self._outbox
         with self._engine.begin() as conn:
-            rows = conn.execute(
+            # The mark is durable a moment later, not at once: a crash of PostgreSQL itself (not of
+            # the relay or a connection) could re-send the last few rows; nothing is lost either way.
+            conn.execute(sa.text("SET LOCAL synchronous_commit = off"))
+            row = conn.execute(
                 sa.select(o.c.id, o.c.topic, o.c.payload, o.c.attempts)
                 .where(o.c.destination == self._destination, o.c.sent_at.is_(None),
                        o.c.given_up_at.is_(None), o.c.available_at <= sa.func.now())
-                .order_by(o.c.id).limit(self._batch_size)
-                .with_for_update(skip_locked=True)).all()
-            for row in rows:
-                try:
-                    self._sink.send(row.topic, row.payload, row.id)
-                except SinkUnavailable:
-                    if sent:
-                        break  # keep what was sent; the caller backs off before the next batch
-                    raise
-                except Undeliverable as exc:
-                    log.error("outbox %s row %s refused for good, set aside: %s", self._destination,
-                              row.id, exc)
-                    conn.execute(o.update().where(o.c.id == row.id).values(
-                        attempts=o.c.attempts + 1, last_error=str(exc)[:2000], given_up_at=sa.func.now()))
-                    continue
-                except Exception as exc:  # noqa: BLE001 - any sink fault: retry later, keep the row
-                    delay = self._backoff(row.attempts + 1)
-                    log.warning("outbox %s row %s failed (attempt %s)%s: %s", self._destination, row.id,
-                                row.attempts + 1, "" if delay is not None else ", giving up", exc)
-                    retry = ({"given_up_at": sa.func.now()} if delay is None
-                             else {"available_at": utcnow() + delay})
-                    conn.execute(o.update().where(o.c.id == row.id).values(
-                        attempts=o.c.attempts + 1, last_error=str(exc)[:2000], **retry))
-                    if self._keep_order:
-                        break
-                    continue
-                conn.execute(o.update().where(o.c.id == row.id).values(sent_at=sa.func.now()))
-                sent += 1
-        return sent
+                .order_by(o.c.id).limit(1)
+                .with_for_update(skip_locked=True)).first()
+            if row is None:
+                return NOTHING_PENDING
+            try:
+                self._sink.send(row.topic, row.payload, row.id)
+            except SinkUnavailable:
+                raise  # rolls back: the row stays as it was, no attempt counted
+            except Undeliverable as exc:
+                log.error("outbox %s row %s refused for good, set aside: %s", self._destination,
+                          row.id, exc)
+                conn.execute(o.update().where(o.c.id == row.id).values(
+                    attempts=o.c.attempts + 1, last_error=str(exc)[:2000], given_up_at=sa.func.now()))
+                return SET_ASIDE
+            except Exception as exc:  # noqa: BLE001 - any sink fault: retry later, keep the row
+                delay = self._backoff(row.attempts + 1)
+                log.warning("outbox %s row %s failed (attempt %s)%s: %s", self._destination, row.id,
+                            row.attempts + 1, "" if delay is not None else ", giving up", exc)
+                retry = ({"given_up_at": sa.func.now()} if delay is None
+                         else {"available_at": utcnow() + delay})
+                conn.execute(o.update().where(o.c.id == row.id).values(
+                    attempts=o.c.attempts + 1, last_error=str(exc)[:2000], **retry))
+                return FAILED if delay is not None else SET_ASIDE
+            conn.execute(o.update().where(o.c.id == row.id).values(sent_at=sa.func.now()))
+            return SENT
 
     def prune_sent(self) -> int:
         """Deletes this destination's rows sent longer than `retention` ago; returns how many.

@@ -1,9 +1,12 @@
 """Pusher through the outbox: requests queue `pusher` rows, a relay triggers them.
 
-Row payload: {"channels": [...], "data": {...}}; the row's topic is the Pusher event name.
+Row payload: {"channels": [...], "data": {...}, "id": ...}; the row's topic is the Pusher event
+name. The id, made when the row is written, is sent in the event's data as `eventId`: a message
+re-sent after a relay crash carries the same one, so a client can drop the repeat.
 """
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pusher
@@ -23,7 +26,12 @@ def pusher_client(settings: PusherSettings) -> pusher.Pusher:
 
 
 def pusher_message(channels: list[str], data: dict[str, Any]) -> dict[str, Any]:
-    return {"channels": channels, "data": data}
+    return {"channels": channels, "data": data, "id": str(uuid.uuid4())}
+
+
+def pusher_event_id(payload: dict[str, Any], row_id: int) -> str:
+    """The message's stable id (rows written before ids existed: their outbox row id)."""
+    return str(payload.get("id") or f"outbox-{row_id}")
 
 
 class PusherSink:
@@ -32,9 +40,12 @@ class PusherSink:
 
     def send(self, topic: str, payload: dict[str, Any], row_id: int) -> None:
         channels = payload["channels"]
+        data = payload["data"]
+        if isinstance(data, dict):
+            data = {**data, "eventId": pusher_event_id(payload, row_id)}
         try:
             for start in range(0, len(channels), MAX_CHANNELS_PER_TRIGGER):
-                self._client.trigger(channels[start:start + MAX_CHANNELS_PER_TRIGGER], topic, payload["data"])
+                self._client.trigger(channels[start:start + MAX_CHANNELS_PER_TRIGGER], topic, data)
         except (requests.ConnectionError, requests.Timeout) as exc:
             raise SinkUnavailable(f"pusher unreachable: {exc!r}") from exc
         except (PusherBadAuth, PusherForbidden) as exc:

@@ -13,14 +13,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from dropin_common.auth import sql_token_verifier
-from dropin_common.broker import ConfirmingPublisher, QueueSpec
+from dropin_common.broker import ConfirmingPublisher
 from dropin_common.config import CommonSettings, PusherSettings, env_int, env_str
 from dropin_common.consumer import Consumer, service_consumer
 from dropin_common.db import make_engine
-from dropin_common.events import ACCOUNT_TOKENS_REVOKED
 from dropin_common.outbox import BrokerSink, OutboxRelay, Sink
 from dropin_common.pusher_sink import PUSHER_DESTINATION, PusherSink, pusher_client
 from dropin_common.timeutil import utcnow
+from dropin_common.topology import CHAT_QUEUE
+from dropin_common.waiting import WaitSlots
 
 from .adapters.event_handlers import event_handlers
 from .adapters.repositories import SqlChatUnitOfWork, SqlStreamReplica
@@ -29,7 +30,7 @@ from .use_cases.post_message import ChatPolicy
 from .use_cases.waiting import ReplicaWait
 
 SERVICE = "chat"
-QUEUE = QueueSpec(SERVICE, ("stream.*", ACCOUNT_TOKENS_REVOKED))
+QUEUE = CHAT_QUEUE  # its bindings: dropin_common.topology
 BROKER_DESTINATION = "broker"
 
 
@@ -37,6 +38,8 @@ BROKER_DESTINATION = "broker"
 class ChatSettings:
     common: CommonSettings
     stream_wait_seconds: float = 2.0
+    # Requests per process that may wait for the replica at once; the others get a retryable 503.
+    stream_waiters: int = 2
     ended_grace_seconds: int = 600
     pusher: PusherSettings | None = None  # read only by the pusher relay
 
@@ -44,11 +47,13 @@ class ChatSettings:
     def from_env(cls) -> "ChatSettings":
         return cls(common=CommonSettings.from_env(SERVICE),
                    stream_wait_seconds=_env_seconds("CHAT_STREAM_WAIT_SECONDS", 2.0),
+                   stream_waiters=env_int("CHAT_STREAM_WAITERS", 2),
                    ended_grace_seconds=env_int("CHAT_ENDED_GRACE_SECONDS", 600))
 
     @property
     def policy(self) -> ChatPolicy:
-        return ChatPolicy(replica_wait=ReplicaWait(timeout_seconds=self.stream_wait_seconds),
+        return ChatPolicy(replica_wait=ReplicaWait(timeout_seconds=self.stream_wait_seconds,
+                                                      slots=WaitSlots(self.stream_waiters)),
                           ended_grace=timedelta(seconds=self.ended_grace_seconds))
 
 

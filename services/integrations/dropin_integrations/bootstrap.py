@@ -14,15 +14,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from dropin_common.auth import sql_token_verifier
-from dropin_common.broker import QueueSpec
 from dropin_common.config import CommonSettings, env_int, env_str
 from dropin_common.consumer import Consumer, EventProcessor, service_consumer
 from dropin_common.db import make_engine
 from dropin_common.outbox import OutboxRelay, Sink
 from dropin_common.smtp_sink import SmtpSink
 from dropin_common.timeutil import utcnow
+from dropin_common.topology import INTEGRATIONS_QUEUE
 
-from .adapters.event_handlers import CONSUMED, event_handlers
+from .adapters.event_handlers import event_handlers
 from .adapters.repositories import SqlIntegrationsUnitOfWork
 from .adapters.tables import integrations_tables
 from .adapters.webhook_sink import WebhookSink
@@ -31,7 +31,7 @@ from .domain.retry import backoff_for
 from .use_cases.plan_deliveries import DeliverySettings
 
 SERVICE = "integrations"
-QUEUE = QueueSpec(SERVICE, CONSUMED)
+QUEUE = INTEGRATIONS_QUEUE  # its bindings: dropin_common.topology
 DESTINATIONS = (EMAIL, WEBHOOK)
 
 

@@ -34,6 +34,8 @@ class StreamsSettings:
     mail_from: str = "no-reply@dropin.local"
     # How long a request waits for the replica to catch up with auth before refusing.
     replica_grace_seconds: float = 2.0
+    # How many requests per process may wait for the replica at once; the others get a retryable 503.
+    replica_waiters: int = 2
 
     @classmethod
     def from_env(cls) -> "StreamsSettings":
@@ -47,6 +49,7 @@ class StreamsSettings:
             smtp_port=env_int("SMTP_PORT", 8025),
             mail_from=env_str("MAIL_FROM", "no-reply@dropin.local"),
             replica_grace_seconds=float(env_str("REPLICA_GRACE_SECONDS", "2.0")),
+            replica_waiters=env_int("REPLICA_WAITERS", 2),
         )
 
 

@@ -48,6 +48,11 @@ class StreamRepository(abc.ABC):
         Returns False when another writer got there first (the atomic guard of every transition)."""
 
     @abc.abstractmethod
+    def lock(self, stream_id: str) -> None:
+        """Holds the stream's row until the transaction ends, so writers that decide from what the
+        stream already has (the loan-link mailer counting its mails) take turns."""
+
+    @abc.abstractmethod
     def add_log(self, stream_id: str, log: StreamLog) -> None: ...
 
     @abc.abstractmethod
@@ -106,6 +111,10 @@ class LeadRepository(abc.ABC):
 class OutboundMessageRepository(abc.ABC):
     @abc.abstractmethod
     def add(self, message: OutboundMessage) -> None: ...
+
+    @abc.abstractmethod
+    def for_stream(self, stream_id: str, channel: str) -> list[OutboundMessage]:
+        """What was already sent about the stream on `channel`, oldest first."""
 
 
 class UnitOfWork(BaseUnitOfWork):

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from dropin_common.auth import Principal, SqlRevocationList, apply_revocation
 from dropin_common.broker import ConfirmingPublisher, QueueSpec
-from dropin_common.consumer import Consumer, EventProcessor
+from dropin_common.consumer import DUPLICATE, HANDLED, Consumer, EventProcessor
 from dropin_common.db import SqlUnitOfWork, prune_consumer_tables
 from dropin_common.events import Event
 from dropin_common.outbox import BrokerSink, OutboxRelay, Undeliverable
@@ -84,8 +84,8 @@ def test_events_wait_in_the_outbox_while_the_broker_is_unreachable(engine, table
 def test_consumer_applies_a_redelivered_event_once(engine, tables):
     processor = EventProcessor(engine, tables["inbox"], {"thing.happened": recording_handler(tables)})
     event = Event("thing.happened", {"n": 1})
-    assert processor.process(event) is True
-    assert processor.process(Event.from_envelope(event.to_envelope())) is False
+    assert processor.process(event) == HANDLED
+    assert processor.process(Event.from_envelope(event.to_envelope())) == DUPLICATE
     assert effects(engine, tables) == [event.id]
 
 
@@ -95,7 +95,7 @@ def test_failed_handler_leaves_no_inbox_row_so_a_retry_applies_it(engine, tables
                                {"thing.happened": recording_handler(tables, {event.id: 1})})
     with pytest.raises(RuntimeError):
         processor.process(event)
-    assert processor.process(event) is True
+    assert processor.process(event) == HANDLED
     assert effects(engine, tables) == [event.id]
 
 

@@ -36,8 +36,11 @@ def chat_blueprint(container: Container) -> Blueprint:
           tags: [chat]
           summary: Save a message on a stream and deliver it on the stream's Pusher channel
           description: >
-            Without a JWT the sender is the shopper (`from` is a display name). With a JWT, `from`
-            must be that account's id or left out.
+            Without a JWT the sender is the shopper: `from` is a display name (NFKC-normalised, at
+            most 100 characters, no control or invisible characters, never an account id or a
+            role word such as `dealer`), `shopper` when left out. With a JWT, which must be the
+            stream's dealer's or an admin's, `from` must be that account's id or left out. A JWT of
+            another organization is refused.
           security: [{apikey: []}, {apikey: [], jwt: []}]
           requestBody:
             required: true
@@ -45,7 +48,11 @@ def chat_blueprint(container: Container) -> Blueprint:
           responses:
             201: {description: "The saved message: id, streamId, from, message, createdAt."}
             400: A missing, empty or over-long message, or a bad `from`.
-            403: "`from` is not the caller's account."
+            401: A JWT was sent but is not valid.
+            403: >
+              `from` is not the caller's account, passes for an account without its token, or the
+              JWT is not the stream's dealer's or an admin's (`not_your_stream` for another
+              organization's).
             404: No such stream.
         """
         body = load_or_400(PostMessageSchema(), json_body())
@@ -61,16 +68,22 @@ def chat_blueprint(container: Container) -> Blueprint:
         get:
           tags: [chat]
           summary: A stream's messages, oldest first
+          description: >
+            No login needed (the stream id is the capability); a JWT, when sent, must be an
+            admin's or belong to the stream's organization.
+          security: [{apikey: []}, {apikey: [], jwt: []}]
           parameters: [{in: query, schema: HistoryQuerySchema}]
           responses:
             200: {description: "`{messages, start, limit, total}`."}
             400: A bad `start` or `limit`.
+            401: A JWT was sent but is not valid.
+            403: The JWT belongs to another organization.
             404: No such stream.
         """
-        optional_principal()  # a revoked or forged token is refused even where none is needed
+        principal = optional_principal()  # a revoked or forged token is refused even where none is needed
         query = parse_filters(HistoryQuerySchema(), request.args)
         page = read_history(stream_id, query["start"], query["limit"], container.replica,
-                            container.snapshot_uow, container.policy.replica_wait)
+                            container.snapshot_uow, container.policy.replica_wait, principal)
         return {"messages": [message_snapshot(message) for message in page.messages],
                 "start": page.start, "limit": page.limit, "total": page.total}
 

@@ -11,7 +11,7 @@ from dropin_common.events import CHAT_MESSAGE_SAVED, Event
 from dropin_common.pusher_sink import PUSHER_DESTINATION, pusher_message
 
 from ..domain.messages import ChatMessage, valid_text
-from ..domain.senders import may_write, resolve_sender
+from ..domain.senders import belongs_to_stream, may_write, resolve_sender
 from ..domain.streams import StreamMembership
 from ..ports import StreamReplica, UnitOfWorkFactory
 from .snapshots import message_snapshot
@@ -64,8 +64,8 @@ def _writable_stream(command: PostMessage, replica: StreamReplica, policy: ChatP
     def ready(stream: StreamMembership) -> bool:
         # A dealer who has just accepted may write before `stream.accepted` reached us: wait
         # for it too, as long as the replica still shows nobody owning the stream.
-        if principal is None or may_write(principal, stream):
-            return True
+        if principal is None or may_write(principal, stream) or not belongs_to_stream(principal, stream):
+            return True  # nothing to wait for (a token of another organization is refused at once)
         return stream.dealer_id is not None or stream.has_ended
 
     stream = wait_for_stream(replica, command.stream_id, policy.replica_wait, ready)

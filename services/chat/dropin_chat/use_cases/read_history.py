@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dropin_common.auth import Principal
 from dropin_common.errors import NotFound
 
 from ..domain.messages import ChatMessage
+from ..domain.senders import ensure_may_act
 from ..ports import StreamReplica, UnitOfWorkFactory
 from .waiting import ReplicaWait, wait_for_stream
 
@@ -19,10 +21,14 @@ class HistoryPage:
 
 
 def read_history(stream_id: str, start: int, limit: int, replica: StreamReplica,
-                 uow_factory: UnitOfWorkFactory, wait: ReplicaWait = ReplicaWait()) -> HistoryPage:
-    """The stream id is the reader's capability (as for the shopper's other stream calls)."""
-    if wait_for_stream(replica, stream_id, wait) is None:
+                 uow_factory: UnitOfWorkFactory, wait: ReplicaWait = ReplicaWait(),
+                 principal: Principal | None = None) -> HistoryPage:
+    """The stream id is the reader's capability (as for the shopper's other stream calls); a
+    token, when sent, must be of the stream's side."""
+    stream = wait_for_stream(replica, stream_id, wait)
+    if stream is None:
         raise NotFound("No stream with this id.", code="stream_not_found")
+    ensure_may_act(principal, stream)
     with uow_factory() as uow:
         messages = uow.messages.page(stream_id, start, limit)
         total = uow.messages.count(stream_id)

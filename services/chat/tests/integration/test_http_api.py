@@ -207,3 +207,26 @@ def test_body_over_the_size_limit_is_a_json_413(client, known_stream):
 
     assert response.status_code == 413
     assert error_of(response)["code"] == "body_too_large"
+
+
+def test_a_token_of_another_organization_is_refused_on_posting_and_reading(client, known_stream, tokens):
+    stream_id = known_stream(status="streaming", dealer_id=str(uuid.uuid4()))
+    stranger = tokens.issue(str(uuid.uuid4()), "dealer", "org-2", ttl_seconds=600)
+    post(client, stream_id, {"message": "my number is 555-0100"})
+
+    posted = post(client, stream_id, {"from": "Jane", "message": "hi"}, token=stranger)
+    read = client.get(f"/chat/{stream_id}", headers={"Authorization": f"JWT {stranger}"})
+
+    assert (posted.status_code, error_of(posted)["code"]) == (403, "not_your_stream")
+    assert (read.status_code, error_of(read)["code"]) == (403, "not_your_stream")
+    assert client.get(f"/chat/{stream_id}").get_json()["total"] == 1
+
+
+@pytest.mark.parametrize("sender, status", [("Jane\u200b", 400), ("dealer", 403), ("\uff24ealer", 403)])
+def test_a_shopper_name_that_could_pass_for_the_dealer_is_refused(client, known_stream, sender, status):
+    stream_id = known_stream(status="streaming", dealer_id=str(uuid.uuid4()))
+
+    response = post(client, stream_id, {"from": sender, "message": "Your card details please"})
+
+    assert response.status_code == status and error_of(response)["field"] == "from"
+    assert client.get(f"/chat/{stream_id}").get_json()["total"] == 0

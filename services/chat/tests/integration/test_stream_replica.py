@@ -8,6 +8,7 @@ import jwt
 import pytest
 
 from dropin_common.events import ACCOUNT_TOKENS_REVOKED, STREAM_ACCEPTED, STREAM_REQUESTED, Event
+from dropin_common.ids import new_id
 from dropin_common.testing import wait_until
 
 from .conftest import count_rows, stream_event
@@ -54,7 +55,7 @@ def test_redelivered_stream_event_is_handled_once(container, publish):
 
 
 def test_message_posted_before_stream_requested_arrives_is_saved(client, publish):
-    stream_id = str(uuid.uuid4())
+    stream_id = new_id()  # just created, as streams makes them
     answers = []
     poster = threading.Thread(target=lambda: answers.append(
         client.post(f"/chat/{stream_id}", json={"message": "first!"})))

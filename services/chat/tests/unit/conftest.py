@@ -6,6 +6,7 @@ from datetime import datetime
 import pytest
 
 from dropin_common.auth import ROLE_ADMIN, ROLE_DEALER, Principal
+from dropin_common.ids import new_id
 
 from dropin_chat.domain.streams import StreamMembership
 from dropin_chat.use_cases.post_message import ChatPolicy, PostMessage, post_message
@@ -15,12 +16,13 @@ from .fakes import FakeReplica, FakeTime, FakeUnitOfWork, FakeWallClock, InMemor
 
 def a_stream(status: str = "requested", dealer_id: str | None = None, version: int = 1,
              ended_at: datetime | None = None) -> StreamMembership:
-    return StreamMembership(id=str(uuid.uuid4()), version=version, status=status,
+    return StreamMembership(id=new_id(), version=version, status=status,
                             organization_id="org-1", dealer_id=dealer_id, ended_at=ended_at)
 
 
-def a_principal(account_id: str | None = None, role: str = ROLE_DEALER) -> Principal:
-    return Principal(account_id=account_id or str(uuid.uuid4()), role=role, organization_id="org-1",
+def a_principal(account_id: str | None = None, role: str = ROLE_DEALER,
+                organization_id: str | None = "org-1") -> Principal:
+    return Principal(account_id=account_id or str(uuid.uuid4()), role=role, organization_id=organization_id,
                      jti=uuid.uuid4().hex, issued_at=0.0, expires_at=9e9)
 
 

@@ -12,6 +12,7 @@ from dropin_chat.domain.streams import StreamMembership
 from dropin_chat.ports import (ChatUnitOfWork, MessageRepository, Outbox, StreamReplica,
                                StreamReplicaWriter)
 from dropin_chat.use_cases.waiting import ReplicaWait
+from dropin_common.waiting import WaitSlots
 
 
 class InMemoryStore:
@@ -104,8 +105,8 @@ class FakeTime:
         self.on_sleep(self.sleeps)
 
     def wait(self, timeout: float = 2.0) -> ReplicaWait:
-        return ReplicaWait(timeout_seconds=timeout, poll_seconds=0.05, monotonic=self.monotonic,
-                           sleep=self.sleep)
+        return ReplicaWait(timeout_seconds=timeout, poll_seconds=0.05, slots=WaitSlots(2),
+                           monotonic=self.monotonic, sleep=self.sleep)
 
 
 class FakeWallClock:

@@ -1,10 +1,13 @@
 import uuid
 from datetime import timezone
+from unittest.mock import ANY
 
 import pytest
 
 from dropin_common.errors import BadRequest, Conflict, NotFound
 from dropin_common.events import CHAT_MESSAGE_SAVED
+from dropin_common.ids import new_id
+from dropin_common.waiting import ReplicaBehind
 
 from dropin_chat.domain.messages import MAX_MESSAGE_LENGTH
 
@@ -31,7 +34,8 @@ def test_saved_message_goes_to_the_streams_private_pusher_channel(chat):
     assert pushed == [("pusher", "chat.message", {
         "channels": [f"private-stream-{stream.id}"],
         "data": {"id": message.id, "streamId": stream.id, "from": "shopper", "message": "hi",
-                 "createdAt": "2026-01-01T12:00:00Z"}})]
+                 "createdAt": "2026-01-01T12:00:00Z"},
+        "id": ANY})]  # the push's own stable id, sent as `eventId`
 
 
 def test_saved_message_is_published_as_chat_message_saved(chat):
@@ -77,13 +81,28 @@ def test_bad_message_is_refused_without_waiting_for_the_stream(chat):
     assert chat.time.sleeps == 0
 
 
-def test_unknown_stream_is_not_found_only_after_the_configured_wait(chat):
-    with pytest.raises(NotFound) as refused:
-        chat.post(str(uuid.uuid4()), "hello?")
+def test_an_unknown_old_or_made_up_stream_id_is_not_found_at_once_without_waiting(chat):
+    for stream_id in (str(uuid.uuid4()), "2f7c0e1a-0000-7000-8000-000000000000"):  # a UUIDv4; a v7 from 1970
+        with pytest.raises(NotFound) as refused:
+            chat.post(stream_id, "hello?")
+        assert refused.value.code == "stream_not_found"
+    assert chat.time.sleeps == 0
 
-    assert refused.value.code == "stream_not_found"
+
+def test_a_just_created_stream_the_replica_has_not_heard_of_in_time_is_a_retryable_503(chat):
+    with pytest.raises(ReplicaBehind) as refused:
+        chat.post(new_id(), "hello?")
+
+    assert (refused.value.status, refused.value.retry_after) == (503, 1)
     assert chat.time.now == pytest.approx(2.0)
     assert chat.replica.reads > 1
+
+
+def test_when_every_wait_slot_is_taken_a_just_created_stream_is_a_503_without_waiting(chat):
+    with chat.policy.replica_wait.slots.slot(), chat.policy.replica_wait.slots.slot():
+        with pytest.raises(ReplicaBehind):
+            chat.post(new_id(), "hello?")
+    assert chat.time.sleeps == 0
 
 
 def test_message_sent_before_stream_requested_arrived_waits_and_is_saved(chat):

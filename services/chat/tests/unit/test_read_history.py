@@ -2,15 +2,27 @@ import uuid
 
 import pytest
 
-from dropin_common.errors import NotFound
+from dropin_common.errors import Forbidden, NotFound
 
 from dropin_chat.use_cases.read_history import read_history
 
 from .conftest import a_principal, a_stream
 
 
-def history(chat, stream_id, start=0, limit=10):
-    return read_history(stream_id, start, limit, chat.replica, chat.uow, chat.policy.replica_wait)
+def history(chat, stream_id, start=0, limit=10, principal=None):
+    return read_history(stream_id, start, limit, chat.replica, chat.uow, chat.policy.replica_wait, principal)
+
+
+def test_a_token_of_another_organization_cannot_read_the_history(chat):
+    stream = chat.add_stream(a_stream())
+    chat.post(stream.id, "my phone number is 555-0100")
+
+    with pytest.raises(Forbidden) as refused:
+        history(chat, stream.id, principal=a_principal(organization_id="org-2"))
+
+    assert refused.value.code == "not_your_stream"
+    assert history(chat, stream.id, principal=a_principal()).total == 1  # a colleague may read
+    assert history(chat, stream.id).total == 1  # and the shopper, with the stream id
 
 
 def test_history_is_oldest_first_whoever_wrote(chat):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from dropin_common.db import messaging_tables
+from dropin_common.progress import consumer_progress_table
 
 TZ = sa.DateTime(timezone=True)
 
@@ -26,6 +27,7 @@ def _shopper_columns() -> list[sa.Column]:
 def build_tables() -> tuple[sa.MetaData, dict[str, sa.Table]]:
     metadata = sa.MetaData()
     tables = messaging_tables(metadata)
+    tables["consumer_progress"] = consumer_progress_table(metadata)
     tables["calls"] = sa.Table(
         "calls", metadata,
         sa.Column("id", sa.String(64), primary_key=True),  # the stream id

@@ -6,19 +6,16 @@ from collections.abc import Callable
 from sqlalchemy.engine import Connection
 
 from dropin_common import events as ev
-from dropin_common.broker import QueueSpec
 from dropin_common.consumer import Consumer, Handler, run_consumer, service_consumer
+from dropin_common.progress import record_progress
+from dropin_common.topology import ACCOUNT_EVENTS, DASHBOARD_QUEUE, ORGANIZATION_EVENTS, STREAM_EVENTS
 
 from ..bootstrap import Container, bootstrap
 from ..domain.records import Account, Lead, Organization, StreamSnapshot
 from ..ports import ProjectionStore
 from ..use_cases import projections
 
-ACCOUNT_EVENTS = (ev.ACCOUNT_REGISTERED, ev.ACCOUNT_UPDATED, ev.ACCOUNT_PRESENCE_CHANGED)
-ORGANIZATION_EVENTS = (ev.ORGANIZATION_CREATED, ev.ORGANIZATION_UPDATED)
-STREAM_EVENTS = (ev.STREAM_REQUESTED, ev.STREAM_ACCEPTED, ev.STREAM_STOPPED, ev.STREAM_NOTED)
-QUEUE = QueueSpec("dashboard", (*STREAM_EVENTS, ev.LEAD_CREATED, *ACCOUNT_EVENTS, *ORGANIZATION_EVENTS,
-                                ev.ACCOUNT_TOKENS_REVOKED))
+QUEUE = DASHBOARD_QUEUE  # its bindings: dropin_common.topology
 
 
 def event_handlers(store_for: Callable[[Connection], ProjectionStore]) -> dict[str, Handler]:
@@ -46,7 +43,8 @@ def event_handlers(store_for: Callable[[Connection], ProjectionStore]) -> dict[s
 
 def build_consumer(container: Container) -> Consumer:
     return service_consumer(container.settings, container.engine, container.tables, QUEUE,
-                            event_handlers(container.projection_store))
+                            event_handlers(container.projection_store),
+                            on_applied=record_progress(container.tables["consumer_progress"], QUEUE.name))
 
 
 def main() -> None:

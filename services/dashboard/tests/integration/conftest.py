@@ -97,8 +97,9 @@ class EventPublisher:
         self._channel = self._connection.channel()
         self._channel.confirm_delivery()
 
-    def publish(self, event_type: str, data: dict, *, event_id: str | None = None) -> Event:
-        event = Event(type=event_type, data=data, **({"id": event_id} if event_id else {}))
+    def publish(self, event_type: str, data: dict, *, event_id: str | None = None, occurred_at=None) -> Event:
+        event = Event(type=event_type, data=data, **({"id": event_id} if event_id else {}),
+                      **({"occurred_at": occurred_at} if occurred_at else {}))
         self._channel.basic_publish(EXCHANGE, event_type, json.dumps(event.to_envelope()).encode(),
                                     pika.BasicProperties(content_type="application/json", delivery_mode=2,
                                                          message_id=event.id, type=event_type))

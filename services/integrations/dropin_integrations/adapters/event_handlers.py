@@ -18,7 +18,6 @@ from .repositories import ConnectionStores
 STREAM_EVENTS = (STREAM_REQUESTED, STREAM_ACCEPTED, STREAM_STOPPED, STREAM_NOTED)
 ACCOUNT_EVENTS = (ACCOUNT_REGISTERED, ACCOUNT_UPDATED, ACCOUNT_PRESENCE_CHANGED)
 ORGANIZATION_EVENTS = (ORGANIZATION_CREATED, ORGANIZATION_UPDATED)
-CONSUMED = ("stream.*", "account.*", "organization.*", LEAD_CREATED)  # the queue's bindings
 
 
 def event_handlers(tables: dict[str, sa.Table], settings: DeliverySettings) -> dict[str, Handler]:

@@ -42,6 +42,9 @@ class SqlStreamRepository(ports.StreamRepository):
             .values(**_stream_columns(stream)))
         return result.rowcount == 1
 
+    def lock(self, stream_id: str) -> None:
+        self._conn.execute(sa.select(self._streams.c.id).where(self._streams.c.id == stream_id).with_for_update())
+
     def add_log(self, stream_id: str, log: StreamLog) -> None:
         self._conn.execute(self._logs.insert().values(stream_id=stream_id, type=log.type, code=log.code,
                                                       at=log.at))
@@ -216,6 +219,12 @@ class SqlOutboundMessageRepository(ports.OutboundMessageRepository):
 
     def add(self, message: ports.OutboundMessage) -> None:
         self._conn.execute(self._table.insert().values(**message.__dict__))
+
+    def for_stream(self, stream_id: str, channel: str) -> list[ports.OutboundMessage]:
+        t = self._table
+        rows = self._conn.execute(sa.select(t).where(t.c.stream_id == stream_id, t.c.channel == channel)
+                                  .order_by(t.c.created_at, t.c.id)).all()
+        return [ports.OutboundMessage(**row._mapping) for row in rows]
 
 
 class StreamsUnitOfWork(SqlUnitOfWork, ports.UnitOfWork):

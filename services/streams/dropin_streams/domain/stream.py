@@ -24,8 +24,8 @@ EXPIRED = "expired"
 ALL_STATUSES = (REQUESTED, STREAMING, MISSED, COMPLETED, EXPIRED)
 ENDED_STATUSES = frozenset({MISSED, COMPLETED, EXPIRED})
 
-STOPPED_BY_DEALER = "dealer"
-STOPPED_BY_SHOPPER = "shopper"
+# stoppedBy: "system" (the worker's timeouts) or the caller's role on the stream
+# (domain.access.StreamRole: shopper, dealer, colleague, admin).
 STOPPED_BY_SYSTEM = "system"
 
 LOG_TYPES = ("pusher", "push")

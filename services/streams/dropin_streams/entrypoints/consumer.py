@@ -6,19 +6,15 @@ from sqlalchemy.engine import Connection
 
 from dropin_common import events
 from dropin_common.auth import revocation_handler
-from dropin_common.broker import QueueSpec
 from dropin_common.consumer import Consumer, Handler, run_consumer, service_consumer
 from dropin_common.events import Event
+from dropin_common.topology import STREAMS_QUEUE
 
 from ..adapters.repositories import SqlAccountRepository, SqlOrganizationRepository
 from ..bootstrap import Container, bootstrap
 from ..use_cases.replica import apply_account, apply_organization
 
-QUEUE = QueueSpec("streams", (
-    events.ORGANIZATION_CREATED, events.ORGANIZATION_UPDATED,
-    events.ACCOUNT_REGISTERED, events.ACCOUNT_UPDATED, events.ACCOUNT_PRESENCE_CHANGED,
-    events.ACCOUNT_TOKENS_REVOKED,
-))
+QUEUE = STREAMS_QUEUE  # its bindings: dropin_common.topology
 
 
 def handlers(container: Container) -> dict[str, Handler]:

@@ -5,6 +5,7 @@ from flask import Flask
 
 from dropin_common.http import create_service_app
 from dropin_common.readiness import readiness_checks
+from dropin_common.waiting import WaitSlots
 
 from ..bootstrap import Container, bootstrap
 from . import routes_after_stream, routes_lookups, routes_streams
@@ -16,6 +17,7 @@ def create_app(container: Container | None = None) -> Flask:
                              readiness_checks=readiness_checks(container.engine, container.settings.common.amqp_url),
                              verifier=container.verifier)
     app.extensions["dropin.streams"] = container
+    app.extensions["dropin.streams.wait_slots"] = WaitSlots(container.settings.replica_waiters)
     for routes in (routes_streams, routes_after_stream, routes_lookups):
         app.register_blueprint(routes.api)
     return app

@@ -8,6 +8,7 @@ from typing import TypeVar
 from flask import current_app
 
 from dropin_common.errors import AppError
+from dropin_common.waiting import ReplicaBehind, WaitSlots
 
 from ..bootstrap import Container
 
@@ -21,13 +22,31 @@ def container() -> Container:
 
 def replica_grace(call: Callable[[], T], refusal_code: str) -> T:
     """Runs `call`, retrying a refusal that may only mean the replica has not yet heard of a
-    change auth just made (an organization created, a dealer activated a moment ago)."""
-    deadline = time.monotonic() + container().settings.replica_grace_seconds
-    while True:
-        try:
-            return call()
-        except AppError as exc:
-            if exc.code != refusal_code or time.monotonic() >= deadline:
-                raise
-        time.sleep(REPLICA_POLL_SECONDS)
+    change auth just made (an organization created, a dealer activated a moment ago).
+
+    The common case (no refusal) never waits. A wait holds a worker thread, so only a few requests
+    per process wait at once (`replica_waiters`); a refusal that finds no free wait slot is
+    answered with a retryable 503 instead, so a flood of unknown codes cannot take every thread
+    (and starve, say, the dealers' pings)."""
+    try:
+        return call()
+    except AppError as exc:
+        if exc.code != refusal_code:
+            raise
+    settings = container().settings
+    with wait_slots().slot() as free:
+        if not free:
+            raise ReplicaBehind("that change")
+        deadline = time.monotonic() + settings.replica_grace_seconds
+        while True:
+            time.sleep(REPLICA_POLL_SECONDS)
+            try:
+                return call()
+            except AppError as exc:
+                if exc.code != refusal_code or time.monotonic() >= deadline:
+                    raise
+
+
+def wait_slots() -> WaitSlots:
+    return current_app.extensions["dropin.streams.wait_slots"]
 

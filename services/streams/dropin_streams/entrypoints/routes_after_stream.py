@@ -11,7 +11,7 @@ from ..domain.lead import Contact
 from ..domain.stream import StreamLog
 from ..use_cases import leads, loan_link
 from ..use_cases import stream_activity as activity
-from ..use_cases.snapshots import lead_snapshot, stream_view
+from ..use_cases.snapshots import lead_snapshot, stream_view_for
 from . import schemas
 from .request_context import container
 
@@ -24,17 +24,24 @@ def log(stream_id: str):
     post:
       tags: [streams]
       summary: Record a client-side delivery report (a Pusher or push notification code)
+      description: >
+        No login needed (the stream id is the capability); a JWT, when sent, must be an admin's
+        or belong to the stream's organization.
+      security: [{apikey: []}, {apikey: [], jwt: []}]
       requestBody:
         required: true
         content: {application/json: {schema: StreamLogSchema}}
       responses:
         201: {description: "The recorded entry: `{type, code, at}`."}
         400: A missing or unknown `type`, or a `code` that is not an integer.
+        401: A JWT was sent but is not valid.
+        403: The JWT belongs to another organization.
         404: No such stream.
     """
     body = load_or_400(schemas.StreamLogSchema(), json_body())
     c = container()
-    entry = activity.log_delivery(c.uow(), stream_id, StreamLog(body["type"], body["code"], c.clock()))
+    entry = activity.log_delivery(c.uow(), stream_id, StreamLog(body["type"], body["code"], c.clock()),
+                                  optional_principal())
     return {"type": entry.type, "code": entry.code, "at": iso(entry.at)}, 201
 
 
@@ -43,25 +50,25 @@ def note(stream_id: str):
     """---
     post:
       tags: [streams]
-      summary: Add or replace the note of an ended stream
+      summary: The stream's dealer (or an admin) adds or replaces the note of an ended stream
       description: >
-        No login needed (the stream id is the capability); a JWT, when sent, must be an admin's
-        or one of the stream's organization's dealers'. Publishes a `stream.noted` event (no
-        Pusher message).
-      security: [{apikey: []}, {apikey: [], jwt: []}]
+        A dealer action: the JWT of the dealer who accepted the stream, or an admin's. Publishes a
+        `stream.noted` event (no Pusher message).
+      security: [{apikey: [], jwt: []}]
       requestBody:
         required: true
         content: {application/json: {schema: NoteSchema}}
       responses:
         200: {description: "The stream with its note."}
         400: A missing or over-long `note`.
-        401: A JWT was sent but is not valid.
-        403: The JWT is neither an admin's nor a dealer's of the stream's organization.
+        401: No JWT, or one that is not valid.
+        403: The JWT is neither an admin's nor the stream's dealer's.
         404: No such stream.
         409: The stream has not ended yet, or was edited at the same moment.
     """
     body = load_or_400(schemas.NoteSchema(), json_body())
-    return stream_view(activity.note_stream(container().uow(), stream_id, body["note"], optional_principal()))
+    seen = activity.note_stream(container().uow(), stream_id, body["note"], optional_principal())
+    return stream_view_for(seen.stream, seen.role)
 
 
 @api.post("/streams/sendloanlink/<stream_id>")
@@ -72,21 +79,36 @@ def send_loan_link(stream_id: str):
       summary: E-mail the organization's loan application link to the stream's shopper
       description: >
         Once the stream has ended, to the e-mail address of its latest lead. No login needed (the
-        stream id is the capability); a JWT, when sent, must be an admin's or one of the stream's
-        organization's dealers'. The e-mail is queued and sent asynchronously.
+        stream id is the capability); a JWT, when sent, must be the stream's dealer's or an
+        admin's. One mail per lead and per address: asking again answers the mail already queued
+        (200) and sends nothing. At most 3 distinct addresses per stream. The mail is a fixed
+        template (the organization's name and loan link; nothing the shopper typed). The gateway
+        rate-limits this endpoint per client address. The e-mail is queued and sent
+        asynchronously.
       security: [{apikey: []}, {apikey: [], jwt: []}]
       responses:
-        202: {description: "The queued message: id, streamId, leadId, channel, to, subject, body, createdAt."}
+        202:
+          description: >
+            The queued message: id, streamId, leadId, channel, to, subject, body, createdAt.
+            `to`, the shopper's address, only with the stream's dealer's or an admin's JWT.
+        200: {description: "The same message, already queued by an earlier call; nothing new is sent."}
         401: A JWT was sent but is not valid.
-        403: The JWT is neither an admin's nor a dealer's of the stream's organization.
+        403: The JWT is neither an admin's nor the stream's dealer's.
         404: No such stream, or its organization is unknown.
         409: The stream has not ended, the shopper left no e-mail address, or the organization has no loan link.
+        429: >
+          `loan_link_limit`: the stream's loan link already went to 3 addresses; or `rate_limited`,
+          the gateway's limit.
     """
     c = container()
-    message = loan_link.send_loan_link(c.uow(), stream_id, c.settings.mail_from, c.clock(), optional_principal())
-    return {"id": message.id, "streamId": message.stream_id, "leadId": message.lead_id,
-            "channel": message.channel, "to": message.recipient, "subject": message.subject,
-            "body": message.body, "createdAt": iso(message.created_at)}, 202
+    sent = loan_link.send_loan_link(c.uow(), stream_id, c.settings.mail_from, c.clock(), optional_principal())
+    message = sent.message
+    answer = {"id": message.id, "streamId": message.stream_id, "leadId": message.lead_id,
+              "channel": message.channel, "to": message.recipient, "subject": message.subject,
+              "body": message.body, "createdAt": iso(message.created_at)}
+    if not sent.role.manages_the_stream:
+        del answer["to"]  # the stream id alone must not reveal the shopper's address
+    return answer, 202 if sent.queued else 200
 
 
 @api.post("/leads")
@@ -97,8 +119,12 @@ def create_lead():
       summary: Shopper feedback becomes a lead
       description: >
         No login needed. Give `streamId`, or `organizationToken` and `vinId`; when all are given,
-        `streamId` wins. The contact needs at least a name, an e-mail or a phone. Publishes a
-        `lead.created` event.
+        `streamId` wins. A JWT, when sent, must be an admin's or belong to the lead's
+        organization. The contact needs at least a name, an e-mail or a phone. `firstName` and
+        `lastName` are names: letters, spaces, `-`, `'` and `.`, at most 50 characters, nothing
+        that reads as a web address, no control or invisible characters (NFKC-normalised).
+        Publishes a `lead.created` event.
+      security: [{apikey: []}, {apikey: [], jwt: []}]
       requestBody:
         required: true
         content: {application/json: {schema: LeadSchema}}
@@ -106,8 +132,10 @@ def create_lead():
         201: {description: "The lead: id, streamId, organization, vin, vehicle, contact fields, createdAt."}
         400: >
           No way to reach the shopper, neither `streamId` nor `organizationToken` and `vinId`, a bad
-          e-mail, an over-long field, or a malformed VIN.
-        401: The organization token is not valid.
+          e-mail, a name that is not a name (`invalid_name`, naming the field), an over-long field,
+          or a malformed VIN.
+        401: The organization token, or a JWT that was sent, is not valid.
+        403: The JWT belongs to another organization.
         404: No such stream.
     """
     body = load_or_400(schemas.LeadSchema(), json_body())
@@ -116,6 +144,5 @@ def create_lead():
     c = container()
     lead = leads.create_lead(c.uow(), c.decoder, leads.CreateLead(
         contact=contact, stream_id=body["stream_id"], organization_token=body["organization_token"],
-        vin=body["vin"]), c.clock())
+        vin=body["vin"], principal=optional_principal()), c.clock())
     return lead_snapshot(lead), 201
-

@@ -11,7 +11,7 @@ from dropin_common.timeutil import iso
 
 from ..use_cases import accept_stream, request_stream, stop_stream
 from ..use_cases import stream_activity as activity
-from ..use_cases.snapshots import stream_view
+from ..use_cases.snapshots import stream_view, stream_view_for
 from . import schemas
 from .request_context import container, replica_grace
 
@@ -38,8 +38,9 @@ def request_a_stream(organization_code: str):
       responses:
         201:
           description: >
-            The stream (as `GET /streams/{streamId}`), plus `streamToken` and `notifiedDealers`,
-            the number of dealers rung.
+            The new stream, whole (it has no note, logs or dealer yet), plus `streamToken` and
+            `notifiedDealers`, the number of dealers rung. Later reads without the organization's
+            JWT get only the shopper's fields (see `GET /streams/{streamId}`).
         400: A missing or blank `vin`, an over-long field, or a `year` outside 1900-2100.
         404: No active organization has that code.
         429: Too many requests from this client (the gateway's limit).
@@ -87,20 +88,27 @@ def stop(stream_id: str):
       tags: [streams]
       summary: Either side ends a stream (idempotent)
       description: >
-        No login needed: the stream id is the capability. A `requested` stream becomes `missed`,
-        a `streaming` one `completed`; `stoppedBy` is `dealer` when the JWT is the stream's
-        dealer's, `shopper` otherwise. A `stream.stopped` event is published and a Pusher message
-        goes to the stream's and the organization's channels. Stopping an ended stream answers it
-        unchanged and publishes nothing.
+        No login needed: the stream id is the shopper's capability. A JWT, when sent, must be an
+        admin's or belong to the stream's organization (403 otherwise). A `requested` stream
+        becomes `missed`, a `streaming` one `completed`; `stoppedBy` records who stopped it:
+        `shopper` (no JWT), `dealer` (the stream's dealer), `colleague` (another dealer of the
+        organization) or `admin` (`system` is the worker's timeouts). A `stream.stopped` event is
+        published and a Pusher message goes to the stream's and the organization's channels.
+        Stopping an ended stream answers it unchanged and publishes nothing.
       security: [{apikey: []}, {apikey: [], jwt: []}]
       responses:
-        200: {description: "The ended stream."}
+        200:
+          description: >
+            The ended stream: as `GET /streams/{streamId}` answers the same caller (without the
+            organization's JWT, only the shopper's fields).
         401: A JWT was sent but is not valid.
+        403: The JWT belongs to another organization.
         404: No such stream.
         409: The stream kept changing while stopping it; try again.
     """
     c = container()
-    return stream_view(stop_stream.stop_stream(c.uow(), stream_id, optional_principal(), c.clock()))
+    seen = stop_stream.stop_stream(c.uow(), stream_id, optional_principal(), c.clock())
+    return stream_view_for(seen.stream, seen.role)
 
 
 @api.get("/streams/<stream_id>")
@@ -108,16 +116,26 @@ def get_stream(stream_id: str):
     """---
     get:
       tags: [streams]
-      summary: One stream, with its delivery logs
-      description: No login needed; the stream id (a UUID4) is the capability.
+      summary: One stream; its internals only for its organization
+      description: >
+        No login needed; the stream id (a UUIDv7: its creation time, then 74 random bits) is the shopper's capability. Without a JWT the
+        answer is what the shopper's app needs: id, organizationCode, organizationName, vin,
+        vehicle, status, `dealer` as `{firstName}` (null until accepted), requestedAt, acceptedAt,
+        stoppedAt. With a JWT of the stream's organization (or an admin's) it is the whole
+        stream. A JWT of another organization is refused.
+      security: [{apikey: []}, {apikey: [], jwt: []}]
       responses:
         200:
           description: >
-            The stream: id, version, organization, vin, vehicle, status, dealer, timestamps,
-            stoppedBy, note, durationSeconds and logs.
+            With the organization's JWT: id, version, organization, vin, vehicle, status, dealerId,
+            dealer, timestamps, stoppedBy, note, durationSeconds and logs. Without: the shopper's
+            fields above.
+        401: A JWT was sent but is not valid.
+        403: The JWT belongs to another organization.
         404: No such stream.
     """
-    return stream_view(activity.get_stream(container().uow(), stream_id))
+    seen = activity.get_stream(container().uow(), stream_id, optional_principal())
+    return stream_view_for(seen.stream, seen.role)
 
 
 @api.get("/streams")

@@ -2,17 +2,19 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
+from dropin_common.auth import Principal
 from dropin_common.errors import BadRequest, Unauthorized
 from dropin_common.events import LEAD_CREATED, Event
 
+from ..domain.access import role_towards_organization
 from ..domain.lead import Contact, Lead
 from ..domain.tokens import sha256_hex
 from ..domain.vehicle import InvalidVin
 from ..ports import UnitOfWork, VinDecoder
-from .lookups import stream_or_404
+from .lookups import role_on, stream_or_404
 from .snapshots import lead_snapshot
 
 
@@ -22,10 +24,13 @@ class CreateLead:
     stream_id: str | None = None
     organization_token: str | None = None
     vin: str | None = None
+    principal: Principal | None = None  # a token, when sent, must be the organization's
 
 
 def create_lead(uow: UnitOfWork, decoder: VinDecoder, command: CreateLead, now: datetime) -> Lead:
-    command.contact.require_a_way_to_reach()
+    contact = command.contact.with_valid_names()
+    contact.require_a_way_to_reach()
+    command = replace(command, contact=contact)
     with uow:
         if command.stream_id:  # the contract: when everything is given, streamId wins
             lead = _lead_for_stream(uow, command, now)
@@ -42,6 +47,7 @@ def create_lead(uow: UnitOfWork, decoder: VinDecoder, command: CreateLead, now: 
 
 def _lead_for_stream(uow: UnitOfWork, command: CreateLead, now: datetime) -> Lead:
     stream = stream_or_404(uow, command.stream_id)
+    role_on(stream, command.principal)
     return Lead(id=str(uuid.uuid4()), stream_id=stream.id, organization_id=stream.organization_id,
                 organization_name=stream.organization_name, vin=stream.vin, vehicle=stream.vehicle,
                 contact=command.contact, created_at=now)
@@ -51,6 +57,7 @@ def _lead_for_vehicle(uow: UnitOfWork, decoder: VinDecoder, command: CreateLead,
     organization = uow.organizations.by_token_hash(sha256_hex(command.organization_token))
     if organization is None:
         raise Unauthorized("The organization token is not valid.", code="invalid_organization_token")
+    role_towards_organization(organization.id, command.principal)
     vin = command.vin.strip().upper()
     try:
         vehicle = decoder.decode(vin).vehicle

@@ -1,11 +1,22 @@
-"""Lookups every use case needs, with the 404 they answer when something is missing."""
+"""Lookups every use case needs, with the 404 they answer when something is missing, and the
+caller's role on the stream (domain.access: one rule for every stream action)."""
 from __future__ import annotations
 
-from dropin_common.auth import Principal
-from dropin_common.errors import Forbidden, NotFound
+from dataclasses import dataclass
 
+from dropin_common.auth import Principal
+from dropin_common.errors import NotFound
+
+from ..domain.access import StreamRole, role_towards_stream
 from ..domain.stream import Stream
 from ..ports import UnitOfWork
+
+
+@dataclass(frozen=True)
+class StreamSeen:
+    """A stream as one caller may see it: the answer shows the internals only to the organization."""
+    stream: Stream
+    role: StreamRole
 
 
 def stream_or_404(uow: UnitOfWork, stream_id: str) -> Stream:
@@ -15,11 +26,6 @@ def stream_or_404(uow: UnitOfWork, stream_id: str) -> Stream:
     return stream
 
 
-def ensure_caller_may_manage(uow: UnitOfWork, stream: Stream, principal: Principal | None) -> None:
-    """After-stream actions (note, loan link) need no login: the stream id is the capability, as
-    the contract asks. A token, when sent, must be an admin's or one of the organization's dealers'."""
-    if principal is None or principal.is_admin:
-        return
-    account = uow.accounts.get(principal.account_id)
-    if account is None or account.organization_id != stream.organization_id:
-        raise Forbidden("Only the stream's organization can do this.", code="not_your_stream")
+def role_on(stream: Stream, principal: Principal | None) -> StreamRole:
+    """403 when a token of another organization is sent; the caller's role otherwise."""
+    return role_towards_stream(stream.organization_id, stream.dealer_id, principal)

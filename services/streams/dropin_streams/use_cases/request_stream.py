@@ -2,12 +2,12 @@
 of the organization starts ringing."""
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
 from dropin_common.errors import NotFound
 from dropin_common.events import STREAM_REQUESTED
+from dropin_common.ids import new_id
 
 from ..domain import channels
 from ..domain.stream import Stream
@@ -46,7 +46,7 @@ def request_stream(uow: UnitOfWork, decoder: VinDecoder, command: RequestStream,
             raise NotFound(f"No active organization has the code {command.organization_code!r}.",
                            code="organization_not_found")
         dealers = uow.accounts.online_active_dealers(organization.id)
-        stream = Stream(id=str(uuid.uuid4()), organization_id=organization.id,
+        stream = Stream(id=new_id(), organization_id=organization.id,
                         organization_code=organization.code, organization_name=organization.name,
                         vin=vin, vehicle=vehicle, token_hash=sha256_hex(token), requested_at=now,
                         dealers_rung=len(dealers))

@@ -5,6 +5,7 @@ from typing import Any
 
 from dropin_common.timeutil import iso
 
+from ..domain.access import StreamRole
 from ..domain.lead import Lead
 from ..domain.stream import Stream
 from ..domain.vehicle import DecodedVin, Vehicle
@@ -44,6 +45,29 @@ def stream_view(stream: Stream) -> dict[str, Any]:
     """The stream resource clients read: the snapshot plus its delivery logs."""
     return {**stream_snapshot(stream),
             "logs": [{"type": log.type, "code": log.code, "at": iso(log.at)} for log in stream.logs]}
+
+
+def shopper_stream_view(stream: Stream) -> dict[str, Any]:
+    """What a caller without the organization's token reads: what the shopper's app shows (the
+    walk-around's state, the car, who is showing it by first name). No note, logs, dealer id or
+    last name: those are the dealership's."""
+    return {
+        "id": stream.id,
+        "organizationCode": stream.organization_code,
+        "organizationName": stream.organization_name,
+        "vin": stream.vin,
+        "vehicle": vehicle_snapshot(stream.vehicle),
+        "status": stream.status,
+        "dealer": {"firstName": stream.dealer.first_name} if stream.dealer else None,
+        "requestedAt": iso(stream.requested_at),
+        "acceptedAt": iso(stream.accepted_at),
+        "stoppedAt": iso(stream.stopped_at),
+    }
+
+
+def stream_view_for(stream: Stream, role: StreamRole) -> dict[str, Any]:
+    """The one place that decides how much of a stream a caller's answer shows."""
+    return stream_view(stream) if role.is_organization else shopper_stream_view(stream)
 
 
 def lead_snapshot(lead: Lead) -> dict[str, Any]:

@@ -8,28 +8,30 @@ from dropin_common.errors import Conflict
 from dropin_common.events import STREAM_STOPPED
 
 from ..domain import channels
-from ..domain.stream import REQUESTED, STOPPED_BY_DEALER, STOPPED_BY_SHOPPER, Stream
+from ..domain.stream import REQUESTED, Stream
 from ..ports import UnitOfWork
 from .announce import announce
-from .lookups import stream_or_404
+from .lookups import StreamSeen, role_on, stream_or_404
 
 # A stop loses a race only to another transition (an accept, the worker); it then re-reads.
 STOP_ATTEMPTS = 3
 
 
-def stop_stream(uow: UnitOfWork, stream_id: str, principal: Principal | None, now: datetime) -> Stream:
-    """Idempotent: an ended stream is returned unchanged and announced no second time."""
+def stop_stream(uow: UnitOfWork, stream_id: str, principal: Principal | None, now: datetime) -> StreamSeen:
+    """Idempotent: an ended stream is returned unchanged and announced no second time. A token of
+    another organization is refused; `stoppedBy` is the caller's role on the stream (the shopper
+    without a token, its dealer, a colleague of the organization, an admin)."""
     for _ in range(STOP_ATTEMPTS):
         with uow:
             stream = stream_or_404(uow, stream_id)
+            role = role_on(stream, principal)
             if stream.has_ended:
-                return stream
-            is_its_dealer = principal is not None and principal.account_id == stream.dealer_id
-            stopped = stream.stop(STOPPED_BY_DEALER if is_its_dealer else STOPPED_BY_SHOPPER, now)
+                return StreamSeen(stream, role)
+            stopped = stream.stop(role.value, now)
             if uow.streams.update(stopped, expected_status=stream.status):
                 announce_stopped(uow, stopped)
                 uow.commit()
-                return stopped
+                return StreamSeen(stopped, role)
     raise Conflict("The stream kept changing while stopping it; try again.", code="stream_busy")
 
 

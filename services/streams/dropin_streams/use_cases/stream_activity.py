@@ -7,15 +7,18 @@ from dropin_common.auth import Principal
 from dropin_common.errors import Conflict, Forbidden
 from dropin_common.events import STREAM_NOTED
 
+from ..domain.access import require_stream_manager
 from ..domain.stream import Stream, StreamLog
 from ..ports import StreamQuery, UnitOfWork
 from .announce import announce
-from .lookups import ensure_caller_may_manage, stream_or_404
+from .lookups import StreamSeen, role_on, stream_or_404
 
 
-def get_stream(uow: UnitOfWork, stream_id: str) -> Stream:
+def get_stream(uow: UnitOfWork, stream_id: str, principal: Principal | None) -> StreamSeen:
+    """Anyone with the id may read it; a token of another organization is refused."""
     with uow:
-        return stream_or_404(uow, stream_id)
+        stream = stream_or_404(uow, stream_id)
+        return StreamSeen(stream, role_on(stream, principal))
 
 
 def list_streams(uow: UnitOfWork, principal: Principal, *, statuses: frozenset[str],
@@ -38,21 +41,23 @@ def record_ping(uow: UnitOfWork, principal: Principal, now: datetime) -> datetim
     return now
 
 
-def log_delivery(uow: UnitOfWork, stream_id: str, log: StreamLog) -> StreamLog:
+def log_delivery(uow: UnitOfWork, stream_id: str, log: StreamLog, principal: Principal | None) -> StreamLog:
     with uow:
-        stream_or_404(uow, stream_id)
+        role_on(stream_or_404(uow, stream_id), principal)
         uow.streams.add_log(stream_id, log)
         uow.commit()
     return log
 
 
-def note_stream(uow: UnitOfWork, stream_id: str, note: str, principal: Principal | None) -> Stream:
+def note_stream(uow: UnitOfWork, stream_id: str, note: str, principal: Principal | None) -> StreamSeen:
+    """The note is the dealership's own: the stream's dealer or an admin writes it."""
     with uow:
         stream = stream_or_404(uow, stream_id)
-        ensure_caller_may_manage(uow, stream, principal)
+        role = role_on(stream, principal)
+        require_stream_manager(role, "The note")
         noted = stream.with_note(note)
         if not uow.streams.update(noted, expected_status=stream.status):
             raise Conflict("The note was edited at the same moment; try again.", code="stream_busy")
         announce(uow, STREAM_NOTED, noted, [])
         uow.commit()
-    return noted
+    return StreamSeen(noted, role)

@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 from dataclasses import replace
 
 import pytest
@@ -87,11 +88,68 @@ def test_a_request_waits_briefly_for_an_organization_auth_has_just_created(conta
     assert response.status_code == 201 and response.get_json()["organizationId"] == "org-new"
 
 
-def test_get_shows_the_stream_with_logs_and_note_but_never_the_token(client):
+def test_a_burst_of_unknown_organization_codes_waits_in_a_bounded_number_of_threads(container):
+    # 100 such requests once held 100 threads for 2 s each and starved the dealers' pings.
+    patient = replace(container, settings=replace(container.settings, replica_grace_seconds=3.0, replica_waiters=1))
+    client = create_app(patient).test_client()
+    answers = []
+
+    def request_unknown(n):
+        started = time.monotonic()
+        response = client.post(f"/streams/request/NOPE{n}", json={"vin": VIN})
+        answers.append((response.status_code, response.get_json()["error"]["code"],
+                        response.headers.get("Retry-After"), time.monotonic() - started))
+    burst = [threading.Thread(target=request_unknown, args=(n,)) for n in range(8)]
+    for thread in burst:
+        thread.start()
+    for thread in burst:
+        thread.join(30)
+
+    waited = [answer for answer in answers if answer[3] >= 3.0]
+    assert len(answers) == 8 and len(waited) <= 1
+    assert all(answer[:3] == (404, "organization_not_found", None) for answer in waited)
+    assert all(answer[:3] == (503, "replica_behind", "1") for answer in answers if answer not in waited)
+
+
+def test_get_shows_the_organization_the_stream_with_logs_and_note_but_never_the_token(client, auth):
     stream = new_stream(client)
-    body = client.get(f"/streams/{stream['id']}").get_json()
+    body = client.get(f"/streams/{stream['id']}", headers=auth("bob")).get_json()
     assert body["id"] == stream["id"] and body["logs"] == [] and body["note"] is None
     assert "streamToken" not in body and "tokenHash" not in body
+
+
+SHOPPER_FIELDS = {"id", "organizationCode", "organizationName", "vin", "vehicle", "status", "dealer",
+                  "requestedAt", "acceptedAt", "stoppedAt"}
+
+
+def test_without_the_organizations_token_get_shows_only_what_the_shopper_needs(client, auth):
+    stream = ended_stream(client, auth)
+    client.post(f"/streams/log/{stream['id']}", json={"type": "pusher", "code": 3})
+    client.post(f"/streams/note/{stream['id']}", json={"note": "Credit looks weak"}, headers=auth("alice"))
+    client.post("/leads", json={"streamId": stream["id"], "firstName": "Sam", "email": "sam@example.com"})
+    body = client.get(f"/streams/{stream['id']}").get_json()
+    assert set(body) == SHOPPER_FIELDS
+    assert (body["status"], body["dealer"], body["vehicle"]["make"]) == ("completed", {"firstName": "Dee"}, "Honda")
+    assert "Credit looks weak" not in json.dumps(body) and "sam@example.com" not in json.dumps(body)
+    full = client.get(f"/streams/{stream['id']}", headers=auth("alice")).get_json()
+    assert full["note"] == "Credit looks weak" and [log["code"] for log in full["logs"]] == [3]
+
+
+@pytest.mark.parametrize("action", ["get", "stop", "note", "log", "sendloanlink", "leads"])
+def test_a_token_of_another_organization_is_refused_on_every_stream_action(client, container, auth, action):
+    stream = ended_stream(client, auth)
+    client.post("/leads", json={"streamId": stream["id"], "email": "sam@example.com"})
+    zed = auth("zed", org="org-2")
+    calls = {"get": lambda: client.get(f"/streams/{stream['id']}", headers=zed),
+             "stop": lambda: client.post(f"/streams/stop/{stream['id']}", headers=zed),
+             "note": lambda: client.post(f"/streams/note/{stream['id']}", json={"note": "x"}, headers=zed),
+             "log": lambda: client.post(f"/streams/log/{stream['id']}", json={"type": "push", "code": 1},
+                                        headers=zed),
+             "sendloanlink": lambda: client.post(f"/streams/sendloanlink/{stream['id']}", headers=zed),
+             "leads": lambda: client.post("/leads", json={"streamId": stream["id"], "phone": "1"}, headers=zed)}
+    assert error_of(calls[action](), 403)["code"] == "not_your_stream"
+    assert outbox_rows(container, "email") == []
+    assert len(outbox_rows(container, "broker", "lead.created")) == 1
 
 
 def test_get_of_an_unknown_stream_is_a_404(client):
@@ -127,11 +185,19 @@ def test_stop_is_idempotent_and_announced_once(client, container, auth):
     stream = new_stream(client)
     client.post(f"/streams/accept/{stream['id']}", headers=auth("alice"))
     first = client.post(f"/streams/stop/{stream['id']}", headers=auth("alice"))
-    again = client.post(f"/streams/stop/{stream['id']}")
+    again = client.post(f"/streams/stop/{stream['id']}", headers=auth("bob"))
     assert first.status_code == again.status_code == 200
     assert first.get_json() == again.get_json()
     assert (first.get_json()["status"], first.get_json()["stoppedBy"]) == ("completed", "dealer")
     assert len(outbox_rows(container, "broker", "stream.stopped")) == 1
+
+
+def test_a_shopper_stopping_gets_the_shoppers_view_and_is_recorded_as_the_shopper(client, auth):
+    stream = new_stream(client)
+    client.post(f"/streams/accept/{stream['id']}", headers=auth("alice"))
+    body = client.post(f"/streams/stop/{stream['id']}").get_json()
+    assert set(body) == SHOPPER_FIELDS and body["status"] == "completed"
+    assert client.get(f"/streams/{stream['id']}", headers=auth("alice")).get_json()["stoppedBy"] == "shopper"
 
 
 def test_stop_of_an_unknown_stream_is_a_404(client):
@@ -187,11 +253,11 @@ def test_ping_is_for_dealers_only(client, auth):
     error_of(client.post("/ping", headers=auth("root", "admin", None)), 403)
 
 
-def test_logs_are_stored_and_shown_on_the_stream(client):
+def test_logs_are_stored_and_shown_on_the_stream(client, auth):
     stream = new_stream(client)
     response = client.post(f"/streams/log/{stream['id']}", json={"type": "pusher", "code": 3})
     assert response.status_code == 201
-    logs = client.get(f"/streams/{stream['id']}").get_json()["logs"]
+    logs = client.get(f"/streams/{stream['id']}", headers=auth("bob")).get_json()["logs"]
     assert [(log["type"], log["code"]) for log in logs] == [("pusher", 3)] and logs[0]["at"].endswith("Z")
 
 
@@ -206,23 +272,30 @@ def test_log_for_an_unknown_stream_is_a_404(client):
     error_of(client.post("/streams/log/nope", json={"type": "push", "code": 1}), 404)
 
 
-def test_a_note_waits_for_the_stream_to_end(client):
+def test_a_note_waits_for_the_stream_to_end(client, auth):
     stream = new_stream(client)
-    assert error_of(client.post(f"/streams/note/{stream['id']}", json={"note": "x"}), 409)["code"] == "stream_not_ended"
+    response = client.post(f"/streams/note/{stream['id']}", json={"note": "x"}, headers=auth("root", "admin", None))
+    assert error_of(response, 409)["code"] == "stream_not_ended"
 
 
 def test_a_note_is_added_then_edited(client, container, auth):
     stream = ended_stream(client, auth)
-    client.post(f"/streams/note/{stream['id']}", json={"note": "first"})
-    body = client.post(f"/streams/note/{stream['id']}", json={"note": "second"}, headers=auth("bob")).get_json()
-    assert body["note"] == "second" and client.get(f"/streams/{stream['id']}").get_json()["note"] == "second"
+    client.post(f"/streams/note/{stream['id']}", json={"note": "first"}, headers=auth("alice"))
+    body = client.post(f"/streams/note/{stream['id']}", json={"note": "second"},
+                       headers=auth("root", "admin", None)).get_json()
+    assert body["note"] == "second"
+    assert client.get(f"/streams/{stream['id']}", headers=auth("alice")).get_json()["note"] == "second"
     assert len(outbox_rows(container, "broker", "stream.noted")) == 2
 
 
-def test_a_note_needs_its_text_and_the_right_organization(client, auth):
+def test_a_note_needs_its_text_and_the_streams_dealer_or_an_admin(client, container, auth):
     stream = ended_stream(client, auth)
-    assert error_of(client.post(f"/streams/note/{stream['id']}", json={}), 400)["field"] == "note"
-    error_of(client.post(f"/streams/note/{stream['id']}", json={"note": "x"}, headers=auth("zed", org="org-2")), 403)
+    note = f"/streams/note/{stream['id']}"
+    assert error_of(client.post(note, json={}, headers=auth("alice")), 400)["field"] == "note"
+    assert error_of(client.post(note, json={"note": "x"}), 401)["code"] == "authentication_required"
+    assert error_of(client.post(note, json={"note": "x"}, headers=auth("bob")), 403)["code"] == "not_stream_dealer"
+    error_of(client.post(note, json={"note": "x"}, headers=auth("zed", org="org-2")), 403)
+    assert outbox_rows(container, "broker", "stream.noted") == []
 
 
 # --- leads / loan link -------------------------------------------------------------------------
@@ -264,15 +337,82 @@ def test_a_lead_for_an_unknown_stream_is_404_and_a_wrong_token_401(client):
     error_of(client.post("/leads", json={"organizationToken": "guess", "vinId": VIN, "phone": "1"}), 401)
 
 
+@pytest.mark.parametrize("body, field", [
+    ({"firstName": "Visit evil.com"}, "firstName"), ({"lastName": "Sam\u200b"}, "lastName"),
+    ({"firstName": "x" * 51}, "firstName"), ({"lastName": "Call 555-0100"}, "lastName"),
+])
+def test_lead_names_that_are_not_names_are_400_naming_the_field(client, body, field):
+    stream = new_stream(client)
+    error = error_of(client.post("/leads", json={"streamId": stream["id"], "email": "sam@example.com", **body}), 400)
+    assert (error["code"], error["field"]) == ("invalid_name", field)
+
+
 def test_the_loan_link_is_queued_for_mail_after_the_stream(client, container, auth):
     stream = ended_stream(client, auth)
     assert error_of(client.post(f"/streams/sendloanlink/{stream['id']}"), 409)["code"] == "no_lead_email"
     client.post("/leads", json={"streamId": stream["id"], "email": "sam@example.com"})
-    response = client.post(f"/streams/sendloanlink/{stream['id']}")
+    response = client.post(f"/streams/sendloanlink/{stream['id']}", headers=auth("alice"))
     assert response.status_code == 202
     assert response.get_json()["to"] == "sam@example.com"
     [row] = outbox_rows(container, "email")
     assert row.payload["messageId"] == response.get_json()["id"]
+
+
+def test_the_loan_link_answer_without_the_dealers_token_does_not_echo_the_address(client, container, auth):
+    stream = ended_stream(client, auth)
+    client.post("/leads", json={"streamId": stream["id"], "firstName": "Sam", "email": "sam@example.com"})
+    response = client.post(f"/streams/sendloanlink/{stream['id']}")
+    assert response.status_code == 202, response.get_data(as_text=True)
+    assert "sam@example.com" not in response.get_data(as_text=True)
+    assert "Sam" not in response.get_json()["body"]
+    [row] = outbox_rows(container, "email")
+    assert (row.payload["to"], row.payload["messageId"]) == ("sam@example.com", response.get_json()["id"])
+
+
+def test_the_loan_link_is_one_mail_per_lead_and_at_most_three_addresses(client, container, auth):
+    stream = ended_stream(client, auth)
+    send = f"/streams/sendloanlink/{stream['id']}"
+    ids = []
+    for n in range(3):
+        client.post("/leads", json={"streamId": stream["id"], "email": f"shopper{n}@example.com"})
+        first, again = client.post(send), client.post(send)
+        assert (first.status_code, again.status_code) == (202, 200)
+        assert first.get_json() == again.get_json()
+        ids.append(first.get_json()["id"])
+    client.post("/leads", json={"streamId": stream["id"], "email": "fourth@example.com"})
+    assert error_of(client.post(send), 429)["code"] == "loan_link_limit"
+    assert error_of(client.post(send, headers=auth("alice")), 429)["code"] == "loan_link_limit"
+    assert [row.payload["messageId"] for row in outbox_rows(container, "email")] == ids
+
+
+def test_with_a_token_only_the_streams_dealer_or_an_admin_sends_the_loan_link(client, container, auth):
+    stream = ended_stream(client, auth)
+    client.post("/leads", json={"streamId": stream["id"], "email": "sam@example.com"})
+    refused = client.post(f"/streams/sendloanlink/{stream['id']}", headers=auth("bob"))
+    assert error_of(refused, 403)["code"] == "not_stream_dealer"
+    assert outbox_rows(container, "email") == []
+    admin = client.post(f"/streams/sendloanlink/{stream['id']}", headers=auth("root", "admin", None))
+    assert admin.status_code == 202 and admin.get_json()["to"] == "sam@example.com"
+
+
+def test_concurrent_loan_link_asks_queue_a_single_mail(client, container, auth):
+    stream = ended_stream(client, auth)
+    client.post("/leads", json={"streamId": stream["id"], "email": "sam@example.com"})
+    app = create_app(container)
+    statuses: list[int] = []
+    barrier = threading.Barrier(6)
+
+    def ask():
+        with app.test_client() as own:
+            barrier.wait()
+            statuses.append(own.post(f"/streams/sendloanlink/{stream['id']}").status_code)
+    threads = [threading.Thread(target=ask) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200] * 5 + [202]
+    assert len(outbox_rows(container, "email")) == 1
 
 
 def test_the_loan_link_for_a_live_stream_is_a_409(client):

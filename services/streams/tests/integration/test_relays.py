@@ -108,7 +108,7 @@ def free_port() -> int:
 def loan_link_queued(container, stream):
     create_lead(container.uow(), container.decoder,
                 CreateLead(Contact(first_name="Sam", email="sam@example.com"), stream_id=stream.id), utcnow())
-    return send_loan_link(container.uow(), stream.id, "cars@acme.example", utcnow())
+    return send_loan_link(container.uow(), stream.id, "cars@acme.example", utcnow()).message
 
 
 def test_the_loan_link_is_delivered_over_smtp(container, finished_stream):

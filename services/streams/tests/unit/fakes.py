@@ -31,6 +31,9 @@ class FakeStreams(ports.StreamRepository):
         self.rows[stream.id] = replace(stream, logs=current.logs)
         return True
 
+    def lock(self, stream_id: str) -> None:
+        """One thread, one transaction at a time: nothing to wait for."""
+
     def add_log(self, stream_id: str, log: StreamLog) -> None:
         stream = self.rows[stream_id]
         self.rows[stream_id] = replace(stream, logs=stream.logs + (log,))
@@ -122,6 +125,9 @@ class FakeOutboundMessages(ports.OutboundMessageRepository):
 
     def add(self, message: ports.OutboundMessage) -> None:
         self.rows.append(message)
+
+    def for_stream(self, stream_id: str, channel: str) -> list[ports.OutboundMessage]:
+        return [m for m in self.rows if m.stream_id == stream_id and m.channel == channel]
 
 
 class FakeOutbox(ports.Outbox):

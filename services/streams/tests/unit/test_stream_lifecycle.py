@@ -30,11 +30,11 @@ def streaming(uow, decoder, dealer="alice"):
 
 # --- request -----------------------------------------------------------------------------------
 
-def test_request_creates_a_requested_stream_with_a_uuid4_id_and_decoded_vehicle(uow, decoder):
+def test_request_creates_a_requested_stream_with_a_uuid7_id_and_decoded_vehicle(uow, decoder):
     result = requested(uow, decoder)
     stream = uow.streams.get(result.stream.id)
     assert stream.status == "requested" and stream.version == 1
-    assert uuid.UUID(stream.id).version == 4
+    assert uuid.UUID(stream.id).version == 7  # unguessable, and tells its age to replicas
     assert (stream.vehicle.make, stream.vehicle.year, stream.vehicle.country) == ("Honda", 2003, "United States")
     assert stream.organization_name == "ACME Motors"
 
@@ -136,14 +136,14 @@ def test_an_ended_stream_cannot_be_accepted(uow, decoder):
 
 def test_stopping_a_requested_stream_makes_it_missed_by_the_shopper(uow, decoder):
     stream = requested(uow, decoder).stream
-    stopped = stop_stream(uow, stream.id, None, at(10))
+    stopped = stop_stream(uow, stream.id, None, at(10)).stream
     assert (stopped.status, stopped.stopped_by, stopped.stopped_at) == ("missed", "shopper", at(10))
     assert stopped.duration_seconds is None
 
 
 def test_stopping_a_streaming_stream_by_its_dealer_completes_it(uow, decoder):
     stream = streaming(uow, decoder)
-    stopped = stop_stream(uow, stream.id, principal("alice"), at(65))
+    stopped = stop_stream(uow, stream.id, principal("alice"), at(65)).stream
     assert (stopped.status, stopped.stopped_by, stopped.duration_seconds) == ("completed", "dealer", 60)
     [event] = uow.outbox.events("stream.stopped")
     assert event["data"]["stream"]["durationSeconds"] == 60
@@ -152,17 +152,33 @@ def test_stopping_a_streaming_stream_by_its_dealer_completes_it(uow, decoder):
     assert sorted(message["channels"]) == ["private-organization-org-1", f"private-stream-{stream.id}"]
 
 
-def test_a_token_of_another_dealer_stops_as_the_shopper(uow, decoder):
+def test_stopped_by_records_who_really_stopped_it(uow, decoder):
+    by_colleague = stop_stream(uow, streaming(uow, decoder).id, principal("bob"), at(9)).stream
+    by_admin = stop_stream(uow, streaming(uow, decoder).id, principal("root", "admin", None), at(9)).stream
+    assert (by_colleague.stopped_by, by_admin.stopped_by) == ("colleague", "admin")
+
+
+def test_a_dealer_of_another_organization_cannot_stop_the_stream(uow, decoder):
     stream = streaming(uow, decoder)
-    assert stop_stream(uow, stream.id, principal("bob"), at(9)).stopped_by == "shopper"
+    with pytest.raises(Forbidden) as refused:
+        stop_stream(uow, stream.id, principal("zed", org_id="org-2"), at(9))
+    assert refused.value.code == "not_your_stream"
+    assert uow.streams.get(stream.id).status == "streaming" and uow.outbox.events("stream.stopped") == []
 
 
 def test_stopping_an_ended_stream_again_changes_nothing_and_announces_nothing(uow, decoder):
     stream = streaming(uow, decoder)
-    first = stop_stream(uow, stream.id, None, at(20))
-    second = stop_stream(uow, stream.id, principal("alice"), at(30))
+    first = stop_stream(uow, stream.id, None, at(20)).stream
+    second = stop_stream(uow, stream.id, principal("alice"), at(30)).stream
     assert second == first
     assert len(uow.outbox.events("stream.stopped")) == 1
+
+
+def test_stopping_an_ended_stream_with_another_organizations_token_is_refused_too(uow, decoder):
+    stream = streaming(uow, decoder)
+    stop_stream(uow, stream.id, None, at(20))
+    with pytest.raises(Forbidden):
+        stop_stream(uow, stream.id, principal("zed", org_id="org-2"), at(30))
 
 
 def test_stopping_an_unknown_stream_is_not_found(uow):
