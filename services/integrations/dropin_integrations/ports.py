@@ -49,6 +49,13 @@ class Replica(abc.ABC):
     @abc.abstractmethod
     def mark_crm_planned(self, lead_id: str) -> None: ...
 
+    @abc.abstractmethod
+    def missed_streams_awaiting_alerts(self, organization_id: str) -> list[StreamRecord]:
+        """Missed streams of this organization whose alerts are not planned yet."""
+
+    @abc.abstractmethod
+    def mark_alerts_planned(self, stream_id: str) -> None: ...
+
 
 class Webhooks(abc.ABC):
     @abc.abstractmethod

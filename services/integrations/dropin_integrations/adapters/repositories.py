@@ -76,6 +76,17 @@ class SqlReplica(Replica):
     def leads_awaiting_organization(self, organization_id: str) -> list[LeadRecord]:
         return self._awaiting(self._t["leads"].c.organization_id == organization_id)
 
+    def missed_streams_awaiting_alerts(self, organization_id: str) -> list[StreamRecord]:
+        s = self._t["streams"]
+        rows = self._conn.execute(sa.select(s).where(
+            s.c.organization_id == organization_id, s.c.status == "missed", s.c.alerts_planned_at.is_(None)
+        ).order_by(s.c.stopped_at).with_for_update()).all()
+        return [stream_from(row.snapshot, row.stopped_at) for row in rows]
+
+    def mark_alerts_planned(self, stream_id: str) -> None:
+        s = self._t["streams"]
+        self._conn.execute(s.update().where(s.c.id == stream_id).values(alerts_planned_at=sa.func.now()))
+
     def _awaiting(self, condition) -> list[LeadRecord]:
         leads = self._t["leads"]
         rows = self._conn.execute(sa.select(leads).where(condition, leads.c.crm_planned_at.is_(None))

@@ -35,6 +35,8 @@ def integrations_tables(metadata: sa.MetaData | None = None) -> dict[str, sa.Tab
         sa.Column("status", sa.String(32), nullable=False),
         sa.Column("stopped_at", TIMESTAMP),
         sa.Column("snapshot", JSONB, nullable=False),  # the stream.* snapshot as received
+        # Set once a missed call's alerts are queued (they wait if the organization is not known yet).
+        sa.Column("alerts_planned_at", TIMESTAMP),
     )
     leads = sa.Table(
         "leads", metadata,

@@ -3,7 +3,8 @@
 - lead.created: webhooks at once; the CRM mails once the lead's call has ended (usually it has:
   the shopper leaves details after the call), so they can say who answered and for how long.
   A lead without a call goes to the CRM at once.
-- an organization first heard of: the CRM mails of its leads that came before it.
+- an organization first heard of: the CRM mails of its leads, and the alerts of its missed calls,
+  that came before it.
 - a stream that ended: webhooks (stream.completed / missed / expired); for a missed call, an
   alert to each manager; and the CRM mails of leads that were waiting for this call to end.
 Events may come twice or out of order: every delivery has a dedup key, and each handler works
@@ -35,13 +36,15 @@ class DeliverySettings:
 
 
 def on_organization(snapshot: dict[str, Any], stores: Stores, settings: DeliverySettings) -> bool:
-    """Also sends leads that came before their organization was known here (events from two
-    producers can cross), once their call has ended."""
+    """Also sends leads (once their call has ended) and missed-call alerts that came before their
+    organization was known here: events from two producers can cross."""
     organization = organization_from(snapshot)
     if not stores.replica.save_organization(organization):
         return False
     for lead in stores.replica.leads_awaiting_organization(organization.id):
         _plan_crm_once_the_call_is_over(stores, lead, settings)
+    for stream in stores.replica.missed_streams_awaiting_alerts(organization.id):
+        _plan_missed_call_alerts(stores, stream, settings)
     return True
 
 
@@ -90,7 +93,8 @@ def _plan_crm(stores: Stores, lead: LeadRecord, stream: StreamRecord | None, set
 def _plan_missed_call_alerts(stores: Stores, stream: StreamRecord, settings: DeliverySettings) -> None:
     organization = stores.replica.organization(stream.organization_id)
     if organization is None:
-        return
+        return  # planned when the organization's event arrives
+    stores.replica.mark_alerts_planned(stream.id)
     for mail in missed_call_mails(stream, organization, settings.dashboard_url):
         _plan_mail(stores, KIND_ALERT, stream.organization_id, stream.id, "stream.missed", mail, settings)
 

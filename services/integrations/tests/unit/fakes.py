@@ -23,6 +23,7 @@ class MemoryReplica(Replica):
         self.streams: dict[str, StreamRecord] = {}
         self.leads: dict[str, LeadRecord] = {}
         self.crm_planned: set[str] = set()
+        self.alerts_planned: set[str] = set()
 
     def organization(self, organization_id):
         return self.organizations.get(organization_id)
@@ -70,6 +71,14 @@ class MemoryReplica(Replica):
 
     def mark_crm_planned(self, lead_id):
         self.crm_planned.add(lead_id)
+
+    def missed_streams_awaiting_alerts(self, organization_id):
+        return [stream for stream in self.streams.values()
+                if stream.organization_id == organization_id and stream.status == "missed"
+                and stream.id not in self.alerts_planned]
+
+    def mark_alerts_planned(self, stream_id):
+        self.alerts_planned.add(stream_id)
 
 
 class MemoryWebhooks(Webhooks):

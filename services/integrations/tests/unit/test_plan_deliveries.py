@@ -158,3 +158,15 @@ def test_a_lead_that_comes_before_its_organization_is_sent_once_the_organization
     on_organization({**organization, "updatedAt": "2026-03-02T10:00:00Z"}, stores, SETTINGS)
 
     assert kinds(stores) == [("crm", "leads@crm.example.com")]
+
+
+def test_a_missed_call_before_its_organization_is_known_alerts_once_the_organization_arrives(stores):
+    organization = snapshots.organization(managers=["boss@x.com"])
+    on_stream(snapshots.missed_stream(organization["id"], "s-1"), AT, stores, SETTINGS)
+    assert kinds(stores) == []
+
+    on_organization(organization, stores, SETTINGS)
+    on_organization({**organization, "managerEmails": ["boss@x.com", "new@x.com"],
+                     "updatedAt": "2026-03-02T10:00:00Z"}, stores, SETTINGS)  # no alert for the old call
+
+    assert kinds(stores) == [("alert", "boss@x.com")]

@@ -45,6 +45,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(32), nullable=False),
         sa.Column("stopped_at", TIMESTAMP),
         sa.Column("snapshot", JSONB, nullable=False),
+        sa.Column("alerts_planned_at", TIMESTAMP),
     )
     op.create_table(
         "leads",
