@@ -8,9 +8,9 @@ A profile is an isolated copy of the stack: its own databases (dropin_<service><
 RabbitMQ vhost, its own ports (offset), its own var/<profile>/ folder (keys, config, logs, pids).
 `make run` uses `dev`; the end-to-end tests use `test`; benchmarks use `bench`; all can run at once.
 
-Every process (each service's Procfile entries, nginx, and, when PUSHER_HOST / SMTP_HOST are not
-set, a local Pusher stand-in and a local SMTP sink) runs under supervisord, which restarts what
-crashes and stops exactly what it started.
+Every process (each service's Procfile entries, nginx, and, when PUSHER_HOST / BEAMS_INSTANCE_ID /
+SMTP_HOST are not set, a local Pusher stand-in, a local Pusher Beams stand-in and a local SMTP sink)
+runs under supervisord, which restarts what crashes and stops exactly what it started.
 """
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 SERVICES = ("auth", "streams", "dashboard", "chat", "integrations")
 BASE_PORTS = {"auth": 8101, "streams": 8102, "dashboard": 8103, "chat": 8104, "integrations": 8105,
-              "gateway": 8080, "pusher": 8190, "smtp": 8025, "baseline": 8199}
+              "gateway": 8080, "pusher": 8190, "beams": 8191, "smtp": 8025, "baseline": 8199}
 
 
 @dataclass(frozen=True)
@@ -144,6 +144,8 @@ def service_env(profile: Profile, service: str, keys: Path) -> dict[str, str]:
         "SMTP_PORT": str(profile.port("smtp")) if smtp_local else env("SMTP_PORT", "25"),
         "STREAM_RING_TIMEOUT_SECONDS": env("STREAM_RING_TIMEOUT_SECONDS", "60"),
         "STREAM_PING_TIMEOUT_SECONDS": env("STREAM_PING_TIMEOUT_SECONDS", "30"),
+        "PRESENCE_TIMEOUT_SECONDS": env("PRESENCE_TIMEOUT_SECONDS", "120"),
+        **beams_env(profile),
     }
     if service == "auth":
         values["JWT_PRIVATE_KEY_FILE"] = str(keys / "jwt_ed25519.pem")
@@ -155,6 +157,32 @@ def service_env(profile: Profile, service: str, keys: Path) -> dict[str, str]:
     if os.environ.get("JWT_TTL_SECONDS"):
         values["JWT_TTL_SECONDS"] = os.environ["JWT_TTL_SECONDS"]
     return values
+
+
+LOCAL_BEAMS = {"BEAMS_INSTANCE_ID": "dev-beams-instance", "BEAMS_SECRET_KEY": "dev-beams-secret-key-for-the-local-stand-in"}
+
+
+def beams_local() -> bool:
+    """Pusher Beams is reached only with a real instance; without one, a local stand-in."""
+    return not os.environ.get("BEAMS_INSTANCE_ID")
+
+
+def beams_env(profile: Profile) -> dict[str, str]:
+    if beams_local():
+        return {**LOCAL_BEAMS, "BEAMS_ENDPOINT": f"127.0.0.1:{profile.port('beams')}", "BEAMS_SSL": "false"}
+    values = {"BEAMS_INSTANCE_ID": os.environ["BEAMS_INSTANCE_ID"],
+              "BEAMS_SECRET_KEY": os.environ.get("BEAMS_SECRET_KEY", ""), "BEAMS_SSL": env("BEAMS_SSL", "true")}
+    if os.environ.get("BEAMS_ENDPOINT"):
+        values["BEAMS_ENDPOINT"] = os.environ["BEAMS_ENDPOINT"]
+    return values
+
+
+def describe_pushes(profile: Profile) -> str:
+    if beams_local():
+        return f"pushes go to the local Pusher Beams stand-in (http://127.0.0.1:{profile.port('beams')}/_received)"
+    if not os.environ.get("BEAMS_SECRET_KEY"):
+        return "push notifications are OFF: BEAMS_INSTANCE_ID is set but BEAMS_SECRET_KEY is not"
+    return f"pushes go to Pusher Beams instance {os.environ['BEAMS_INSTANCE_ID']}"
 
 
 def procfile(service: str) -> list[tuple[str, str]]:
@@ -281,6 +309,11 @@ serverurl=unix://{run / 'supervisor.sock'}
         parts.append(supervisor_program(
             "pusher-standin", f"python -m dropin_common.fake_pusher --port {profile.port('pusher')}",
             ROOT, pusher_env, logs))
+    if beams_local():
+        beams_env_values = {**base_env, **LOCAL_BEAMS}
+        parts.append(supervisor_program(
+            "beams-standin", f"python -m dropin_common.fake_beams --port {profile.port('beams')}",
+            ROOT, beams_env_values, logs))
     if not os.environ.get("SMTP_HOST"):
         parts.append(supervisor_program(
             "smtp-sink", f"python -m aiosmtpd -n -c aiosmtpd.handlers.Debugging stdout "
@@ -338,6 +371,7 @@ def supervisorctl(profile: Profile, *args: str, check: bool = True) -> subproces
 
 
 def wait_healthy(profile: Profile, timeout: float = 120.0) -> None:
+    # Generous: on a loaded machine (or a PostgreSQL briefly out of connections) start-up is slow.
     targets = {s: f"http://127.0.0.1:{profile.port(s)}/readyz" for s in SERVICES}
     targets["gateway"] = f"http://127.0.0.1:{profile.port('gateway')}/healthz"
     deadline = time.monotonic() + timeout
@@ -375,6 +409,7 @@ def up(profile: Profile, fresh: bool) -> None:
         run([str(VENV_BIN / "supervisord"), "-c", str(config)])
     wait_healthy(profile)
     keys = env("API_KEYS", "dev-api-key").split(",")[0].strip()
+    log(describe_pushes(profile))
     log(f"up in {time.monotonic() - started:.1f}s ({profile.name})")
     print(f"""
   Gateway:   http://127.0.0.1:{profile.port('gateway')}

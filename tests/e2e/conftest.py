@@ -15,6 +15,7 @@ import pytest
 import requests
 from aiosmtpd.controller import Controller
 
+from dropin_common.fake_beams import FakeBeamsServer
 from dropin_common.fake_pusher import FakePusherServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,6 +25,7 @@ WEB_ORIGIN = "https://autodev.dropininc.com"  # the web app; CORS allows it (and
 # The test profile's gateway port; DROPIN_TEST_SLOT shifts it like tools/stack.py does.
 GATEWAY_URL = f"http://127.0.0.1:{18080 + 1000 * int(os.environ.get('DROPIN_TEST_SLOT') or 0)}"
 PUSHER = {"app_id": "424242", "key": "e2e-key", "secret": "e2e-secret"}
+BEAMS = {"instance_id": "e2e-beams-instance", "secret_key": "e2e-beams-secret-key-of-enough-bytes"}
 
 
 class Mailbox(list):
@@ -45,6 +47,7 @@ class Stack:
     gateway_url: str
     api_key: str
     pusher: FakePusherServer
+    beams: FakeBeamsServer
     mailbox: Mailbox
     admin_email: str
     admin_password: str
@@ -75,6 +78,7 @@ class Api:
 @pytest.fixture(scope="session")
 def stack():
     pusher = FakePusherServer(PUSHER["app_id"], PUSHER["key"], PUSHER["secret"]).start()
+    beams = FakeBeamsServer(BEAMS["instance_id"], BEAMS["secret_key"]).start()
     mailbox = Mailbox()
     smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     smtp.start()
@@ -85,6 +89,8 @@ def stack():
         "PUSHER_APP_ID": PUSHER["app_id"], "PUSHER_KEY": PUSHER["key"], "PUSHER_SECRET": PUSHER["secret"],
         "PUSHER_HOST": "127.0.0.1", "PUSHER_PORT": str(pusher.port), "PUSHER_SSL": "false",
         "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp.port),
+        "BEAMS_INSTANCE_ID": BEAMS["instance_id"], "BEAMS_SECRET_KEY": BEAMS["secret_key"],
+        "BEAMS_ENDPOINT": beams.endpoint, "BEAMS_SSL": "false",
         "ADMIN_EMAIL": "e2e-admin@example.com", "ADMIN_PASSWORD": "e2e-admin-password",
         "STREAM_RING_TIMEOUT_SECONDS": "30", "STREAM_PING_TIMEOUT_SECONDS": "15",
     }
@@ -94,13 +100,14 @@ def stack():
         subprocess.run([*STACK, "down", "--profile", "test"], env=environment, capture_output=True)
         pytest.fail(f"the test stack did not start:\n{result.stdout}\n{result.stderr}")
     try:
-        yield Stack(gateway_url=GATEWAY_URL, api_key=API_KEY, pusher=pusher, mailbox=mailbox,
+        yield Stack(gateway_url=GATEWAY_URL, api_key=API_KEY, pusher=pusher, beams=beams, mailbox=mailbox,
                     admin_email=environment["ADMIN_EMAIL"], admin_password=environment["ADMIN_PASSWORD"],
                     environment=environment)
     finally:
         subprocess.run([*STACK, "down", "--profile", "test"], env=environment, capture_output=True)
         smtp.stop()
         pusher.stop()
+        beams.stop()
 
 
 @pytest.fixture(scope="session")

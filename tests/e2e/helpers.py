@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import uuid
 
+from dropin_common.testing import wait_until
+
+VIN = "1HGCM82633A004352"
+
 
 def unique(prefix: str) -> str:
     return f"{prefix}{uuid.uuid4().hex[:10]}"
@@ -46,3 +50,29 @@ def new_active_dealer(api, admin_token: str, organization_id: str, *, online: bo
         response = api.request("POST", "/accounts/status/online", token=token)
         assert response.status_code == 200, response.text
     return response.json(), token
+
+
+def request_ringing(api, organization, dealers: int, created: list | None = None) -> dict:
+    """Requests streams until one rings `dealers` dealers, which happens once the streams replica
+    has heard of them going online (before that a request is answered missed, `nobody_online`).
+    Earlier tries are real streams too: each one is appended to `created`."""
+    created = [] if created is None else created
+
+    def ringing():
+        response = api.request("POST", f"/streams/request/{organization['code']}", json={"vin": VIN, "model": "Accord"})
+        assert response.status_code == 201, response.text
+        created.append(response.json())
+        return created[-1] if created[-1]["notifiedDealers"] == dealers else None
+    return wait_until(ringing, timeout=10, interval=0.3, message=f"{dealers} dealers to ring")
+
+
+def wait_until_online(api, organization, dealers: int) -> dict:
+    """Waits until the streams service counts `dealers` dealers online (its replica has heard of
+    them), so that the next request rings them instead of being missed `nobody_online`."""
+    def available():
+        response = api.request("GET", f"/streams/availability/{organization['code']}")
+        if response.status_code == 404:
+            return None  # the organization has not reached the replica yet
+        assert response.status_code == 200, response.text
+        return response.json() if response.json()["dealersOnline"] == dealers else None
+    return wait_until(available, timeout=10, interval=0.2, message=f"{dealers} dealers online")

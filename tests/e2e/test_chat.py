@@ -3,7 +3,7 @@ import uuid
 
 from dropin_common.testing import wait_until
 
-from tests.e2e.helpers import new_active_dealer, new_organization
+from tests.e2e.helpers import new_active_dealer, new_organization, request_ringing
 
 VIN = "1HGCM82633A004352"
 
@@ -40,7 +40,7 @@ def test_dealer_who_accepted_writes_as_itself_and_nobody_else_can(api, admin_tok
     organization = new_organization(api, admin_token)
     dealer, dealer_token = new_active_dealer(api, admin_token, organization["id"])
     _other, other_token = new_active_dealer(api, admin_token, organization["id"])
-    stream = request_stream(api, organization)
+    stream = request_ringing(api, organization, dealers=2)
     accepted = api.request("POST", f"/streams/accept/{stream['id']}", token=dealer_token)
     assert accepted.status_code == 200, accepted.text
 

@@ -10,7 +10,7 @@ import uuid
 import pytest
 
 from dropin_common.testing import wait_until
-from tests.e2e.helpers import new_active_dealer, new_organization
+from tests.e2e.helpers import new_active_dealer, new_organization, wait_until_online
 
 VIN = "1HGCM82633A004352"
 
@@ -26,8 +26,9 @@ def finished_call(api, admin_token):
     """One organization with one dealer who took a stream, stopped it; the shopper left a lead."""
     organization = new_organization(api, admin_token)
     dealer, dealer_token = new_active_dealer(api, admin_token, organization["id"])
+    wait_until_online(api, organization, dealers=1)
     response = api.request("POST", f"/streams/request/{organization['code']}", json={"vin": VIN})
-    assert response.status_code == 201, response.text
+    assert response.status_code == 201 and response.json()["notifiedDealers"] == 1, response.text
     stream_id = response.json()["id"]
     response = api.request("POST", f"/streams/accept/{stream_id}", token=dealer_token)
     assert response.status_code == 200, response.text

@@ -50,10 +50,13 @@ def test_a_walk_around_to_a_lead_reaches_the_crm_as_adf_and_the_integrator_as_si
     assert [h["id"] for h in listed] == [hook.json()["id"]] and "secret" not in listed[0]
 
     dealer, dealer_token = new_active_dealer(api, admin_token, organization["id"])
-    stream = api.request("POST", f"/streams/request/{organization['code']}", json={"vin": VIN, "model": "Accord"}).json()
-    # The streams service learns of the new dealer through events: accept once it has.
-    wait_until(lambda: api.request("POST", f"/streams/accept/{stream['id']}", token=dealer_token).status_code == 200,
-               timeout=30, interval=0.3, message="the dealer's accept")
+    # The streams service learns of the new, online dealer through events: request until it rings.
+    def ringing():
+        answer = api.request("POST", f"/streams/request/{organization['code']}", json={"vin": VIN, "model": "Accord"})
+        assert answer.status_code == 201, answer.text
+        return answer.json() if answer.json()["notifiedDealers"] == 1 else None
+    stream = wait_until(ringing, timeout=30, interval=0.5, message="a request that rings the dealer")
+    assert api.request("POST", f"/streams/accept/{stream['id']}", token=dealer_token).status_code == 200
     assert api.request("POST", f"/streams/stop/{stream['id']}", token=dealer_token).status_code == 200
     assert api.request("POST", f"/streams/note/{stream['id']}", token=dealer_token,
                        json={"note": "Wants a test drive <Friday> & trade-in"}).status_code == 200

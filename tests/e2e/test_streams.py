@@ -8,22 +8,9 @@ import uuid
 
 from dropin_common.testing import wait_until
 
-from tests.e2e.helpers import new_active_dealer, new_organization, unique
+from tests.e2e.helpers import new_active_dealer, new_organization, request_ringing, unique
 
 VIN = "1HGCM82633A004352"
-
-
-def request_ringing(api, organization, dealers: int, created: list | None = None) -> dict:
-    """Requests streams until one rings `dealers` dealers, which happens once the streams replica
-    has heard of them. Earlier tries are real streams too: each one is appended to `created`."""
-    created = [] if created is None else created
-
-    def ringing():
-        response = api.request("POST", f"/streams/request/{organization['code']}", json={"vin": VIN, "model": "Accord"})
-        assert response.status_code == 201, response.text
-        created.append(response.json())
-        return created[-1] if created[-1]["notifiedDealers"] == dealers else None
-    return wait_until(ringing, timeout=10, interval=0.3, message=f"{dealers} dealers to ring")
 
 
 def pusher_events(stack, name, channel):
@@ -140,8 +127,11 @@ def test_dealers_list_their_organizations_streams(api, admin_token):
     stream = request_ringing(api, organization, dealers=1, created=created)
     listed = api.request("GET", "/streams", token=token, params={"status": "requested"})
     assert listed.status_code == 200, listed.text
-    # Newest first: the stream that rang, then any tries made before the replica knew the dealer.
-    assert [s["id"] for s in listed.json()] == [s["id"] for s in reversed(created)]
+    # The stream that rang; tries made before the replica knew the dealer were missed at once.
+    assert [s["id"] for s in listed.json()] == [stream["id"]]
+    missed = api.request("GET", "/streams", token=token, params={"status": "missed"}).json()
+    assert [s["id"] for s in missed] == [s["id"] for s in reversed(created[:-1])]
+    assert {s["missedReason"] for s in missed} <= {"nobody_online"}
     assert stream is created[-1]
     assert api.request("GET", "/streams").status_code == 401
 

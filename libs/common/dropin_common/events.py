@@ -8,26 +8,39 @@ consumer can drop an older event that arrives after a newer one.
 Event types and their `data`:
 - account.registered / account.updated / account.presence_changed:
     {"account": {id, email, username, firstName, lastName, phone, role, status, accountStatus,
-                 organizationId, createdAt, updatedAt}}
+                 organizationId, createdAt, updatedAt}, "reason"?}
+    reason (account.presence_changed only): "presence_timeout" when auth switched the dealer
+    offline because it stopped pinging (see dealer.presence_lapsed); absent for the dealer's own switch.
 - account.tokens_revoked:
     {"accountId", "jti"?, "expiresAt"?, "notBefore"?}  (a jti for a logout; notBefore for
     a password change: every token of the account issued before it is refused)
 - organization.created / organization.updated:
     {"organization": {id, name, code, loanLink, tokenHash, createdAt, updatedAt,
-                      crmLeadEmails, managerEmails, timezone}}
+                      timezone, businessHours, holidays, crmLeadEmails, managerEmails}}
     tokenHash is sha256 hex of the organization token; the token itself never leaves auth.
-    crmLeadEmails: [address] (at most 5) that receive each lead as an ADF/XML mail;
-    managerEmails: [address] (at most 10) alerted about missed calls; timezone: the IANA zone
-    name (default "UTC") every time shown to the organization's people is given in. Events
-    published before these fields existed lack them: read them as [], [] and "UTC".
+    timezone is an IANA name (default "UTC"); businessHours {"mon": [["09:00", "18:00"]], ...}
+    ({} = always open) and holidays ["2026-12-25", ...] are read in it, with the meaning
+    dropin_common.business_hours gives them; every time shown to the organization's people
+    (CRM mails, alerts) is given in it. crmLeadEmails: [address] (at most 5) that receive each
+    lead as an ADF/XML mail; managerEmails: [address] (at most 10) alerted about missed calls.
+    Older events lack these: UTC, {}, [], [], [].
 - stream.requested / stream.accepted / stream.stopped / stream.noted:
     {"stream": {id, version, organizationId, organizationCode, organizationName, vin,
                 vehicle {make, model, type, year}, status, dealerId, dealer {id, firstName,
                 lastName} | null, requestedAt, acceptedAt, stoppedAt, stoppedBy, note,
-                durationSeconds, dealersRung}}
+                durationSeconds, missedReason, dealersRung}}
     stoppedBy: "shopper" | "dealer" (the stream's dealer) | "colleague" (another dealer of the
     organization) | "admin" | "system" (the worker's timeouts) | null while live.
-    dealersRung: how many dealers the request rang (null for streams from before it was counted).
+    missedReason (null unless status is missed): "closed" (outside business hours) or
+    "nobody_online" (no dealer really online), both missed at once without ringing, or
+    "not_answered" (rang, and nobody accepted before the ring timeout or the shopper's stop).
+    dealersRung: how many dealers the request rang (0 for a stream missed at once).
+    A stream missed at once still publishes stream.requested (version 1) then stream.stopped.
+- dealer.presence_lapsed (streams -> auth):
+    {"accountId", "organizationId", "lastSeenAt", "timeoutSeconds"}  a dealer switched online sent
+    no ping (POST /ping) for timeoutSeconds since lastSeenAt (its last ping, or its switch online).
+    auth switches it offline unless it changed since lastSeenAt, and publishes
+    account.presence_changed with "reason": "presence_timeout" beside the account.
 - lead.created:
     {"lead": {id, streamId, organizationId, organizationName, vin, vehicle, firstName, lastName,
               email, phone, comment, createdAt}}
@@ -59,6 +72,7 @@ STREAM_ACCEPTED = "stream.accepted"
 STREAM_STOPPED = "stream.stopped"
 STREAM_NOTED = "stream.noted"
 LEAD_CREATED = "lead.created"
+DEALER_PRESENCE_LAPSED = "dealer.presence_lapsed"
 CHAT_MESSAGE_SAVED = "chat.message_saved"
 
 

@@ -32,9 +32,11 @@ STREAMS_QUEUE = QueueSpec("streams", (*ORGANIZATION_EVENTS, *ACCOUNT_EVENTS, ev.
 DASHBOARD_QUEUE = QueueSpec("dashboard", (*STREAM_EVENTS, ev.LEAD_CREATED, *ACCOUNT_EVENTS,
                                           *ORGANIZATION_EVENTS, ev.ACCOUNT_TOKENS_REVOKED))
 CHAT_QUEUE = QueueSpec("chat", ("stream.*", ev.ACCOUNT_TOKENS_REVOKED))
+# auth learns from streams that a dealer stopped pinging (it owns accountStatus).
+AUTH_QUEUE = QueueSpec("auth", (ev.DEALER_PRESENCE_LAPSED,))
 INTEGRATIONS_QUEUE = QueueSpec("integrations", ("stream.*", "account.*", "organization.*", ev.LEAD_CREATED))
 
-QUEUES: tuple[QueueSpec, ...] = (STREAMS_QUEUE, DASHBOARD_QUEUE, CHAT_QUEUE, INTEGRATIONS_QUEUE)
+QUEUES: tuple[QueueSpec, ...] = (STREAMS_QUEUE, DASHBOARD_QUEUE, CHAT_QUEUE, AUTH_QUEUE, INTEGRATIONS_QUEUE)
 
 
 def declare_topology(amqp_url: str, exchange: str, queues: tuple[QueueSpec, ...] = QUEUES,

@@ -6,7 +6,9 @@ Measures, on loopback only and with bounded loops:
      stream.requested trigger (polled at PUSHER_RECEIVED_URL, the fake's GET /_received);
   2. accept under contention: 20 dealers accept the same stream at once, ROUNDS times;
   3. GET /streams/:id throughput and latency, against a minimal Flask app doing one primary-key
-     SELECT on the same database behind the same nginx (path /__baseline/), and their ratio.
+     SELECT on the same database behind the same nginx (path /__baseline/), and their ratio;
+  4. a request to a closed organization (holidays): answered `missed` at once, without ringing.
+Dealers ping every 30 s throughout, as the apps do, so they stay online for ringing.
 
 Env: GATEWAY_URL, API_KEY, ADMIN_EMAIL, ADMIN_PASSWORD, PUSHER_RECEIVED_URL (optional: skips 1),
 BASELINE_PORT and STREAMS_DATABASE_URL (optional: skip the baseline), BENCH_ROUNDS, BENCH_READS,
@@ -22,6 +24,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import requests
@@ -73,7 +76,7 @@ def wait_until(predicate, timeout: float, interval: float = 0.2):
 
 # --- setup -----------------------------------------------------------------------------------
 
-def setup() -> tuple[Client, dict, list[Client]]:
+def setup() -> tuple[Client, dict, list[Client], Client]:
     anonymous = Client()
     admin_token = anonymous.ok("POST", "/auth", json={"email": os.environ["ADMIN_EMAIL"],
                                                        "password": os.environ["ADMIN_PASSWORD"]})["token"]
@@ -81,7 +84,7 @@ def setup() -> tuple[Client, dict, list[Client]]:
     code = f"bench{uuid.uuid4().hex[:8]}"
     organization = admin.ok("POST", "/organizations", 201, json={"name": f"Bench {code}", "code": code,
                                                                   "loanLink": "https://loans.example/bench"})
-    dealers = []
+    dealers, tokens = [], []
     for n in range(DEALERS):
         name = f"{code}d{n}"
         account = anonymous.ok("POST", "/auth/register", 201, json={
@@ -92,12 +95,44 @@ def setup() -> tuple[Client, dict, list[Client]]:
         dealer = Client(token)
         dealer.ok("POST", "/accounts/status/online")
         dealers.append(dealer)
+        tokens.append(token)
 
     def all_dealers_ring():
         response = anonymous.call("POST", f"/streams/request/{code}", json={"vin": VIN})
         return response.status_code == 201 and response.json()["notifiedDealers"] == DEALERS
+    threading.Thread(target=keep_pinging, args=(tokens,), daemon=True).start()
     wait_until(all_dealers_ring, timeout=30, interval=0.5)
-    return anonymous, organization, dealers
+    return anonymous, organization, dealers, admin
+
+
+def keep_pinging(tokens: list[str], every: float = 30.0) -> None:
+    """Online dealers ping, or they stop ringing after PRESENCE_TIMEOUT_SECONDS (own sessions:
+    the accepting threads use theirs meanwhile)."""
+    dealers = [Client(token) for token in tokens]
+    while True:
+        for dealer in dealers:
+            dealer.call("POST", "/ping")
+        time.sleep(every)
+
+
+def closed_organization(admin: Client) -> str:
+    code = f"closed{uuid.uuid4().hex[:8]}"
+    today = datetime.now(timezone.utc).date()
+    holidays = [(today + timedelta(days=offset)).isoformat() for offset in (-1, 0, 1)]
+    admin.ok("POST", "/organizations", 201, json={"name": f"Closed {code}", "code": code, "holidays": holidays})
+    wait_until(lambda: Client().call("GET", f"/streams/availability/{code}").status_code == 200, timeout=30)
+    return code
+
+
+def bench_closed_request(shopper: Client, code: str) -> list[float]:
+    latencies = []
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        body = shopper.ok("POST", f"/streams/request/{code}", 201, json={"vin": VIN})
+        latencies.append(time.perf_counter() - started)
+        if body["missedReason"] != "closed":
+            raise SystemExit(f"a closed organization's request was not missed/closed: {body}")
+    return latencies
 
 
 # --- 1. request -> Pusher --------------------------------------------------------------------
@@ -181,13 +216,15 @@ def start_baseline() -> subprocess.Popen | None:
 
 def main() -> None:
     print(f"streams benchmark via {GATEWAY}: {ROUNDS} rounds, {READS} reads from {CLIENTS} clients", flush=True)
-    shopper, organization, dealers = setup()
+    shopper, organization, dealers, admin = setup()
     code = organization["code"]
     if os.environ.get("PUSHER_RECEIVED_URL"):
         print(figures("request -> Pusher trigger received", bench_request_to_pusher(shopper, code)), flush=True)
     every, winners = bench_accept(shopper, code, dealers)
     print(figures(f"accept, {DEALERS} concurrent dealers (all answers)", every), flush=True)
     print(figures("accept, the winning dealer", winners), flush=True)
+    print(figures("request to a closed organization (missed)", bench_closed_request(shopper, closed_organization(admin))),
+          flush=True)
 
     stream_id = shopper.ok("POST", f"/streams/request/{code}", 201, json={"vin": VIN})["id"]
     service_path, baseline_path = f"/streams/{stream_id}", f"/__baseline/streams/{stream_id}"

@@ -1,11 +1,13 @@
 """The one place that reads configuration and wires adapters; every process starts here."""
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from pusher_push_notifications import PushNotifications
 from sqlalchemy.engine import Engine
 
 from dropin_common.auth import TokenVerifier, sql_token_verifier
@@ -13,13 +15,17 @@ from dropin_common.config import CommonSettings, PusherSettings, env_int, env_st
 from dropin_common.db import make_engine
 from dropin_common.timeutil import utcnow
 
+from .adapters.beams import BeamsSettings, beams_client
 from .adapters.pusher_channels import PusherChannelSigner
 from .adapters.repositories import StreamsUnitOfWork
 from .adapters.tables import build_tables
 from .adapters.vin_decoder import VininfoDecoder
+from .domain.availability import Presence
 from .ports import ChannelSigner, UnitOfWork, VinDecoder
+from .use_cases.request_stream import Ringing
 
 SERVICE = "streams"
+log = logging.getLogger("dropin.streams")
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,9 @@ class StreamsSettings:
     mail_from: str = "no-reply@dropin.local"
     # How long a request waits for the replica to catch up with auth before refusing.
     replica_grace_seconds: float = 2.0
+    # A dealer online without a ping for this long no longer rings (nor counts as online).
+    presence_timeout: timedelta = timedelta(seconds=120)
+    beams: BeamsSettings = BeamsSettings(None, None)
     # How many requests per process may wait for the replica at once; the others get a retryable 503.
     replica_waiters: int = 2
 
@@ -49,8 +58,14 @@ class StreamsSettings:
             smtp_port=env_int("SMTP_PORT", 8025),
             mail_from=env_str("MAIL_FROM", "no-reply@dropin.local"),
             replica_grace_seconds=float(env_str("REPLICA_GRACE_SECONDS", "2.0")),
+            presence_timeout=timedelta(seconds=env_int("PRESENCE_TIMEOUT_SECONDS", 120)),
+            beams=BeamsSettings.from_env(),
             replica_waiters=env_int("REPLICA_WAITERS", 2),
         )
+
+    @property
+    def ringing(self) -> Ringing:
+        return Ringing(ring_timeout=self.ring_timeout, presence=Presence(self.presence_timeout))
 
 
 @dataclass
@@ -61,6 +76,7 @@ class Container:
     verifier: TokenVerifier | None
     signer: ChannelSigner
     decoder: VinDecoder
+    beams: PushNotifications | None = None  # None: pushes are off
     clock: Callable[[], datetime] = field(default=utcnow)
 
     def uow(self) -> UnitOfWork:
@@ -72,5 +88,8 @@ def bootstrap(settings: StreamsSettings | None = None, *, pool_size: int = 5) ->
     engine = make_engine(settings.common.database_url, pool_size=pool_size)
     _metadata, tables = build_tables()
     verifier = sql_token_verifier(settings.common.jwt_public_key, engine, tables)
+    if not settings.beams.enabled:
+        log.warning("push notifications are off: BEAMS_INSTANCE_ID and BEAMS_SECRET_KEY are not set")
     return Container(settings=settings, engine=engine, tables=tables, verifier=verifier,
-                     signer=PusherChannelSigner.from_settings(settings.pusher), decoder=VininfoDecoder())
+                     signer=PusherChannelSigner.from_settings(settings.pusher), decoder=VininfoDecoder(),
+                     beams=beams_client(settings.beams))

@@ -85,7 +85,21 @@ class AccountRepository(abc.ABC):
     def get(self, account_id: str) -> Account | None: ...
 
     @abc.abstractmethod
-    def online_active_dealers(self, organization_id: str) -> list[Account]: ...
+    def online_active_dealers(self, organization_id: str, alive_since: datetime | None = None) -> list[Account]:
+        """Active dealers of the organization switched online and, given `alive_since`, showing a
+        sign of life since then (their last ping, or the switch to online itself)."""
+
+    @abc.abstractmethod
+    def count_online_active_dealers(self, organization_id: str, alive_since: datetime) -> int: ...
+
+    @abc.abstractmethod
+    def claim_lapsed_dealers(self, alive_since: datetime, limit: int) -> list[tuple[Account, datetime]]:
+        """Locks (skipping rows other workers hold) dealers still online whose last sign of life
+        is before `alive_since`; each with that last sign of life."""
+
+    @abc.abstractmethod
+    def mark_offline(self, account_id: str) -> None:
+        """Offline in the replica, keeping `updated_at`: auth's own change, when it comes, is newer."""
 
     @abc.abstractmethod
     def save_if_newer(self, account: Account) -> bool: ...

@@ -8,7 +8,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from dropin_common.auth import apply_revocation
-from dropin_common.db import SqlUnitOfWork
+from dropin_common.db import OutboxWriter, SqlUnitOfWork
 from dropin_common.timeutil import iso
 
 from .. import ports
@@ -21,7 +21,7 @@ from .tables import accounts, login_failures, messaging, organizations
 ACCOUNT_COLUMNS = ("id", "email", "username", "first_name", "last_name", "phone", "password_hash",
                    "role", "status", "account_status", "organization_id", "created_at", "updated_at")
 ORGANIZATION_COLUMNS = ("id", "name", "code", "loan_link", "token", "created_at", "updated_at",
-                        "crm_lead_emails", "manager_emails", "timezone")
+                        "timezone", "business_hours", "holidays", "crm_lead_emails", "manager_emails")
 
 
 def _constraint(exc: IntegrityError) -> str:
@@ -185,10 +185,36 @@ class SqlAuthUnitOfWork(SqlUnitOfWork, ports.UnitOfWork):
         super().__init__(engine, messaging["outbox"])
 
     def _open(self, connection: Connection) -> None:
-        self.accounts = SqlAccountRepository(connection)
-        self.organizations = SqlOrganizationRepository(connection)
-        self.login_attempts = SqlLoginAttempts(connection)
-        self.revocations = SqlRevocations(connection)
+        _attach_repositories(self, connection)
+
+
+def _attach_repositories(uow: ports.UnitOfWork, connection: Connection) -> None:
+    uow.accounts = SqlAccountRepository(connection)
+    uow.organizations = SqlOrganizationRepository(connection)
+    uow.login_attempts = SqlLoginAttempts(connection)
+    uow.revocations = SqlRevocations(connection)
+
+
+class BoundAuthUnitOfWork(ports.UnitOfWork):
+    """The use cases' unit of work on a transaction someone else owns: a consumer's, which records
+    the event id in its inbox and commits both together (commit and rollback here are the owner's)."""
+
+    def __init__(self, connection: Connection):
+        self._connection = connection
+
+    def __enter__(self):
+        self.outbox = OutboxWriter(self._connection, messaging["outbox"])
+        _attach_repositories(self, self._connection)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        pass
+
+    def commit(self) -> None:
+        pass
+
+    def rollback(self) -> None:
+        pass
 
 
 def _account_row(account: Account) -> dict:

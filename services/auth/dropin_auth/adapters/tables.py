@@ -17,9 +17,11 @@ organizations = sa.Table(
     sa.Column("token", sa.String(128), nullable=False, unique=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("timezone", sa.String(64), nullable=False, server_default="UTC"),
+    sa.Column("business_hours", JSONB, nullable=False, server_default="{}"),
+    sa.Column("holidays", JSONB, nullable=False, server_default="[]"),
     sa.Column("crm_lead_emails", JSONB, nullable=False, server_default="[]"),
     sa.Column("manager_emails", JSONB, nullable=False, server_default="[]"),
-    sa.Column("timezone", sa.String(64), nullable=False, server_default="UTC"),
 )
 
 accounts = sa.Table(

@@ -19,12 +19,15 @@ class Organization:
     token: str
     created_at: datetime
     updated_at: datetime
-    # Integration settings (the integrations service reads them from organization.* events):
-    # who receives each lead as ADF/XML, who is alerted about missed calls, and the IANA zone
-    # every time in those messages is shown in.
+    timezone: str = DEFAULT_TIMEZONE
+    # When shoppers' requests may ring (dropin_common.business_hours, canonical wire form, local
+    # to `timezone`): empty hours = always open; holidays are ISO dates.
+    business_hours: dict[str, list[list[str]]] = field(default_factory=dict)
+    holidays: list[str] = field(default_factory=list)
+    # Integration settings (read by the integrations service from organization.* events): who
+    # receives each lead as ADF/XML, and who is alerted about missed calls.
     crm_lead_emails: list[str] = field(default_factory=list)
     manager_emails: list[str] = field(default_factory=list)
-    timezone: str = DEFAULT_TIMEZONE
 
     @property
     def token_hash(self) -> str:
@@ -43,9 +46,10 @@ class Organization:
         self.token = token
         self.updated_at = now
 
-    def configure(self, now: datetime, **settings) -> bool:
-        """Sets any of crm_lead_emails, manager_emails, timezone; True when something changed."""
-        changed = {name: value for name, value in settings.items() if getattr(self, name) != value}
+    def set_hours(self, now: datetime, **hours) -> bool:
+        """Sets any of timezone, business_hours, holidays, crm_lead_emails, manager_emails; True
+        when something changed."""
+        changed = {name: value for name, value in hours.items() if getattr(self, name) != value}
         for name, value in changed.items():
             setattr(self, name, value)
         if changed:

@@ -26,18 +26,16 @@ def create():
       tags: [organizations]
       summary: Create an organization (admin)
       description: >
-        Admin only. A new organization token (what shoppers' clients send to the streams
+        Admin only. `crmLeadEmails` (at most 5 addresses that receive each lead as ADF/XML) and
+        `managerEmails` (at most 10, alerted about missed calls) are optional. A new organization token (what shoppers' clients send to the streams
         service as `organizationToken`) is generated and returned; an unknown field is a 400.
-        Optional integration settings: `crmLeadEmails` (at most 5 addresses that receive each
-        lead as ADF/XML), `managerEmails` (at most 10 addresses alerted about missed calls),
-        `timezone` (an IANA zone name, default `UTC`).
       security: [{apikey: [], jwt: []}]
       requestBody:
         required: true
         content: {application/json: {schema: OrganizationCreateSchema}}
       responses:
-        201: {description: "The organization: id, name, code, loanLink, createdAt, updatedAt, token."}
-        400: A missing or invalid name, code, loanLink, crmLeadEmails, managerEmails or timezone, or an unknown field.
+        201: {description: "The organization: id, name, code, loanLink, createdAt, updatedAt, timezone, businessHours, holidays, token."}
+        400: A missing or invalid name, code, loanLink, timezone, businessHours (a bad time, an unknown day, overlapping intervals) or holidays, or an unknown field.
         401: No token, or an invalid, expired or revoked one.
         403: The caller is not an admin.
         409: An organization with this code already exists.
@@ -97,19 +95,19 @@ def update(organization_id: str):
     """---
     patch:
       tags: [organizations]
-      summary: Rename an organization, set its loan link or integration settings, or rotate its token (admin)
+      summary: Rename an organization, set its loan link or business hours, or rotate its token (admin)
       description: >
-        Admin only. An empty `loanLink` (or null) clears the link. `crmLeadEmails` (at most 5),
-        `managerEmails` (at most 10) replace the lists; `timezone` is an IANA zone name. `rotateToken: true` replaces
+        Admin only. An empty `loanLink` (or null) clears the link. `rotateToken: true` replaces
         the organization token (the streams service stops accepting the old one once the
-        `organization.updated` event reaches it). An unknown field is a 400.
+        `organization.updated` event reaches it). `timezone`, `businessHours` and `holidays`
+        replace the ones stored (null or {} hours = always open). An unknown field is a 400.
       security: [{apikey: [], jwt: []}]
       requestBody:
         required: true
         content: {application/json: {schema: OrganizationPatchSchema}}
       responses:
         200: {description: "The changed organization, with its token."}
-        400: An invalid name, loanLink, crmLeadEmails, managerEmails or timezone, or an unknown field.
+        400: An invalid name, loanLink, timezone, businessHours (a bad time, an unknown day, overlapping intervals) or holidays, or an unknown field.
         401: No token, or an invalid, expired or revoked one.
         403: The caller is not an admin.
         404: No such organization.

@@ -2,12 +2,12 @@
 into a 400 naming the field (dropin_common.query.load_or_400 / parse_filters)."""
 from __future__ import annotations
 
-import functools
-import zoneinfo
 from urllib.parse import urlsplit
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from dropin_common.business_hours import (
+    InvalidBusinessHours, holidays_wire, parse_holidays, parse_timezone, parse_weekly, weekly_wire)
 from dropin_common.query import CommaSeparatedSet, DateRangeSchema, LooseString, PageSchema
 
 from ..domain.accounts import MIN_PASSWORD_LENGTH, PRESENCES, ROLES, STATUSES
@@ -48,6 +48,53 @@ class LoanLink(fields.String):
         except ValueError:
             raise ValidationError("Not a valid http(s) URL: bad port.") from None
         return text
+
+
+class _HoursField(fields.Field):
+    """A business-hours setting checked by dropin_common.business_hours and stored in its canonical
+    form; a bad value is a 400 naming this field."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return self._canonical(value)
+        except InvalidBusinessHours as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class BusinessHoursField(_HoursField):
+    """{"mon": [["09:00", "18:00"]], ...}; null or {} = always open."""
+
+    def __init__(self, **kwargs):
+        super().__init__(data_key="businessHours", allow_none=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return {} if value is None else super()._deserialize(value, attr, data, **kwargs)
+
+    @staticmethod
+    def _canonical(value):
+        return weekly_wire(parse_weekly(value))
+
+
+class HolidaysField(_HoursField):
+    """["2026-12-25", ...]: days closed all day (null = none)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_none=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return [] if value is None else super()._deserialize(value, attr, data, **kwargs)
+
+    @staticmethod
+    def _canonical(value):
+        return holidays_wire(parse_holidays(value))
+
+
+class TimezoneField(_HoursField):
+    """An IANA time zone name (America/Denver)."""
+
+    @staticmethod
+    def _canonical(value):
+        return parse_timezone(value).key
 
 
 class TolerantSchema(Schema):
@@ -118,50 +165,38 @@ class EmailList(fields.List):
         return addresses
 
 
-class TimeZoneName(fields.String):
-    """An IANA time zone name such as `America/Los_Angeles`."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        name = super()._deserialize(value, attr, data, **kwargs).strip()
-        if name not in _iana_zones():
-            raise ValidationError("Not an IANA time zone name (e.g. America/New_York).")
-        return name
-
-
-@functools.cache
-def _iana_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
-class _IntegrationSettings(Schema):
-    crm_lead_emails = EmailList(MAX_CRM_LEAD_EMAILS, data_key="crmLeadEmails")
-    manager_emails = EmailList(MAX_MANAGER_EMAILS, data_key="managerEmails")
-    timezone = TimeZoneName(validate=validate.Length(max=64))
-
-
-class OrganizationCreateSchema(_IntegrationSettings):
+class OrganizationCreateSchema(Schema):
     class Meta:
         unknown = RAISE
 
     name = Trimmed(required=True, validate=validate.Length(min=1, max=200))
     code = Trimmed(required=True, validate=ORGANIZATION_CODE)
     loan_link = LoanLink(load_default=None)
+    timezone = TimezoneField(load_default="UTC")
+    business_hours = BusinessHoursField(load_default=None)
+    holidays = HolidaysField(load_default=None)
+    crm_lead_emails = EmailList(MAX_CRM_LEAD_EMAILS, data_key="crmLeadEmails", load_default=())
+    manager_emails = EmailList(MAX_MANAGER_EMAILS, data_key="managerEmails", load_default=())
 
 
-class OrganizationPatchSchema(_IntegrationSettings):
+class OrganizationPatchSchema(Schema):
     class Meta:
         unknown = RAISE
 
     name = Trimmed(validate=validate.Length(min=1, max=200))
     loan_link = LoanLink()
     rotate_token = fields.Boolean(data_key="rotateToken", load_default=False)
+    timezone = TimezoneField()
+    business_hours = BusinessHoursField()
+    holidays = HolidaysField()
+    crm_lead_emails = EmailList(MAX_CRM_LEAD_EMAILS, data_key="crmLeadEmails")
+    manager_emails = EmailList(MAX_MANAGER_EMAILS, data_key="managerEmails")
 
     @validates_schema
     def _not_empty(self, data, **kwargs):
-        asked = {"name", "loan_link", "crm_lead_emails", "manager_emails", "timezone"} & data.keys()
-        if not asked and not data["rotate_token"]:
-            raise ValidationError("Send at least one of name, loanLink, rotateToken, crmLeadEmails, "
-                                  "managerEmails, timezone.", field_name="name")
+        if not data["rotate_token"] and not set(data) - {"rotate_token"}:
+            raise ValidationError("Send at least one of name, loanLink, rotateToken, timezone, "
+                                  "businessHours, holidays, crmLeadEmails, managerEmails.", field_name="name")
 
 
 class OrganizationListSchema(PageSchema):

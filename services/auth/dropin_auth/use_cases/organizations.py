@@ -27,9 +27,11 @@ class CreateOrganization:
     name: str
     code: str
     loan_link: str | None = None
+    timezone: str = DEFAULT_TIMEZONE
+    business_hours: dict[str, list[list[str]]] | None = None
+    holidays: list[str] | None = None
     crm_lead_emails: tuple[str, ...] = ()
     manager_emails: tuple[str, ...] = ()
-    timezone: str = DEFAULT_TIMEZONE
 
 
 @dataclass(frozen=True)
@@ -38,18 +40,19 @@ class UpdateOrganization:
     name: str = UNCHANGED
     loan_link: str | None = UNCHANGED  # None clears the link
     rotate_token: bool = False
+    timezone: str = UNCHANGED
+    business_hours: dict[str, list[list[str]]] = UNCHANGED
+    holidays: list[str] = UNCHANGED
     crm_lead_emails: list[str] = UNCHANGED
     manager_emails: list[str] = UNCHANGED
-    timezone: str = UNCHANGED
 
-    def settings(self) -> dict[str, Any]:
-        """The integration settings this update sets (the others stay as they are)."""
-        return {name: list(value) if isinstance(value, (list, tuple)) else value
-                for name in INTEGRATION_SETTINGS
-                if (value := getattr(self, name)) is not UNCHANGED}
+    def hours(self) -> dict[str, Any]:
+        """The business-hours and integration settings this update sets (the others stay)."""
+        return {name: list(value) if isinstance(value, tuple) else value
+                for name in HOURS_SETTINGS if (value := getattr(self, name)) is not UNCHANGED}
 
 
-INTEGRATION_SETTINGS = ("crm_lead_emails", "manager_emails", "timezone")
+HOURS_SETTINGS = ("timezone", "business_hours", "holidays", "crm_lead_emails", "manager_emails")
 
 
 def create_organization(uow: UnitOfWork, clock: Clock, actor: Actor, command: CreateOrganization) -> Organization:
@@ -60,9 +63,11 @@ def create_organization(uow: UnitOfWork, clock: Clock, actor: Actor, command: Cr
         now = clock.now()
         organization = Organization(id=str(uuid.uuid4()), name=command.name, code=command.code,
                                     loan_link=command.loan_link, token=new_organization_token(),
-                                    created_at=now, updated_at=now,
+                                    created_at=now, updated_at=now, timezone=command.timezone,
+                                    business_hours=command.business_hours or {},
+                                    holidays=command.holidays or [],
                                     crm_lead_emails=list(command.crm_lead_emails),
-                                    manager_emails=list(command.manager_emails), timezone=command.timezone)
+                                    manager_emails=list(command.manager_emails))
         uow.organizations.add(organization)
         uow.outbox.publish(organization_event(events.ORGANIZATION_CREATED, organization))
         uow.commit()
@@ -78,8 +83,8 @@ def update_organization(uow: UnitOfWork, clock: Clock, actor: Actor, command: Up
         renamed = command.name is not UNCHANGED and command.name != organization.name
         relinked = command.loan_link is not UNCHANGED and command.loan_link != organization.loan_link
         now = clock.now()
-        reconfigured = organization.configure(now, **command.settings())
-        if not (renamed or relinked or reconfigured or command.rotate_token):
+        rescheduled = organization.set_hours(now, **command.hours())
+        if not (renamed or relinked or rescheduled or command.rotate_token):
             return organization  # nothing changes: no write, and no event for every replica to apply
         if renamed:
             organization.rename(command.name, now)

@@ -27,15 +27,20 @@ def organization_view(organization: Organization, *, include_token: bool) -> dic
     view = {"id": organization.id, "name": organization.name, "code": organization.code,
             "loanLink": organization.loan_link, "createdAt": iso(organization.created_at),
             "updatedAt": iso(organization.updated_at),
+            "timezone": organization.timezone, "businessHours": organization.business_hours,
+            "holidays": list(organization.holidays),
             "crmLeadEmails": list(organization.crm_lead_emails),
-            "managerEmails": list(organization.manager_emails), "timezone": organization.timezone}
+            "managerEmails": list(organization.manager_emails)}
     if include_token:
         view["token"] = organization.token
     return view
 
 
-def account_event(event_type: str, account: Account) -> Event:
-    return Event(event_type, {"account": account_snapshot(account)})
+def account_event(event_type: str, account: Account, *, reason: str | None = None) -> Event:
+    data: dict[str, Any] = {"account": account_snapshot(account)}
+    if reason is not None:
+        data["reason"] = reason  # why the presence changed when the dealer did not switch it
+    return Event(event_type, data)
 
 
 def organization_event(event_type: str, organization: Organization) -> Event:

@@ -105,16 +105,33 @@ def test_only_admins_create_update_and_list_organizations(register, uow, clock, 
     assert [o.id for o in list_organizations(uow, admin, Page())] == [organization.id]
 
 
+def test_hours_default_to_always_open_in_utc_and_an_update_publishes_them(uow, clock, admin, store):
+    organization = create(uow, clock, admin)
+    assert (organization.timezone, organization.business_hours, organization.holidays) == ("UTC", {}, [])
+    hours = {"mon": [["09:00", "18:00"]]}
+    clock.advance(seconds=60)
+
+    updated = update_organization(uow, clock, admin, UpdateOrganization(
+        organization.id, timezone="America/Denver", business_hours=hours, holidays=["2026-12-25"]))
+
+    snapshot = store.events_of(events.ORGANIZATION_UPDATED)[-1].data["organization"]
+    assert (snapshot["timezone"], snapshot["businessHours"], snapshot["holidays"]) == (
+        "America/Denver", hours, ["2026-12-25"])
+    assert updated.updated_at > organization.created_at
+    again = update_organization(uow, clock, admin, UpdateOrganization(organization.id, business_hours=hours))
+    assert len(store.events_of(events.ORGANIZATION_UPDATED)) == 1 and again.business_hours == hours
+
+
 def test_integration_settings_are_published_and_an_unchanged_setting_publishes_nothing(uow, clock, admin, store):
     organization = create(uow, clock, admin)
-    assert store.events_of(events.ORGANIZATION_CREATED)[0].data["organization"]["timezone"] == "UTC"
+    created = store.events_of(events.ORGANIZATION_CREATED)[0].data["organization"]
+    assert (created["crmLeadEmails"], created["managerEmails"]) == ([], [])
 
     update_organization(uow, clock, admin, UpdateOrganization(
-        organization.id, crm_lead_emails=["leads@crm.example.com"], timezone="America/Chicago"))
-    update_organization(uow, clock, admin, UpdateOrganization(organization.id, timezone="America/Chicago"))
+        organization.id, crm_lead_emails=["leads@crm.example.com"], manager_emails=["boss@x.com"]))
+    update_organization(uow, clock, admin, UpdateOrganization(organization.id, crm_lead_emails=["leads@crm.example.com"]))
 
     updates = store.events_of(events.ORGANIZATION_UPDATED)
     assert len(updates) == 1
     snapshot = updates[0].data["organization"]
-    assert (snapshot["crmLeadEmails"], snapshot["managerEmails"], snapshot["timezone"]) == (
-        ["leads@crm.example.com"], [], "America/Chicago")
+    assert (snapshot["crmLeadEmails"], snapshot["managerEmails"]) == (["leads@crm.example.com"], ["boss@x.com"])

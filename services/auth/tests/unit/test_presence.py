@@ -28,3 +28,33 @@ def test_unknown_account_is_not_found(uow, clock):
         switch_presence(uow, clock, "missing", "online")
     with pytest.raises(AccountNotFound):
         get_account(uow, "missing")
+
+
+# --- a dealer who stopped pinging (dealer.presence_lapsed from streams) ---------------------------
+
+def test_a_lapsed_dealer_is_switched_offline_and_the_event_says_why(register, uow, clock, store):
+    from dropin_auth.use_cases.presence import lapse_presence
+    account = switch_presence(uow, clock, register().id, "online")
+    went_online = account.updated_at
+    clock.advance(seconds=121)
+
+    assert lapse_presence(uow, clock, account.id, last_seen_at=went_online)
+
+    assert get_account(uow, account.id).account_status == "offline"
+    event = store.events_of(events.ACCOUNT_PRESENCE_CHANGED)[-1]
+    assert event.data["account"]["accountStatus"] == "offline" and event.data["reason"] == "presence_timeout"
+    assert not lapse_presence(uow, clock, account.id, last_seen_at=went_online)  # once only
+
+
+def test_a_late_lapse_report_never_undoes_a_newer_switch_online(register, uow, clock, store):
+    from dropin_auth.use_cases.presence import lapse_presence
+    account = switch_presence(uow, clock, register().id, "online")
+    reported_last_seen = account.updated_at
+    clock.advance(seconds=130)
+    switch_presence(uow, clock, account.id, "offline")
+    clock.advance(seconds=1)
+    switch_presence(uow, clock, account.id, "online")  # back online after the report was sent
+
+    assert not lapse_presence(uow, clock, account.id, last_seen_at=reported_last_seen)
+    assert get_account(uow, account.id).account_status == "online"
+    assert not lapse_presence(uow, clock, "nobody", last_seen_at=reported_last_seen)

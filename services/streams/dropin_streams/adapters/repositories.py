@@ -102,7 +102,8 @@ def _stream_columns(stream: Stream) -> dict:
         dealer_first_name=dealer.first_name if dealer else None,
         dealer_last_name=dealer.last_name if dealer else None,
         requested_at=stream.requested_at, accepted_at=stream.accepted_at, stopped_at=stream.stopped_at,
-        stopped_by=stream.stopped_by, note=stream.note, dealers_rung=stream.dealers_rung)
+        stopped_by=stream.stopped_by, note=stream.note, missed_reason=stream.missed_reason,
+        rung_dealer_ids=list(stream.rung_dealer_ids))
 
 
 def _stream_from_row(row, logs: tuple[StreamLog, ...]) -> Stream:
@@ -113,7 +114,8 @@ def _stream_from_row(row, logs: tuple[StreamLog, ...]) -> Stream:
         token_hash=row.token_hash,
         dealer=DealerRef(row.dealer_id, row.dealer_first_name, row.dealer_last_name) if row.dealer_id else None,
         requested_at=row.requested_at, accepted_at=row.accepted_at, stopped_at=row.stopped_at,
-        stopped_by=row.stopped_by, note=row.note, logs=logs, dealers_rung=row.dealers_rung)
+        stopped_by=row.stopped_by, note=row.note, logs=logs, missed_reason=row.missed_reason,
+        rung_dealer_ids=tuple(row.rung_dealer_ids or ()))
 
 
 class SqlOrganizationRepository(ports.OrganizationRepository):
@@ -143,17 +145,47 @@ class SqlAccountRepository(ports.AccountRepository):
     def __init__(self, conn: Connection, tables: Tables):
         self._conn = conn
         self._table = tables["accounts"]
+        self._pings = tables["dealer_pings"]
 
     def get(self, account_id: str) -> Account | None:
         row = self._conn.execute(sa.select(self._table).where(self._table.c.id == account_id)).first()
         return Account(**row._mapping) if row else None
 
-    def online_active_dealers(self, organization_id: str) -> list[Account]:
+    def online_active_dealers(self, organization_id: str, alive_since: datetime | None = None) -> list[Account]:
         a = self._table
-        rows = self._conn.execute(sa.select(a).where(
-            a.c.organization_id == organization_id, a.c.role == ROLE_DEALER, a.c.status == ACTIVE,
-            a.c.account_status == ONLINE).order_by(a.c.id)).all()
+        rows = self._conn.execute(self._online(sa.select(a), organization_id, alive_since).order_by(a.c.id)).all()
         return [Account(**row._mapping) for row in rows]
+
+    def count_online_active_dealers(self, organization_id: str, alive_since: datetime) -> int:
+        query = self._online(sa.select(sa.func.count()).select_from(self._table), organization_id, alive_since)
+        return int(self._conn.execute(query).scalar_one())
+
+    def claim_lapsed_dealers(self, alive_since: datetime, limit: int) -> list[tuple[Account, datetime]]:
+        a = self._table
+        last_sign_of_life = sa.func.greatest(a.c.updated_at, self._last_ping())
+        rows = self._conn.execute(
+            sa.select(a, last_sign_of_life.label("last_seen_at"))
+            .where(a.c.role == ROLE_DEALER, a.c.account_status == ONLINE, last_sign_of_life < alive_since)
+            .order_by(a.c.id).limit(limit).with_for_update(of=a, skip_locked=True)).all()
+        return [(Account(**{k: v for k, v in row._mapping.items() if k != "last_seen_at"}), row.last_seen_at)
+                for row in rows]
+
+    def mark_offline(self, account_id: str) -> None:
+        self._conn.execute(self._table.update().where(self._table.c.id == account_id)
+                           .values(account_status="offline"))
+
+    def _last_ping(self):
+        p = self._pings
+        return sa.select(p.c.last_ping_at).where(p.c.dealer_id == self._table.c.id).scalar_subquery()
+
+    def _online(self, select: sa.Select, organization_id: str, alive_since: datetime | None) -> sa.Select:
+        a = self._table
+        select = select.where(a.c.organization_id == organization_id, a.c.role == ROLE_DEALER,
+                              a.c.status == ACTIVE, a.c.account_status == ONLINE)
+        if alive_since is None:
+            return select
+        # The switch to online bumps the account's updatedAt; a ping since then keeps it alive.
+        return select.where(sa.func.greatest(a.c.updated_at, self._last_ping()) >= alive_since)  # NULL ignored
 
     def save_if_newer(self, account: Account) -> bool:
         return _upsert_if_newer(self._conn, self._table, account.__dict__)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from dropin_common.db import messaging_tables
 
@@ -34,7 +35,8 @@ def build_tables() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("stopped_at", TIMESTAMP),
         sa.Column("stopped_by", sa.String(16)),
         sa.Column("note", sa.Text),
-        sa.Column("dealers_rung", sa.Integer),
+        sa.Column("missed_reason", sa.String(16)),
+        sa.Column("rung_dealer_ids", ARRAY(sa.String(64)), nullable=False, server_default="{}"),
     )
     sa.Index("ix_streams_org_requested", tables["streams"].c.organization_id, tables["streams"].c.requested_at)
     sa.Index("ix_streams_requested", tables["streams"].c.requested_at)
@@ -93,6 +95,9 @@ def build_tables() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("token_hash", sa.String(64), index=True),
         sa.Column("active", sa.Boolean, nullable=False),
         sa.Column("updated_at", TIMESTAMP, nullable=False),
+        sa.Column("timezone", sa.String(64), nullable=False, server_default="UTC"),
+        sa.Column("business_hours", JSONB, nullable=False, server_default="{}"),
+        sa.Column("holidays", JSONB, nullable=False, server_default="[]"),
     )
     tables["accounts"] = sa.Table(
         "accounts", metadata,

@@ -1,7 +1,7 @@
 """What streams knows about organizations and accounts: a replica fed by auth's events."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 ROLE_DEALER = "dealer"
@@ -18,6 +18,10 @@ class Organization:
     token_hash: str | None
     active: bool
     updated_at: datetime
+    # Business hours as auth's events carry them (see dropin_common.business_hours).
+    timezone: str = "UTC"
+    business_hours: dict = field(default_factory=dict)
+    holidays: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The stream and its lifecycle.
 
     requested --accept--> streaming --stop--> completed
-    requested --stop / ring timeout--> missed
+    requested --stop / ring timeout--> missed (missedReason "not_answered")
+    (created) --closed / nobody online--> missed at once (missedReason "closed" / "nobody_online")
     streaming --ping timeout--> expired
 
 Every change bumps `version`, so consumers of stream events can drop an older snapshot that
@@ -29,6 +30,12 @@ ENDED_STATUSES = frozenset({MISSED, COMPLETED, EXPIRED})
 STOPPED_BY_SYSTEM = "system"
 
 LOG_TYPES = ("pusher", "push")
+
+# Why a stream was missed: outside business hours, nobody to ring, or rung and not answered.
+MISSED_CLOSED = "closed"
+MISSED_NOBODY_ONLINE = "nobody_online"
+MISSED_NOT_ANSWERED = "not_answered"
+MISSED_REASONS = (MISSED_CLOSED, MISSED_NOBODY_ONLINE, MISSED_NOT_ANSWERED)
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,12 @@ class Stream:
     stopped_by: str | None = None
     note: str | None = None
     logs: tuple[StreamLog, ...] = field(default=())
-    dealers_rung: int | None = None  # how many dealers the request rang (None: streams from before we counted)
+    missed_reason: str | None = None
+    rung_dealer_ids: tuple[str, ...] = ()  # the dealers whose apps rang for it
+
+    @property
+    def dealers_rung(self) -> int:
+        return len(self.rung_dealer_ids)
 
     @property
     def dealer_id(self) -> str | None:
@@ -91,7 +103,8 @@ class Stream:
     def stop(self, stopped_by: str, at: datetime) -> "Stream":
         """requested -> missed, streaming -> completed. Callers check `has_ended` first (stop is idempotent)."""
         if self.status == REQUESTED:
-            return self._next(status=MISSED, stopped_at=at, stopped_by=stopped_by)
+            return self._next(status=MISSED, stopped_at=at, stopped_by=stopped_by,
+                              missed_reason=MISSED_NOT_ANSWERED)
         if self.status == STREAMING:
             return self._next(status=COMPLETED, stopped_at=at, stopped_by=stopped_by)
         raise Conflict(f"The stream has already ended ({self.status}).", code="stream_ended")
@@ -108,7 +121,14 @@ class Stream:
         if self.status != REQUESTED:
             raise Conflict(f"Only a requested stream can be missed, this one is {self.status}.",
                            code="stream_not_requested")
-        return self._next(status=MISSED, stopped_at=at, stopped_by=STOPPED_BY_SYSTEM)
+        return self._next(status=MISSED, stopped_at=at, stopped_by=STOPPED_BY_SYSTEM,
+                          missed_reason=MISSED_NOT_ANSWERED)
+
+    def miss_at_once(self, reason: str, at: datetime) -> "Stream":
+        """Nobody can answer (closed, or nobody online): missed without ringing anyone."""
+        if self.status != REQUESTED or self.rung_dealer_ids:
+            raise Conflict("Only a stream that rang nobody can be missed at once.", code="stream_not_requested")
+        return self._next(status=MISSED, stopped_at=at, stopped_by=STOPPED_BY_SYSTEM, missed_reason=reason)
 
     def with_note(self, note: str) -> "Stream":
         if not self.has_ended:

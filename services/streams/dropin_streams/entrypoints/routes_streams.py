@@ -9,13 +9,22 @@ from dropin_common.http import authenticated, json_body, optional_principal
 from dropin_common.query import load_or_400, parse_filters
 from dropin_common.timeutil import iso
 
+from ..domain.stream import MISSED_CLOSED
+
 from ..use_cases import accept_stream, request_stream, stop_stream
+from ..use_cases.availability import check_availability
+from ..use_cases.push_auth import beams_token
 from ..use_cases import stream_activity as activity
 from ..use_cases.snapshots import stream_view, stream_view_for
 from . import schemas
 from .request_context import container, replica_grace
 
 api = Blueprint("streams", __name__)
+
+
+def iso_with_offset(moment) -> str | None:
+    """In the organization's own zone (not UTC), so a shopper's page can show it as is."""
+    return moment.isoformat() if moment is not None else None
 
 
 @api.post("/streams/request/<organization_code>")
@@ -26,8 +35,15 @@ def request_a_stream(organization_code: str):
       summary: A shopper asks an organization for a live walk-around of a vehicle
       description: >
         No login: the shopper's app calls it with the gateway's apikey only. The stream starts
-        `requested`; a `stream.requested` event is published and a Pusher message goes to the
-        organization's channel and to each online, active dealer's channel, so their apps ring.
+        `requested`; a `stream.requested` event is published, a Pusher message goes to the
+        organization's channel and to each online, active dealer's channel, and a push
+        notification (Pusher Beams, living as long as the ring timeout) to each of those dealers,
+        so their apps ring, in the background too. A dealer counts as online while they ping
+        (`POST /ping`) at least every PRESENCE_TIMEOUT_SECONDS. Outside the organization's
+        business hours, or with nobody online, nothing rings: the stream is answered at once as
+        `missed` with `missedReason` `closed` (and `nextOpenAt`, ISO 8601 with the
+        organization's offset, or null if it never opens again) or `nobody_online`, and
+        `notifiedDealers` 0; it still produces `stream.requested` and `stream.stopped`.
         The VIN is decoded best effort; the make, model, type and year sent win over decoded ones.
         The answer carries the `streamToken`, shown only here, with which the shopper subscribes
         to the stream's Pusher channel (`POST /socket/auth`). The gateway rate-limits this
@@ -38,9 +54,10 @@ def request_a_stream(organization_code: str):
       responses:
         201:
           description: >
-            The new stream, whole (it has no note, logs or dealer yet), plus `streamToken` and
-            `notifiedDealers`, the number of dealers rung. Later reads without the organization's
-            JWT get only the shopper's fields (see `GET /streams/{streamId}`).
+            The new stream, whole (it has no note, logs or dealer yet; `missedReason` and
+            `dealersRung` included), plus `streamToken`, `notifiedDealers` (the number of dealers
+            rung) and, when `missedReason` is `closed`, `nextOpenAt`. Later reads without the
+            organization's JWT get only the shopper's fields (see `GET /streams/{streamId}`).
         400: A missing or blank `vin`, an over-long field, or a `year` outside 1900-2100.
         404: No active organization has that code.
         429: Too many requests from this client (the gateway's limit).
@@ -48,10 +65,37 @@ def request_a_stream(organization_code: str):
     body = load_or_400(schemas.RequestStreamSchema(), json_body())
     c = container()
     command = request_stream.RequestStream(organization_code=organization_code, **body)
-    result = replica_grace(lambda: request_stream.request_stream(c.uow(), c.decoder, command, c.clock()),
+    result = replica_grace(lambda: request_stream.request_stream(c.uow(), c.decoder, command, c.clock(),
+                                                                 c.settings.ringing),
                            "organization_not_found")
-    return {**stream_view(result.stream), "streamToken": result.stream_token,
-            "notifiedDealers": result.notified_dealers}, 201
+    answer = {**stream_view(result.stream), "streamToken": result.stream_token,
+              "notifiedDealers": result.notified_dealers}
+    if result.stream.missed_reason == MISSED_CLOSED:
+        answer["nextOpenAt"] = iso_with_offset(result.next_open_at)
+    return answer, 201
+
+
+@api.get("/streams/availability/<organization_code>")
+def availability(organization_code: str):
+    """---
+    get:
+      tags: [streams]
+      summary: Whether a request now would ring anybody (for the shopper's page, before the button)
+      description: >
+        No login, like the request (the gateway's apikey only), and rate-limited at the gateway
+        like it. `open` follows the organization's business hours; `dealersOnline` counts its
+        active dealers switched online who pinged within PRESENCE_TIMEOUT_SECONDS; `nextOpenAt`
+        (ISO 8601 with the organization's offset) is set while closed, null while open or when
+        it never opens again.
+      responses:
+        200: {description: "`{open, dealersOnline, nextOpenAt}`."}
+        404: No active organization has that code.
+        429: Too many requests from this client (the gateway's limit).
+    """
+    c = container()
+    found = check_availability(c.uow(), organization_code, c.clock(), c.settings.ringing.presence)
+    return {"open": found.open, "dealersOnline": found.dealers_online,
+            "nextOpenAt": iso_with_offset(found.next_open_at)}
 
 
 @api.post("/streams/accept/<stream_id>")
@@ -121,7 +165,7 @@ def get_stream(stream_id: str):
         No login needed; the stream id (a UUIDv7: its creation time, then 74 random bits) is the shopper's capability. Without a JWT the
         answer is what the shopper's app needs: id, organizationCode, organizationName, vin,
         vehicle, status, `dealer` as `{firstName}` (null until accepted), requestedAt, acceptedAt,
-        stoppedAt. With a JWT of the stream's organization (or an admin's) it is the whole
+        stoppedAt, missedReason. With a JWT of the stream's organization (or an admin's) it is the whole
         stream. A JWT of another organization is refused.
       security: [{apikey: []}, {apikey: [], jwt: []}]
       responses:
@@ -166,10 +210,12 @@ def ping():
     """---
     post:
       tags: [presence]
-      summary: A dealer's heartbeat during a stream
+      summary: A dealer's heartbeat, while online and during a stream
       description: >
         Dealers only. A `streaming` stream whose dealer sent no ping (or, before the first one,
-        was not accepted) within the ping timeout is expired by the worker.
+        was not accepted) within the ping timeout is expired by the worker. A dealer switched
+        online who sends no ping for PRESENCE_TIMEOUT_SECONDS (default 120) stops ringing and
+        is switched offline.
       security: [{apikey: [], jwt: []}]
       responses:
         200: {description: "`{dealerId, pingedAt}`."}
@@ -180,3 +226,29 @@ def ping():
     pinged_at = activity.record_ping(c.uow(), g.principal, c.clock())
     return {"dealerId": g.principal.account_id, "pingedAt": iso(pinged_at)}
 
+
+
+@api.get("/pusher/beams-auth")
+@authenticated()
+def beams_auth():
+    """---
+    get:
+      tags: [presence]
+      summary: The Pusher Beams token for the calling dealer (the Beams SDK's token provider)
+      description: >
+        `user_id` must be the caller's own account id: pushes are published to dealers by their
+        account id. Only an active dealer, as the replica of accounts knows them now.
+      security: [{apikey: [], jwt: []}]
+      parameters:
+        - {in: query, name: user_id, required: true, schema: {type: string},
+           description: "The caller's account id."}
+      responses:
+        200: {description: "`{token}`: the Beams token for that user id."}
+        400: No `user_id`.
+        401: No valid, unrevoked JWT.
+        403: "`user_id` is not the caller's, or the caller is not an active dealer."
+        503: Push notifications are not configured (no BEAMS_INSTANCE_ID / BEAMS_SECRET_KEY).
+    """
+    c = container()
+    issue = c.beams.generate_token if c.beams is not None else None
+    return beams_token(c.uow(), issue, g.principal, request.args.get("user_id"))

@@ -1,5 +1,6 @@
 """`python -m dropin_streams.entrypoints.worker`: ends streams nobody answered (missed) and
-streams whose dealer stopped pinging (expired). Several workers may run: rows are claimed with
+streams whose dealer stopped pinging (expired), and reports online dealers who stopped pinging
+(dealer.presence_lapsed: auth switches them offline). Several workers may run: rows are claimed with
 FOR UPDATE SKIP LOCKED, so each overdue stream is ended exactly once."""
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 from dropin_common.config import configure_logging
 
 from ..bootstrap import Container, bootstrap
+from ..use_cases.presence import lapse_silent_dealers
 from ..use_cases.stop_stream import end_overdue_streams
 
 log = logging.getLogger("dropin.streams.worker")
@@ -27,14 +29,20 @@ class ExpiryWorker:
         self._running = False
 
     def run_once(self) -> int:
-        """One pass; returns how many streams it ended. Full batches are followed at once."""
+        """One pass; returns the largest batch it handled (streams ended, dealers lapsed). Full
+        batches are followed at once."""
         settings = self._container.settings
         ended = end_overdue_streams(self._container.uow(), self._container.clock(),
                                     ring_timeout=settings.ring_timeout, ping_timeout=settings.ping_timeout,
                                     batch_size=self._batch_size)
         for stream in ended:
             log.info("stream %s ended by the worker: %s", stream.id, stream.status)
-        return len(ended)
+        lapsed = lapse_silent_dealers(self._container.uow(), self._container.clock(),
+                                      settings.ringing.presence, self._batch_size)
+        for account in lapsed:
+            log.info("dealer %s sent no ping for %ss: reported offline", account.id,
+                     int(settings.presence_timeout.total_seconds()))
+        return max(len(ended), len(lapsed))
 
     def run_forever(self) -> None:
         signal.signal(signal.SIGTERM, self.stop)

@@ -12,6 +12,7 @@ from ..domain.stream import REQUESTED, DealerRef, Stream
 from ..ports import UnitOfWork
 from .announce import announce
 from .lookups import stream_or_404
+from .push import push_no_longer_ringing
 
 
 def accept_stream(uow: UnitOfWork, principal: Principal, stream_id: str, now: datetime) -> Stream:
@@ -26,6 +27,7 @@ def accept_stream(uow: UnitOfWork, principal: Principal, stream_id: str, now: da
         if not uow.streams.update(accepted, expected_status=REQUESTED):
             raise Conflict("Another dealer accepted the stream first.", code="stream_already_accepted")
         announce_accepted(uow, accepted)
+        push_no_longer_ringing(uow, accepted, now, except_dealer=dealer.id)
         uow.commit()
     return accepted
 

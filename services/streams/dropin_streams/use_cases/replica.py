@@ -18,7 +18,9 @@ def apply_organization(organizations: OrganizationRepository, data: dict[str, An
     return organizations.save_if_newer(Organization(
         id=str(snapshot["id"]), name=snapshot["name"], code=snapshot["code"],
         loan_link=snapshot.get("loanLink"), token_hash=snapshot.get("tokenHash"),
-        active=_is_active(snapshot), updated_at=_updated_at(snapshot)))
+        active=_is_active(snapshot), updated_at=_updated_at(snapshot),
+        timezone=snapshot.get("timezone") or "UTC", business_hours=snapshot.get("businessHours") or {},
+        holidays=snapshot.get("holidays") or []))
 
 
 def apply_account(accounts: AccountRepository, data: dict[str, Any]) -> bool:

@@ -37,6 +37,7 @@ def stream_snapshot(stream: Stream) -> dict[str, Any]:
         "stoppedBy": stream.stopped_by,
         "note": stream.note,
         "durationSeconds": stream.duration_seconds,
+        "missedReason": stream.missed_reason,
         "dealersRung": stream.dealers_rung,
     }
 
@@ -62,6 +63,7 @@ def shopper_stream_view(stream: Stream) -> dict[str, Any]:
         "requestedAt": iso(stream.requested_at),
         "acceptedAt": iso(stream.accepted_at),
         "stoppedAt": iso(stream.stopped_at),
+        "missedReason": stream.missed_reason,  # the shopper's page says why nobody answered
     }
 
 

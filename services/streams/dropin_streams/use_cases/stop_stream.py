@@ -12,6 +12,7 @@ from ..domain.stream import REQUESTED, Stream
 from ..ports import UnitOfWork
 from .announce import announce
 from .lookups import StreamSeen, role_on, stream_or_404
+from .push import push_no_longer_ringing
 
 # A stop loses a race only to another transition (an accept, the worker); it then re-reads.
 STOP_ATTEMPTS = 3
@@ -30,6 +31,8 @@ def stop_stream(uow: UnitOfWork, stream_id: str, principal: Principal | None, no
             stopped = stream.stop(role.value, now)
             if uow.streams.update(stopped, expected_status=stream.status):
                 announce_stopped(uow, stopped)
+                if stream.status == REQUESTED:
+                    push_no_longer_ringing(uow, stopped, now)
                 uow.commit()
                 return StreamSeen(stopped, role)
     raise Conflict("The stream kept changing while stopping it; try again.", code="stream_busy")
@@ -47,11 +50,14 @@ def end_overdue_streams(uow: UnitOfWork, now: datetime, *, ring_timeout: timedel
             # The row is locked by this transaction, so the guarded update cannot lose.
             if uow.streams.update(final, expected_status=stream.status):
                 announce_stopped(uow, final)
+                if stream.status == REQUESTED:
+                    push_no_longer_ringing(uow, final, now)
                 ended.append(final)
         uow.commit()
     return ended
 
 
-def announce_stopped(uow: UnitOfWork, stream: Stream) -> None:
+def announce_stopped(uow: UnitOfWork, stream: Stream, *, channels_too: bool = True) -> None:
     announce(uow, STREAM_STOPPED, stream,
-             [channels.stream_channel(stream.id), channels.organization_channel(stream.organization_id)])
+             [channels.stream_channel(stream.id), channels.organization_channel(stream.organization_id)]
+             if channels_too else [])

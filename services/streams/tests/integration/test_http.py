@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import pytest
 
+from dropin_common.timeutil import utcnow
 from dropin_streams.entrypoints.http import create_app
 
 from .conftest import ORG_TOKEN, PUSHER, outbox_rows, seed_dealer, seed_organization
@@ -119,7 +120,7 @@ def test_get_shows_the_organization_the_stream_with_logs_and_note_but_never_the_
 
 
 SHOPPER_FIELDS = {"id", "organizationCode", "organizationName", "vin", "vehicle", "status", "dealer",
-                  "requestedAt", "acceptedAt", "stoppedAt"}
+                  "requestedAt", "acceptedAt", "stoppedAt", "missedReason"}
 
 
 def test_without_the_organizations_token_get_shows_only_what_the_shopper_needs(client, auth):
@@ -482,3 +483,60 @@ def test_organization_channels_need_a_login(client):
 def test_health_and_readiness(client):
     assert client.get("/healthz").status_code == 200
     assert client.get("/readyz").get_json()["status"] == "ready"
+
+
+# --- no dead air: business hours, presence, availability (issue 13) ---------------------------
+
+def set_hours(container, **hours):
+    with container.uow() as uow:
+        organization = uow.organizations.by_code("ACME")
+        uow.organizations.save_if_newer(replace(organization, updated_at=utcnow(), **hours))
+        uow.commit()
+
+
+CLOSED_ALL_WEEK_BUT_A_MINUTE = {"timezone": "Asia/Tokyo", "holidays": [],
+                                "business_hours": {"mon": [["03:00", "03:01"]]}}
+
+
+def test_a_closed_organization_is_answered_missed_at_once_with_its_next_opening(client, container):
+    set_hours(container, **CLOSED_ALL_WEEK_BUT_A_MINUTE)
+    response = client.post("/streams/request/ACME", json={"vin": VIN})
+    assert response.status_code == 201
+    body = response.get_json()
+    assert (body["status"], body["missedReason"], body["notifiedDealers"], body["dealersRung"]) == \
+        ("missed", "closed", 0, 0)
+    assert body["nextOpenAt"].endswith("T03:00:00+09:00") and body["streamToken"]
+    assert [row.topic for row in outbox_rows(container, "broker")] == ["stream.requested", "stream.stopped"]
+    assert outbox_rows(container, "pusher") == [] and outbox_rows(container, "beams") == []
+    assert client.get(f"/streams/{body['id']}").get_json()["missedReason"] == "closed"
+
+
+def test_nobody_online_is_answered_missed_at_once(client, container):
+    response = client.post("/streams/request/OTHER", json={"vin": VIN})  # org-2's zed is online...
+    assert response.get_json()["status"] == "requested"
+    with container.engine.begin() as conn:  # ...until auth says otherwise
+        conn.execute(container.tables["accounts"].update().values(account_status="offline"))
+    body = client.post("/streams/request/OTHER", json={"vin": VIN}).get_json()
+    assert (body["status"], body["missedReason"], body["notifiedDealers"]) == ("missed", "nobody_online", 0)
+    assert "nextOpenAt" not in body
+
+
+def test_a_dealer_who_stopped_pinging_no_longer_rings(client, container, auth):
+    stale = container.clock() - container.settings.presence_timeout - container.settings.presence_timeout
+    with container.engine.begin() as conn:
+        conn.execute(container.tables["accounts"].update().values(updated_at=stale))
+    assert client.post("/ping", headers=auth("bob")).status_code == 200
+    body = new_stream(client)
+    assert body["notifiedDealers"] == 1 and body["dealersRung"] == 1
+    [ring] = [row for row in outbox_rows(container, "pusher", "stream.requested")]
+    assert "private-dealer-bob" in ring.payload["channels"] and "private-dealer-alice" not in ring.payload["channels"]
+
+
+def test_availability_says_open_and_how_many_dealers_are_online(client, container):
+    assert client.get("/streams/availability/ACME").get_json() == {
+        "open": True, "dealersOnline": 2, "nextOpenAt": None}
+    set_hours(container, **CLOSED_ALL_WEEK_BUT_A_MINUTE)
+    closed = client.get("/streams/availability/ACME").get_json()
+    assert closed["open"] is False and closed["dealersOnline"] == 2
+    assert closed["nextOpenAt"].endswith("T03:00:00+09:00")
+    assert error_of(client.get("/streams/availability/NOPE"), 404)["code"] == "organization_not_found"

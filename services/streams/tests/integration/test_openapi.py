@@ -24,7 +24,9 @@ def test_the_documented_paths_are_the_contracts_streams_paths(document):
         ("/streams/stop/{streamId}", "post"), ("/streams/{streamId}", "get"), ("/streams", "get"),
         ("/ping", "post"), ("/streams/log/{streamId}", "post"), ("/streams/note/{streamId}", "post"),
         ("/streams/sendloanlink/{streamId}", "post"), ("/leads", "post"), ("/vin/{vinId}", "get"),
-        ("/socket/auth", "post")}
+        ("/socket/auth", "post"),
+        # Beyond the contract (issue 13): availability before the button, the Beams token provider.
+        ("/streams/availability/{organizationCode}", "get"), ("/pusher/beams-auth", "get")}
     assert [p["name"] for p in document["paths"]["/streams/request/{organizationCode}"]["parameters"]] == [
         "organizationCode"]
     assert {tag for item in document["paths"].values() for operation in item.values()

@@ -114,3 +114,22 @@ def test_the_worker_process_expires_streams_on_its_own(short_timeouts, database_
         process.terminate()
         process.wait(timeout=10)
     assert process.returncode == 0
+
+
+def test_the_worker_reports_online_dealers_who_stopped_pinging(container):
+    seed_organization(container)
+    seed_dealer(container, "alice")
+    seed_dealer(container, "bob")
+    with container.engine.begin() as conn:  # both switched online a minute ago...
+        conn.execute(container.tables["accounts"].update().values(updated_at=utcnow() - timedelta(minutes=1)))
+    record_ping(container.uow(), Principal("bob", "dealer", "org-1", "jti-bob", 0, 2e9), utcnow())  # ...bob pings
+    settings = replace(container.settings, presence_timeout=timedelta(seconds=30))
+    worker = ExpiryWorker(replace(container, settings=settings))
+    assert worker.run_once() == 1
+    [lapsed] = [row.payload["data"] for row in outbox_rows(container, "broker", "dealer.presence_lapsed")]
+    assert lapsed["accountId"] == "alice" and lapsed["timeoutSeconds"] == 30
+    with container.uow() as uow:
+        assert uow.accounts.get("alice").account_status == "offline"
+        assert [a.id for a in uow.accounts.online_active_dealers("org-1", utcnow() - timedelta(seconds=30))] == ["bob"]
+    worker.run_once()
+    assert len(outbox_rows(container, "broker", "dealer.presence_lapsed")) == 1  # reported once

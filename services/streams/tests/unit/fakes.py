@@ -79,14 +79,34 @@ class FakeOrganizations(ports.OrganizationRepository):
 
 
 class FakeAccounts(ports.AccountRepository):
-    def __init__(self):
+    def __init__(self, pings: "FakePings"):
         self.rows: dict[str, Account] = {}
+        self._pings = pings
 
     def get(self, account_id: str) -> Account | None:
         return self.rows.get(account_id)
 
-    def online_active_dealers(self, organization_id: str) -> list[Account]:
-        return [a for a in self.rows.values() if a.is_active_dealer_of(organization_id) and a.is_online]
+    def online_active_dealers(self, organization_id: str, alive_since: datetime | None = None) -> list[Account]:
+        def alive(account: Account) -> bool:
+            last_ping = self._pings.last_ping(account.id)
+            return alive_since is None or max(filter(None, (account.updated_at, last_ping))) >= alive_since
+        return sorted((a for a in self.rows.values()
+                       if a.is_active_dealer_of(organization_id) and a.is_online and alive(a)),
+                      key=lambda a: a.id)
+
+    def count_online_active_dealers(self, organization_id: str, alive_since: datetime) -> int:
+        return len(self.online_active_dealers(organization_id, alive_since))
+
+    def claim_lapsed_dealers(self, alive_since: datetime, limit: int) -> list[tuple[Account, datetime]]:
+        found = []
+        for account in sorted(self.rows.values(), key=lambda a: a.id):
+            last_seen = max(filter(None, (account.updated_at, self._pings.last_ping(account.id))))
+            if account.role == "dealer" and account.is_online and last_seen < alive_since:
+                found.append((account, last_seen))
+        return found[:limit]
+
+    def mark_offline(self, account_id: str) -> None:
+        self.rows[account_id] = replace(self.rows[account_id], account_status="offline")
 
     def save_if_newer(self, account: Account) -> bool:
         current = self.rows.get(account.id)
@@ -146,6 +166,9 @@ class FakeOutbox(ports.Outbox):
     def events(self, event_type: str | None = None) -> list[dict]:
         return [p for d, t, p in self.sent if d == "broker" and (event_type is None or t == event_type)]
 
+    def pushes(self, topic: str | None = None) -> list[dict]:
+        return [p for d, t, p in self.sent if d == "beams" and (topic is None or t == topic)]
+
     def pusher(self, event_name: str | None = None) -> list[dict]:
         return [p for d, t, p in self.sent if d == "pusher" and (event_name is None or t == event_name)]
 
@@ -158,7 +181,7 @@ class FakeUnitOfWork(ports.UnitOfWork):
         self.pings = FakePings()
         self.streams = FakeStreams(self.pings)
         self.organizations = FakeOrganizations()
-        self.accounts = FakeAccounts()
+        self.accounts = FakeAccounts(self.pings)
         self.leads = FakeLeads()
         self.outbound_messages = FakeOutboundMessages()
         self.outbox = FakeOutbox()

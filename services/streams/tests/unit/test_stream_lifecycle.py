@@ -65,17 +65,16 @@ def test_request_rings_the_organization_and_each_online_active_dealer(uow, decod
     assert message["data"]["id"] == result.stream.id
     [event] = uow.outbox.events("stream.requested")
     assert event["data"]["stream"]["status"] == "requested" and event["data"]["stream"]["version"] == 1
-    assert event["data"]["stream"]["dealersRung"] == 2  # kept on the stream: later events say it too
-    assert uow.streams.get(result.stream.id).dealers_rung == 2
 
 
-def test_request_with_no_dealer_online_is_still_created(uow, decoder):
+def test_request_with_no_dealer_online_is_stored_missed_at_once(uow, decoder):
     for account_id in ("alice", "bob"):
         uow.accounts.rows.pop(account_id)
     result = requested(uow, decoder)
-    assert result.notified_dealers == 0 and uow.streams.get(result.stream.id) is not None
-    [message] = uow.outbox.pusher("stream.requested")
-    assert message["channels"] == ["private-organization-org-1"]
+    stored = uow.streams.get(result.stream.id)
+    assert result.notified_dealers == 0
+    assert (stored.status, stored.missed_reason) == ("missed", "nobody_online")
+    assert uow.outbox.pusher() == []
 
 
 def test_request_for_an_unknown_organization_is_not_found(uow, decoder):
@@ -233,6 +232,6 @@ def test_stream_events_carry_exactly_the_snapshot_fields_of_the_event_contract(u
     snapshot = event["data"]["stream"]
     assert set(snapshot) == {"id", "version", "organizationId", "organizationCode", "organizationName", "vin",
                              "vehicle", "status", "dealerId", "dealer", "requestedAt", "acceptedAt", "stoppedAt",
-                             "stoppedBy", "note", "durationSeconds", "dealersRung"}
+                             "stoppedBy", "note", "durationSeconds", "missedReason", "dealersRung"}
     assert set(snapshot["vehicle"]) == {"make", "model", "type", "year"}
     assert snapshot["requestedAt"].endswith("Z") and snapshot["acceptedAt"].endswith("Z")
