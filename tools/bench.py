@@ -5,7 +5,8 @@
 
 Brings the bench stack up (its own databases, vhost and ports; a dev stack may run beside it), runs
 the service's `bench/bench_<service>.py` with the gateway's address and credentials in the environment, and
-leaves the figures on stdout. The stack is stopped afterwards unless BENCH_KEEP_STACK=1.
+leaves the figures on stdout. The stack is stopped afterwards unless BENCH_KEEP_STACK=1; its databases
+are made afresh unless BENCH_REUSE=1.
 """
 from __future__ import annotations
 
@@ -30,7 +31,9 @@ def main() -> None:
                    "ADMIN_PASSWORD": "bench-admin-password", "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2")}
     for key in ("PUSHER_HOST", "SMTP_HOST"):  # the bench stack uses its local stand-ins
         environment.pop(key, None)
-    subprocess.run([sys.executable, str(ROOT / "tools" / "stack.py"), "up", "--profile", "bench", "--fresh"],
+    # BENCH_REUSE=1 keeps the bench databases of the last run (e.g. a 10M-row dashboard load).
+    fresh = [] if os.environ.get("BENCH_REUSE") == "1" else ["--fresh"]
+    subprocess.run([sys.executable, str(ROOT / "tools" / "stack.py"), "up", "--profile", "bench", *fresh],
                    env=environment, check=True)
     bench_env = {
         **environment,

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import uuid
+from datetime import date, timedelta
 
 import pytest
 
@@ -90,8 +91,42 @@ def test_admin_sees_the_organization_with_its_dealer(api, admin_token, finished_
     assert [dealer["id"] for dealer in listed_org["dealers"]] == [finished_call["dealer"]["id"]]
 
 
+def test_admin_reads_the_calls_answer_figures_through_the_gateway(api, admin_token, finished_call):
+    """KPIs, series, heatmap, leaderboard and the KPI CSV of the one organization's one call:
+    answered by its one online dealer, with a lead."""
+    by_org = {"organizationId": finished_call["organization"]["id"]}
+    wait_until(lambda: dashboard(api, admin_token, "kpis", **by_org).json()["leads"] == 1,
+               timeout=20, message="the call and its lead in the KPIs")
+    kpis = dashboard(api, admin_token, "kpis", **by_org).json()
+    assert (kpis["calls"], kpis["answered"], kpis["missed"], kpis["answerRate"], kpis["leadRate"]) == (1, 1, 0, 1.0, 1.0)
+    [call] = dashboard(api, admin_token, "getcalls", **by_org).json()
+    assert call["timeToAnswerSeconds"] is not None and call["dealersRung"] == 1
+    assert kpis["timeToAnswer"] == {"p50": float(call["timeToAnswerSeconds"]), "p90": float(call["timeToAnswerSeconds"]),
+                                    "max": call["timeToAnswerSeconds"]}
+    # Three local days around the call, whichever zone the organization keeps.
+    today = date.fromisoformat(call["requestedAt"][:10])
+    days = {"from": (today - timedelta(days=1)).isoformat(), "to": (today + timedelta(days=1)).isoformat()}
+    series = dashboard(api, admin_token, "series", interval="day", **days, **by_org).json()
+    assert len(series["buckets"]) == 3 and sum(bucket["calls"] for bucket in series["buckets"]) == 1
+    heatmap = dashboard(api, admin_token, "heatmap", **by_org).json()
+    assert sum(map(sum, heatmap["calls"])) == 1 and sum(map(sum, heatmap["missed"])) == 0
+    [standing] = dashboard(api, admin_token, "leaderboard", **by_org).json()
+    assert (standing["dealerId"], standing["answered"], standing["leads"]) == (finished_call["dealer"]["id"], 1, 1)
+    response = dashboard(api, admin_token, "exportcsvkpis", interval="day", **days, **by_org)
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="kpis-')
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert [row["start"] for row in rows] == [bucket["start"] for bucket in series["buckets"]]
+    assert sum(int(row["calls"]) for row in rows) == 1
+
+
+def test_bad_interval_is_a_400_naming_interval(api, admin_token):
+    response = api.request("GET", "/dashboard/series", token=admin_token, params={"interval": "hour"})
+    assert response.status_code == 400 and response.json()["error"]["field"] == "interval"
+
+
 @pytest.mark.parametrize("endpoint", ["getcalls", "countcall", "exportcsvleads", "countallcalllead",
-                                      "getorganizations"])
+                                      "getorganizations", "kpis", "series", "heatmap", "leaderboard",
+                                      "exportcsvkpis"])
 def test_dealer_is_forbidden_and_anonymous_is_unauthorized(api, finished_call, endpoint):
     dealer = api.request("GET", f"/dashboard/{endpoint}", token=finished_call["dealer_token"])
     assert dealer.status_code == 403 and dealer.json()["error"]["code"] == "forbidden_role"

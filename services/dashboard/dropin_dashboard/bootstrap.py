@@ -13,12 +13,13 @@ from dropin_common.auth import TokenVerifier, sql_token_verifier
 from dropin_common.config import CommonSettings
 from dropin_common.db import make_engine
 
+from .adapters.call_figures import SqlCallReports
 from .adapters.csv_export import PostgresCsvExporter
 from .adapters.maintenance import SqlReadModelMaintenance
 from .adapters.projection_store import SqlProjectionStore
 from .adapters.read_models import SqlReadModels
 from .adapters.tables import build_tables
-from .ports import CsvExporter, ProjectionStore, ReadModelMaintenance, ReadModels
+from .ports import CallReports, CsvExporter, ProjectionStore, ReadModelMaintenance, ReadModels
 
 SERVICE = "dashboard"
 
@@ -29,6 +30,7 @@ class Container:
     engine: Engine
     tables: dict[str, sa.Table]
     read_models: ReadModels
+    call_reports: CallReports
     exporter: CsvExporter
     maintenance: ReadModelMaintenance
     verifier: TokenVerifier | None
@@ -43,6 +45,6 @@ def bootstrap(settings: CommonSettings | None = None, *, engine: Engine | None =
     _metadata, tables = build_tables()
     verifier = sql_token_verifier(settings.jwt_public_key, engine, tables)
     return Container(settings=settings, engine=engine, tables=tables,
-                     read_models=SqlReadModels(engine, tables),
+                     read_models=SqlReadModels(engine, tables), call_reports=SqlCallReports(engine, tables),
                      exporter=PostgresCsvExporter(engine, tables),
                      maintenance=SqlReadModelMaintenance(engine, tables), verifier=verifier)

@@ -5,7 +5,9 @@ import abc
 from collections.abc import Iterator
 from datetime import datetime
 
-from .domain.filters import Page, RecordFilter
+from .domain.filters import Page, Period, RecordFilter
+from .domain.kpis import CallFigures, DealerStanding, Heatmap
+from .domain.zones import Zone
 from .domain.records import Account, Lead, Organization, Shopper, StreamSnapshot
 from .domain.views import Call, LeadWithCall, OrganizationWithDealers
 
@@ -22,6 +24,14 @@ class ProjectionStore(abc.ABC):
 
     @abc.abstractmethod
     def save_call(self, snapshot: StreamSnapshot, shopper: Shopper) -> None: ...
+
+    @abc.abstractmethod
+    def set_dealers_rung(self, stream_id: str, dealers_rung: int) -> None:
+        """Record how many dealers a call rang, unless known already (a late stream.requested)."""
+
+    @abc.abstractmethod
+    def refresh_call_lead_count(self, stream_id: str) -> None:
+        """Recount the call's leads (no effect while the call is unknown; save_call counts them)."""
 
     @abc.abstractmethod
     def set_call_shopper(self, stream_id: str, shopper: Shopper) -> None:
@@ -85,6 +95,23 @@ class ReadModels(abc.ABC):
 
     @abc.abstractmethod
     def list_organizations(self, name: str | None, page: Page) -> list[OrganizationWithDealers]: ...
+
+
+class CallReports(abc.ABC):
+    """Figures over calls: exact, whichever filters are given."""
+
+    @abc.abstractmethod
+    def organization_timezone(self, organization_id: str) -> str | None: ...
+
+    @abc.abstractmethod
+    def figures(self, criteria: RecordFilter, periods: list[Period]) -> list[CallFigures]:
+        """The figures of the calls matching `criteria` (its period ignored) within each period."""
+
+    @abc.abstractmethod
+    def heatmap(self, criteria: RecordFilter, zone: Zone) -> Heatmap: ...
+
+    @abc.abstractmethod
+    def leaderboard(self, criteria: RecordFilter, page: Page) -> list[DealerStanding]: ...
 
 
 class CsvExporter(abc.ABC):

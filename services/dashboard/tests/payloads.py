@@ -12,8 +12,9 @@ def stream_payload(stream_id: str | None = None, *, version: int = 1, status: st
                    car_type: str = "Sedan", year: int = 2012, requested_at: str = "2026-06-16T10:00:00Z",
                    accepted_at: str | None = None, stopped_at: str | None = None,
                    dealer: dict | None = None, note: str | None = None,
-                   duration_seconds: int | None = None) -> dict[str, Any]:
-    return {"id": stream_id or str(uuid.uuid4()), "version": version, "organizationId": organization_id,
+                   duration_seconds: int | None = None, **extra: Any) -> dict[str, Any]:
+    """`extra`: fields producers may add later (e.g. missedReason), passed through as given."""
+    return {**extra, "id": stream_id or str(uuid.uuid4()), "version": version, "organizationId": organization_id,
             "organizationCode": "sunrise", "organizationName": organization_name, "vin": vin,
             "vehicle": {"make": make, "model": model, "type": car_type, "year": year},
             "status": status, "dealerId": (dealer or {}).get("id"), "dealer": dealer,
@@ -34,9 +35,10 @@ def lead_payload(stream_id: str | None, *, lead_id: str | None = None, first_nam
 
 
 def organization_payload(organization_id: str = "org-1", *, name: str = "Sunrise Toyota",
-                         updated_at: str = "2026-06-01T00:00:00Z") -> dict[str, Any]:
+                         updated_at: str = "2026-06-01T00:00:00Z", **extra: Any) -> dict[str, Any]:
+    """`extra`: fields auth may add (e.g. timezone), passed through as given."""
     return {"id": organization_id, "name": name, "code": "sunrise", "loanLink": "https://loans.example/x",
-            "tokenHash": "0" * 64, "createdAt": "2026-06-01T00:00:00Z", "updatedAt": updated_at}
+            "tokenHash": "0" * 64, "createdAt": "2026-06-01T00:00:00Z", "updatedAt": updated_at, **extra}
 
 
 def account_payload(account_id: str = "acc-1", *, organization_id: str | None = "org-1", role: str = "dealer",

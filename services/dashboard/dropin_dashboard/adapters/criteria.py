@@ -67,6 +67,8 @@ class RecordColumns:
             clauses.append(_equals_any_case(c.vehicle_make, criteria.car_make))
         if criteria.vin:
             clauses.append(contains_text(c.vin, criteria.vin))
+        if criteria.organization_id:
+            clauses.append(c.organization_id == criteria.organization_id)
         if criteria.period.start is not None:
             clauses.append(self.moment >= criteria.period.start)
         if criteria.period.end is not None:

@@ -12,7 +12,8 @@ from dropin_common.auth import apply_revocation
 
 from ..domain.records import Account, Lead, Organization, Shopper, StreamSnapshot, Vehicle
 from ..ports import ProjectionStore
-from .period_buckets import DAY, QUARTER, bucket_of
+from .period_buckets import DAY, HOUR, QUARTER, bucket_of, phase_day_grain, phase_day_of
+from .tables import ALL_ORGANIZATIONS, STAT_COLUMNS
 
 FACETS = ("status", "make", "model", "type")
 
@@ -35,6 +36,24 @@ def _upsert(conn: Connection, table: sa.Table, values: dict) -> bool:
     return bool(conn.execute(stmt.returning(sa.literal_column("xmax = 0"))).scalar_one())
 
 
+def call_contribution(row: RowMapping) -> tuple[list[tuple], list[tuple]]:
+    """What one call adds to call_stats and answer_times: ((scope, grain, bucket), figures) and
+    ((scope, grain, bucket, seconds), 1) pairs. Nothing without a requestedAt."""
+    if row["moment"] is None:
+        return [], []
+    lead_count = row["lead_count"] or 0
+    figures = (1, int(row["accepted_at"] is not None), int(row["status"] == "missed"),
+               int(row["status"] == "expired"), row["duration_seconds"] or 0,
+               int(row["duration_seconds"] is not None), lead_count, int(lead_count > 0))
+    moment = row["moment"]
+    scopes = [ALL_ORGANIZATIONS] + ([row["organization_id"]] if row["organization_id"] else [])
+    keys = [(scope, grain, bucket_of(moment, grain)) for scope in scopes for grain in (HOUR, DAY)]
+    # Every organization together also by the days of each whole-hour zone (see period_buckets).
+    keys += [(ALL_ORGANIZATIONS, phase_day_grain(phase), phase_day_of(moment, phase)) for phase in range(1, 24)]
+    seconds = row["time_to_answer_seconds"]
+    return [(key, figures) for key in keys], ([(*key, seconds) for key in keys] if seconds is not None else [])
+
+
 class SqlProjectionStore(ProjectionStore):
     def __init__(self, connection: Connection, tables: dict[str, sa.Table]):
         self._conn = connection
@@ -45,6 +64,8 @@ class SqlProjectionStore(ProjectionStore):
         self._period_counts = tables["period_counts"]
         self._facet_counts = tables["facet_counts"]
         self._name_counts = tables["name_counts"]
+        self._call_stats = tables["call_stats"]
+        self._answer_times = tables["answer_times"]
         self._revoked_tokens = tables["revoked_tokens"]
         self._token_cutoffs = tables["token_cutoffs"]
 
@@ -64,7 +85,8 @@ class SqlProjectionStore(ProjectionStore):
     def save_call(self, snapshot: StreamSnapshot, shopper: Shopper) -> None:
         dealer = snapshot.dealer
         before = self._counted("calls", self._calls.c.id == snapshot.id)
-        inserted = _upsert(self._conn, self._calls, {
+        leads = self._leads
+        inserted = self._upsert_call({
             "id": snapshot.id, "version": snapshot.version,
             "organization_id": snapshot.organization_id, "organization_code": snapshot.organization_code,
             "organization_name": snapshot.organization_name, "vin": snapshot.vin,
@@ -74,10 +96,36 @@ class SqlProjectionStore(ProjectionStore):
             "dealer_last_name": dealer.last_name if dealer else None,
             "requested_at": snapshot.requested_at, "accepted_at": snapshot.accepted_at,
             "stopped_at": snapshot.stopped_at, "stopped_by": snapshot.stopped_by, "note": snapshot.note,
-            "duration_seconds": snapshot.duration_seconds, **_shopper_values(shopper)})
+            "duration_seconds": snapshot.duration_seconds, **_shopper_values(shopper),
+            "time_to_answer_seconds": snapshot.time_to_answer_seconds, "missed_reason": snapshot.missed_reason,
+            "dealers_rung": snapshot.dealers_rung,
+            "lead_count": sa.select(sa.func.count()).where(leads.c.stream_id == snapshot.id).scalar_subquery()})
         if inserted:  # a stream's requestedAt never changes, so it is counted once, when first seen
             self._count_in_period("calls", snapshot.requested_at)
         self._recount("calls", before, self._counted("calls", self._calls.c.id == snapshot.id))
+
+    def _upsert_call(self, values: dict) -> bool:
+        """As _upsert; a dealersRung only stream.requested carries is kept by later snapshots."""
+        calls = self._calls
+        stmt = pg_insert(calls).values(**values)
+        updates = {key: stmt.excluded[key] for key in values if key != "id"}
+        updates["dealers_rung"] = sa.func.coalesce(stmt.excluded.dealers_rung, calls.c.dealers_rung)
+        stmt = stmt.on_conflict_do_update(index_elements=["id"], set_=updates)
+        return bool(self._conn.execute(stmt.returning(sa.literal_column("xmax = 0"))).scalar_one())
+
+    def set_dealers_rung(self, stream_id: str, dealers_rung: int) -> None:
+        calls = self._calls
+        self._conn.execute(calls.update().where(calls.c.id == stream_id, calls.c.dealers_rung.is_(None))
+                           .values(dealers_rung=dealers_rung))
+
+    def refresh_call_lead_count(self, stream_id: str) -> None:
+        calls, leads = self._calls, self._leads
+        counted = sa.select(sa.func.count()).where(leads.c.stream_id == stream_id).scalar_subquery()
+        changing = sa.and_(calls.c.id == stream_id, calls.c.lead_count != counted)
+        before = self._counted("calls", changing)
+        if before:
+            self._conn.execute(calls.update().where(changing).values(lead_count=counted))
+            self._recount("calls", before, self._counted("calls", calls.c.id == stream_id))
 
     def _count_in_period(self, kind: str, moment: datetime | None) -> None:
         if moment is None:
@@ -98,6 +146,10 @@ class SqlProjectionStore(ProjectionStore):
                           lower(table.c.vehicle_model).label("model"), lower(table.c.vehicle_type).label("type"),
                           sa.func.coalesce(lower(table.c.first_name), "").label("first"),
                           sa.func.coalesce(lower(table.c.last_name), "").label("last")).where(where)
+        if kind == "calls":  # and what call_stats and answer_times count
+            c = table.c
+            query = query.add_columns(c.organization_id, c.accepted_at, c.duration_seconds, c.lead_count,
+                                      c.time_to_answer_seconds)
         return list(self._conn.execute(query).mappings())
 
     def _recount(self, kind: str, before: list[RowMapping], after: list[RowMapping]) -> None:
@@ -118,6 +170,30 @@ class SqlProjectionStore(ProjectionStore):
                   {(kind, *key): delta for key, delta in facets.items()})
         self._add(self._name_counts, ("kind", "lower_first_name", "lower_last_name"),
                   {(kind, *key): delta for key, delta in names.items()})
+        if kind == "calls":
+            self._move_call_stats(before, after)
+
+    def _move_call_stats(self, before: list[RowMapping], after: list[RowMapping]) -> None:
+        stats: dict[tuple, list[int]] = {}
+        times: Counter = Counter()
+        for rows, sign in ((before, -1), (after, 1)):
+            for row in rows:
+                figures, seconds = call_contribution(row)
+                for key, values in figures:
+                    total = stats.setdefault(key, [0] * len(STAT_COLUMNS))
+                    for index, value in enumerate(values):
+                        total[index] += sign * value
+                for key in seconds:
+                    times[key] += sign
+        rows = [{"scope": key[0], "grain": key[1], "bucket": key[2], **dict(zip(STAT_COLUMNS, values))}
+                for key, values in sorted(stats.items()) if any(values)]
+        if rows:
+            table = self._call_stats
+            stmt = pg_insert(table).values(rows)
+            self._conn.execute(stmt.on_conflict_do_update(
+                index_elements=["scope", "grain", "bucket"],
+                set_={name: table.c[name] + stmt.excluded[name] for name in STAT_COLUMNS}))
+        self._add(self._answer_times, ("scope", "grain", "bucket", "seconds"), dict(times))
 
     def _add(self, counts: sa.Table, key_columns: tuple[str, ...], deltas: dict[tuple, int]) -> None:
         """One statement; rows in key order, so concurrent consumers lock them in the same order."""
@@ -176,7 +252,7 @@ class SqlProjectionStore(ProjectionStore):
         _upsert(self._conn, self._organizations, {
             "id": organization.id, "name": organization.name, "code": organization.code,
             "loan_link": organization.loan_link, "created_at": organization.created_at,
-            "updated_at": organization.updated_at})
+            "updated_at": organization.updated_at, "timezone": organization.timezone})
 
     def rename_organization_records(self, organization_id: str, name: str) -> None:
         for table in (self._calls, self._leads):

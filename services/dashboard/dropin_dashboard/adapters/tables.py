@@ -48,6 +48,11 @@ def build_tables() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("note", sa.Text),
         sa.Column("duration_seconds", sa.Integer),
         *_shopper_columns(),  # from the stream's newest lead
+        # Computed once, as the events arrive (see domain.kpis for what they mean).
+        sa.Column("time_to_answer_seconds", sa.Integer),  # accepted - requested; NULL: never answered
+        sa.Column("missed_reason", sa.Text),
+        sa.Column("dealers_rung", sa.Integer),
+        sa.Column("lead_count", sa.Integer, nullable=False, server_default="0"),
     )
     tables["leads"] = sa.Table(
         "leads", metadata,
@@ -70,6 +75,7 @@ def build_tables() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("loan_link", sa.Text),
         sa.Column("created_at", TZ),
         sa.Column("updated_at", TZ),  # NULL: a stand-in from a stream or lead until its own event
+        sa.Column("timezone", sa.Text),  # IANA name, once organization events carry it
     )
     # Every account, with its role: dealers are listed; any account keeps its updatedAt stamp
     # so an old event cannot bring back a stale version.
@@ -115,8 +121,31 @@ def build_tables() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("lower_last_name", sa.Text, primary_key=True),
         sa.Column("count", sa.BigInteger, nullable=False),
     )
+    # Call figures per scope (an organization id, or '' for all) and UTC hour / UTC day of
+    # requested_at: an exact pre-aggregation the projection moves with every change of a call, so
+    # KPIs, series and heatmaps over a period sum a few hundred rows instead of millions of calls.
+    tables["call_stats"] = sa.Table(
+        "call_stats", metadata,
+        sa.Column("scope", sa.String(64), primary_key=True),
+        sa.Column("grain", sa.String(8), primary_key=True),
+        sa.Column("bucket", TZ, primary_key=True),
+        *[sa.Column(name, sa.BigInteger, nullable=False, server_default="0") for name in STAT_COLUMNS],
+    )
+    # Answered calls per scope, bucket and whole seconds of time to answer: an exact histogram, so
+    # percentiles read from it equal percentile_cont over the calls.
+    tables["answer_times"] = sa.Table(
+        "answer_times", metadata,
+        sa.Column("scope", sa.String(64), primary_key=True),
+        sa.Column("grain", sa.String(8), primary_key=True),
+        sa.Column("bucket", TZ, primary_key=True),
+        sa.Column("seconds", sa.Integer, primary_key=True),
+        sa.Column("count", sa.BigInteger, nullable=False),
+    )
     return metadata, tables
 
 
+STAT_COLUMNS = ("calls", "answered", "missed", "expired", "duration_total", "durations", "leads",
+                "calls_with_lead")
+ALL_ORGANIZATIONS = ""  # the scope of call_stats / answer_times rows that count every organization
 READ_MODEL_TABLES = ("calls", "leads", "organizations", "dealers", "period_counts", "facet_counts",
-                     "name_counts")
+                     "name_counts", "call_stats", "answer_times")

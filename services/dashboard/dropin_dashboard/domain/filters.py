@@ -48,6 +48,7 @@ class RecordFilter:
     car_model: str | None = None
     car_make: str | None = None
     vin: str | None = None                # substring (so also a prefix)
+    organization_id: str | None = None    # equality
     period: Period = Period()             # on requestedAt (calls) / createdAt (leads)
 
     @property

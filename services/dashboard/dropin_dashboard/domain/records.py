@@ -8,6 +8,8 @@ from typing import Any
 
 from dropin_common.timeutil import parse_iso
 
+from .zones import is_time_zone_name
+
 
 @dataclass(frozen=True)
 class Vehicle:
@@ -61,6 +63,15 @@ class StreamSnapshot:
     stopped_by: str | None
     note: str | None
     duration_seconds: int | None
+    missed_reason: str | None = None  # why nobody answered, once streams' ringing reports it
+    dealers_rung: int | None = None   # dealers the request rang
+
+    @property
+    def time_to_answer_seconds(self) -> int | None:
+        """Whole seconds from request to accept (truncated, as durationSeconds is); None unanswered."""
+        if self.accepted_at is None or self.requested_at is None:
+            return None
+        return max(0, int((self.accepted_at - self.requested_at).total_seconds()))
 
     def supersedes(self, stored_version: int | None) -> bool:
         """A snapshot replaces the stored call only if it is newer (older or equal: a late copy)."""
@@ -68,7 +79,9 @@ class StreamSnapshot:
 
     @classmethod
     def from_payload(cls, data: dict[str, Any]) -> "StreamSnapshot":
+        """`data` is the event's `stream` (missedReason and dealersRung: absent from older events)."""
         dealer = data.get("dealer")
+        dealers_rung = data.get("dealersRung")
         dealer_id = data.get("dealerId") or (dealer or {}).get("id")
         duration = data.get("durationSeconds")
         return cls(
@@ -80,7 +93,9 @@ class StreamSnapshot:
             if dealer_id else None,
             requested_at=parse_iso(data.get("requestedAt")), accepted_at=parse_iso(data.get("acceptedAt")),
             stopped_at=parse_iso(data.get("stoppedAt")), stopped_by=data.get("stoppedBy"),
-            note=data.get("note"), duration_seconds=int(duration) if duration is not None else None)
+            note=data.get("note"), duration_seconds=int(duration) if duration is not None else None,
+            missed_reason=data.get("missedReason"),
+            dealers_rung=dealers_rung if type(dealers_rung) is int and dealers_rung >= 0 else None)
 
 
 @dataclass(frozen=True)
@@ -117,14 +132,17 @@ class Organization:
     loan_link: str | None
     created_at: datetime | None
     updated_at: datetime | None  # None: only known from a stream or lead so far
+    timezone: str | None = None  # IANA name, when auth's organization events carry one
 
     def supersedes(self, stored_updated_at: datetime | None) -> bool:
         return _newer(self.updated_at, stored_updated_at)
 
     @classmethod
     def from_payload(cls, data: dict[str, Any]) -> "Organization":
+        zone = data.get("timezone")
         return cls(id=str(data["id"]), name=data["name"], code=data.get("code"), loan_link=data.get("loanLink"),
-                   created_at=parse_iso(data.get("createdAt")), updated_at=parse_iso(data["updatedAt"]))
+                   created_at=parse_iso(data.get("createdAt")), updated_at=parse_iso(data["updatedAt"]),
+                   timezone=zone if isinstance(zone, str) and is_time_zone_name(zone) else None)
 
 
 @dataclass(frozen=True)

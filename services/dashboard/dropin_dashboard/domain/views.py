@@ -11,6 +11,7 @@ class Call:
     """One stream as a call: its latest snapshot and the shopper from the stream's lead, if any."""
     stream: StreamSnapshot
     shopper: Shopper = Shopper()
+    time_to_answer_seconds: int | None = None  # as stored when the accepting event arrived
 
 
 @dataclass(frozen=True)

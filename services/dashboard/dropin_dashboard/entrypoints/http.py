@@ -8,8 +8,9 @@ from dropin_common.progress import data_age
 from dropin_common.readiness import readiness_checks
 
 from ..bootstrap import Container, bootstrap
-from .routes_overview import overview_blueprint
 from .consumer import QUEUE
+from .routes_figures import figures_blueprint
+from .routes_overview import overview_blueprint
 from .routes_records import CALLS, LEADS, records_blueprint
 
 DATA_AGE_HEADER = "X-Data-Age-Seconds"
@@ -36,6 +37,7 @@ def create_app(container: Container | None = None) -> Flask:
         return response
 
     app.register_blueprint(overview_blueprint(container))
+    app.register_blueprint(figures_blueprint(container))
     for records in (CALLS, LEADS):
         app.register_blueprint(records_blueprint(container, records))
     return app

@@ -1,6 +1,7 @@
 """The edge: query parameters -> domain filters (marshmallow), domain views -> camelCase JSON."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from marshmallow import ValidationError, validate, validates_schema
@@ -10,6 +11,9 @@ from dropin_common.query import (MAX_SKIP, CommaSeparatedSet, DateRangeSchema, L
 from dropin_common.timeutil import iso
 
 from ..domain.filters import CALL_STATUSES, Page, Period, RecordFilter
+from ..domain.kpis import DealerStanding, Heatmap, Kpis, SeriesBucket
+from ..domain.zones import INTERVALS, Zone
+from ..use_cases.call_reports import ReportRequest
 from ..domain.records import Account, Vehicle
 from ..domain.views import Call, LeadWithCall, OrganizationWithDealers
 
@@ -31,6 +35,7 @@ class RecordFilterSchema(PeriodSchema):
     car_model = LooseString(data_key="carModel", load_default=None)
     car_make = LooseString(data_key="carMake", load_default=None)
     vin = LooseString(load_default=None)
+    organization_id = LooseString(data_key="organizationId", load_default=None)
 
 
 class RecordListSchema(RecordFilterSchema, PageSchema):
@@ -55,7 +60,53 @@ def record_filter_from(data: dict[str, Any]) -> RecordFilter:
     return RecordFilter(
         name=data["name"], phone=data["phone"], organization_name=data["organization_name"],
         statuses=data["status"], car_type=data["car_type"], car_model=data["car_model"],
-        car_make=data["car_make"], vin=data["vin"], period=period_from(data))
+        car_make=data["car_make"], vin=data["vin"], organization_id=data["organization_id"],
+        period=period_from(data))
+
+
+class SeriesSchema(RecordFilterSchema):
+    interval = LooseString(load_default="day", validate=validate.OneOf(INTERVALS), metadata={
+        "description": "Bucket width: day, week (Monday to Sunday) or month."})
+
+
+class LeaderboardSchema(RecordFilterSchema, PageSchema):
+    pass
+
+
+def report_request_from(data: dict[str, Any]) -> ReportRequest:
+    """The period stays in local days: the zone it is read in depends on the organization."""
+    return ReportRequest(criteria=replace(record_filter_from(data), period=Period()), first_day=data.get("from_day"),
+                         last_day=data.get("to_day"), timezone_offset=data.get("timezone_offset", 0))
+
+
+def zone_json(zone: Zone) -> dict[str, Any]:
+    return {"timezone": zone.name, "timezoneOffset": zone.offset_minutes}
+
+
+def kpis_json(kpis: Kpis) -> dict[str, Any]:
+    return {"calls": kpis.calls, "answered": kpis.answered, "missed": kpis.missed, "expired": kpis.expired,
+            "answerRate": kpis.answer_rate,
+            "timeToAnswer": {"p50": kpis.time_to_answer_p50, "p90": kpis.time_to_answer_p90,
+                             "max": kpis.time_to_answer_max},
+            "averageDurationSeconds": kpis.average_duration_seconds, "leads": kpis.leads, "leadRate": kpis.lead_rate}
+
+
+def series_json(interval: str, zone: Zone, rows: list[SeriesBucket]) -> dict[str, Any]:
+    return {"interval": interval, **zone_json(zone),
+            "buckets": [{"start": row.start, **kpis_json(row.kpis)} for row in rows]}
+
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def heatmap_json(zone: Zone, heatmap: Heatmap) -> dict[str, Any]:
+    return {**zone_json(zone), "weekdays": list(WEEKDAYS), "calls": heatmap.calls, "missed": heatmap.missed}
+
+
+def standing_json(row: DealerStanding) -> dict[str, Any]:
+    return {"dealerId": row.dealer_id, "dealerName": row.dealer_name, "answered": row.answered,
+            "medianTimeToAnswerSeconds": row.median_time_to_answer_seconds,
+            "averageDurationSeconds": row.average_duration_seconds, "leads": row.leads}
 
 
 def page_from(data: dict[str, Any]) -> Page:
@@ -79,6 +130,8 @@ def call_json(call: Call) -> dict[str, Any]:
         "requestedAt": iso(stream.requested_at), "acceptedAt": iso(stream.accepted_at),
         "stoppedAt": iso(stream.stopped_at), "stoppedBy": stream.stopped_by, "note": stream.note,
         "durationSeconds": stream.duration_seconds,
+        "timeToAnswerSeconds": call.time_to_answer_seconds, "missedReason": stream.missed_reason,
+        "dealersRung": stream.dealers_rung,
         "firstName": shopper.first_name, "lastName": shopper.last_name, "email": shopper.email,
         "phone": shopper.phone,
     }

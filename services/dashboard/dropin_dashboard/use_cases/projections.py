@@ -33,6 +33,8 @@ def apply_stream_snapshot(store: ProjectionStore, snapshot: StreamSnapshot) -> b
     """Returns False when a newer snapshot of the stream was applied already."""
     store.lock(_stream_key(snapshot.id))
     if not snapshot.supersedes(store.call_version(snapshot.id)):
+        if snapshot.dealers_rung is not None:  # stream.requested after a later snapshot: only this is new
+            store.set_dealers_rung(snapshot.id, snapshot.dealers_rung)
         return False
     snapshot = replace(snapshot, organization_name=_current_organization_name(
         store, snapshot.organization_id, snapshot.organization_name, snapshot.organization_code))
@@ -56,6 +58,7 @@ def apply_lead(store: ProjectionStore, lead: Lead) -> None:
     shopper = store.latest_shopper(lead.stream_id)
     if shopper is not None:
         store.set_call_shopper(lead.stream_id, shopper)
+    store.refresh_call_lead_count(lead.stream_id)
 
 
 def apply_organization(store: ProjectionStore, organization: Organization) -> bool:

@@ -10,7 +10,8 @@ from dropin_dashboard.domain.filters import Page, RecordFilter
 
 pytestmark = pytest.mark.integration
 
-CALL_HEADER = ["id", "requestedAt", "acceptedAt", "stoppedAt", "status", "durationSeconds", "organizationName",
+CALL_HEADER = ["id", "requestedAt", "acceptedAt", "stoppedAt", "status", "durationSeconds", "timeToAnswerSeconds",
+               "missedReason", "dealersRung", "organizationName",
                "dealerName", "firstName", "lastName", "email", "phone", "vin", "make", "model", "type", "year",
                "note"]
 LEAD_HEADER = ["id", "createdAt", "firstName", "lastName", "email", "phone", "comment", "organizationName",
@@ -37,6 +38,8 @@ def test_calls_csv_is_an_attachment_with_a_header_and_a_row_per_call(client, adm
         ("Lan", "Nguyen", "'+84 90 111 2222", "Minh Tran")
     assert (call_a["status"], call_a["durationSeconds"], call_a["make"], call_a["year"]) == \
         ("completed", "240", "Toyota", "2012")
+    assert (call_a["timeToAnswerSeconds"], call_a["missedReason"], call_a["dealersRung"]) == ("20", "", "")
+    assert rows[2]["timeToAnswerSeconds"] == ""  # B was never answered
     assert rows[3]["firstName"] == "" and rows[3]["stoppedAt"] == ""
 
 

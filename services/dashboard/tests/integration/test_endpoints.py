@@ -8,7 +8,8 @@ from dropin_common.auth import ROLE_DEALER
 pytestmark = pytest.mark.integration
 
 ENDPOINTS = ["getorganizations", "getcalls", "exportcsvcalls", "countcall", "getleads", "exportcsvleads",
-             "countlead", "countcalllead", "countallcalllead"]
+             "countlead", "countcalllead", "countallcalllead", "kpis", "series", "heatmap", "leaderboard",
+             "exportcsvkpis"]
 
 
 def get(client, headers, endpoint, **params):
@@ -62,6 +63,11 @@ def test_calls_are_listed_newest_first_with_shopper_and_dealer(client, admin_hea
     ({"from": "2026-06-17", "timezoneoffset": -420}, "DA"),
     ({"to": "2026-06-15", "timezoneoffset": 300}, "C"),  # GMT-5: C is the 15th, 18:00 local
     ({"carMake": "toyota", "status": "completed"}, "A"),
+    # One organization (its count from call_stats when the period's edges are UTC hours).
+    ({"organizationId": "org-sun"}, "AC"), ({"organizationId": "org-sun", "from": "2026-06-16"}, "A"),
+    ({"organizationId": "org-river", "to": "2026-06-16", "timezoneoffset": -330}, "B"), ({"organizationId": "org"}, ""),
+    ({"organizationName": "sunrise", "from": "2026-06-17", "timezoneoffset": -420}, "A"),
+    ({"organizationName": "o", "organizationId": "org-river"}, "DB"),
     # A name rare in a period: read through a materialized CTE, in the same order.
     ({"name": "n", "from": "2026-06-16", "to": "2026-06-16"}, "AB"),
     ({"name": "tran", "from": "2026-06-15", "to": "2026-06-17", "status": "completed"}, ""),

@@ -3,15 +3,17 @@
 import pytest
 
 from dropin_common.testing import documented_api
-from dropin_dashboard.entrypoints.schemas import (OrganizationListSchema, PeriodSchema, RecordExportSchema,
-                                                  RecordFilterSchema, RecordListSchema)
+from dropin_dashboard.entrypoints.schemas import (LeaderboardSchema, OrganizationListSchema, PeriodSchema,
+                                                  RecordExportSchema, RecordFilterSchema, RecordListSchema,
+                                                  SeriesSchema)
 
 pytestmark = pytest.mark.integration
 
 CONTRACT_PATHS = {f"/dashboard/{name}" for name in (
     "getorganizations", "getcalls", "exportcsvcalls", "countcall", "getleads", "exportcsvleads",
     "countlead", "countcalllead", "countallcalllead")}
-RECORD_FILTERS = {"name", "phone", "organizationName", "status", "carType", "carModel", "carMake", "vin",
+FIGURE_PATHS = {f"/dashboard/{name}" for name in ("kpis", "series", "heatmap", "leaderboard", "exportcsvkpis")}
+RECORD_FILTERS = {"name", "phone", "organizationName", "organizationId", "status", "carType", "carModel", "carMake", "vin",
                   "from", "to", "timezoneoffset"}
 # The schema each view parses its query with (None: the endpoint takes no filters).
 QUERY_SCHEMAS = {
@@ -20,6 +22,9 @@ QUERY_SCHEMAS = {
     "/dashboard/exportcsvleads": RecordExportSchema, "/dashboard/countcall": RecordFilterSchema,
     "/dashboard/countlead": RecordFilterSchema, "/dashboard/countcalllead": PeriodSchema,
     "/dashboard/countallcalllead": None,
+    "/dashboard/kpis": RecordFilterSchema, "/dashboard/heatmap": RecordFilterSchema,
+    "/dashboard/series": SeriesSchema, "/dashboard/exportcsvkpis": SeriesSchema,
+    "/dashboard/leaderboard": LeaderboardSchema,
 }
 ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 
@@ -37,14 +42,14 @@ def query_parameters(document, path) -> dict[str, dict]:
     return {p["name"]: p for p in operation(document, path).get("parameters", []) if p["in"] == "query"}
 
 
-def test_the_document_covers_exactly_the_contracts_dashboard_paths_as_gets(document):
-    assert set(document["paths"]) == CONTRACT_PATHS
+def test_the_document_covers_exactly_the_contracts_dashboard_paths_and_the_figures_as_gets(document):
+    assert set(document["paths"]) == CONTRACT_PATHS | FIGURE_PATHS
     for path, item in document["paths"].items():
         assert set(item) == {"get"}, path
 
 
 def test_every_operation_is_admin_only_behind_a_jwt(document):
-    for path in CONTRACT_PATHS:
+    for path in CONTRACT_PATHS | FIGURE_PATHS:
         op = operation(document, path)
         assert op["tags"] == ["dashboard"], path
         assert op["security"] == [{"apikey": [], "jwt": []}], path

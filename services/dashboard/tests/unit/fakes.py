@@ -12,6 +12,7 @@ from dropin_dashboard.ports import ProjectionStore
 class StoredCall:
     snapshot: StreamSnapshot
     shopper: Shopper
+    lead_count: int = 0
 
 
 @dataclass
@@ -31,7 +32,20 @@ class FakeProjectionStore(ProjectionStore):
         return call.snapshot.version if call else None
 
     def save_call(self, snapshot: StreamSnapshot, shopper: Shopper) -> None:
-        self.calls[snapshot.id] = StoredCall(snapshot, shopper)
+        stored = self.calls.get(snapshot.id)
+        if snapshot.dealers_rung is None and stored is not None:
+            snapshot = replace(snapshot, dealers_rung=stored.snapshot.dealers_rung)
+        leads = sum(1 for lead, _ in self.leads.values() if lead.stream_id == snapshot.id)
+        self.calls[snapshot.id] = StoredCall(snapshot, shopper, leads)
+
+    def set_dealers_rung(self, stream_id: str, dealers_rung: int) -> None:
+        call = self.calls.get(stream_id)
+        if call is not None and call.snapshot.dealers_rung is None:
+            call.snapshot = replace(call.snapshot, dealers_rung=dealers_rung)
+
+    def refresh_call_lead_count(self, stream_id: str) -> None:
+        if stream_id in self.calls:
+            self.calls[stream_id].lead_count = sum(1 for lead, _ in self.leads.values() if lead.stream_id == stream_id)
 
     def set_call_shopper(self, stream_id: str, shopper: Shopper) -> None:
         if stream_id in self.calls:

@@ -143,3 +143,37 @@ def test_token_revocation_is_recorded():
     store = FakeProjectionStore()
     projections.apply_token_revocation(store, {"accountId": "acc-1", "jti": "j-1"})
     assert store.revocations == [{"accountId": "acc-1", "jti": "j-1"}]
+
+
+def test_dealers_rung_from_a_late_requested_event_is_kept_and_later_snapshots_keep_it():
+    """A snapshot without dealersRung (events from before streams sent it) never erases a known one."""
+    store = FakeProjectionStore()
+    projections.apply_stream_snapshot(store, snapshot(version=2, status="streaming", dealer=DEALER))
+    late = StreamSnapshot.from_payload(stream_payload("s-1", version=1, dealersRung=4))
+    assert not projections.apply_stream_snapshot(store, late)
+    assert store.calls["s-1"].snapshot.dealers_rung == 4
+    projections.apply_stream_snapshot(store, snapshot(version=3, status="completed", dealer=DEALER))
+    assert store.calls["s-1"].snapshot.dealers_rung == 4
+
+
+def test_missed_reason_is_read_from_the_stream_when_producers_send_it():
+    missed = StreamSnapshot.from_payload(stream_payload("s-1", version=2, status="missed", missedReason="ring_timeout"))
+    assert missed.missed_reason == "ring_timeout"
+    assert snapshot(version=2, status="missed").missed_reason is None
+    assert StreamSnapshot.from_payload(stream_payload("s-1", dealersRung="3")).dealers_rung is None  # not a count
+
+
+def test_a_calls_lead_count_follows_its_leads_in_any_order():
+    store = FakeProjectionStore()
+    projections.apply_lead(store, Lead.from_payload(lead_payload("s-1", lead_id="l-1")))
+    projections.apply_stream_snapshot(store, snapshot(version=1))
+    assert store.calls["s-1"].lead_count == 1
+    projections.apply_lead(store, Lead.from_payload(lead_payload("s-1", lead_id="l-2")))
+    assert store.calls["s-1"].lead_count == 2
+
+
+def test_organization_timezone_is_kept_when_auth_sends_a_valid_one():
+    with_zone = Organization.from_payload(organization_payload(timezone="Europe/Paris"))
+    assert with_zone.timezone == "Europe/Paris"
+    assert Organization.from_payload(organization_payload(timezone="Mars/Olympus")).timezone is None
+    assert Organization.from_payload(organization_payload()).timezone is None

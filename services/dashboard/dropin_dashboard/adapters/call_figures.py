@@ -1,0 +1,234 @@
+"""KPIs, series, heatmaps and leaderboards over calls.
+
+Filtered on a period (and perhaps one organization) alone, in a zone whose bucket edges fall on UTC
+hours, figures come from the exact pre-aggregations `call_stats` / `answer_times`: whole UTC days
+inside each bucket, UTC hours at its edges. Any other filter reads the matching calls themselves
+(the same WHERE as getcalls) and groups them in PostgreSQL. Both paths return the same
+`CallFigures` (answer times as a histogram of whole seconds), so percentiles are exact either way.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY, INTERVAL
+from sqlalchemy.engine import Engine
+
+from ..domain.filters import Page, Period, RecordFilter
+from ..domain.kpis import CallFigures, DealerStanding, Heatmap
+from ..domain.zones import Zone
+from ..ports import CallReports
+from .criteria import call_columns
+from .period_buckets import HOUR, bucket_ranges, is_boundary, phased_ranges
+from .tables import ALL_ORGANIZATIONS, STAT_COLUMNS
+
+OPEN_START, OPEN_END = datetime(2000, 1, 1, tzinfo=timezone.utc), datetime(2040, 1, 1, tzinfo=timezone.utc)
+# An open end of a period, as a bound VALUES can carry (a NULL there would be typed as text).
+NEVER, FOREVER = datetime(1, 1, 2, tzinfo=timezone.utc), datetime(9999, 12, 30, tzinfo=timezone.utc)
+
+
+def _figures_from(row, times: Counter | None = None) -> CallFigures:
+    return CallFigures(**{name: int(row[name] or 0) for name in STAT_COLUMNS}, answer_times=times or Counter())
+
+
+def local_time(moment: sa.ColumnElement, zone: Zone) -> sa.ColumnElement:
+    """timestamptz -> wall-clock timestamp in the zone (DST-aware for an IANA name)."""
+    if zone.name:
+        return sa.func.timezone(zone.name, moment)
+    return sa.func.timezone(sa.cast(sa.literal(f"{-zone.offset_minutes} minutes"), INTERVAL), moment)
+
+
+def _ranges_table(ranges: list[tuple[int, str | None, datetime | None, datetime | None]]):
+    """The wanted (idx, grain, lo, hi) ranges as `unnest` of four array parameters: one statement
+    text whatever their number (a VALUES list would be compiled anew, row by row, on each request).
+    Bounds travel as epoch seconds (an integer array is quicker to send than timestamps)."""
+    epochs = ARRAY(sa.BigInteger)
+    unnested = sa.func.unnest(
+        sa.literal([index for index, _, _, _ in ranges], ARRAY(sa.Integer)),
+        sa.literal([grain or "" for _, grain, _, _ in ranges], ARRAY(sa.Text)),
+        sa.literal([int((start or NEVER).timestamp()) for _, _, start, _ in ranges], epochs),
+        sa.literal([int((end or FOREVER).timestamp()) for _, _, _, end in ranges], epochs),
+    ).table_valued("idx", "grain", "lo", "hi").render_derived(name="bounds")
+    return sa.select(unnested.c.idx, unnested.c.grain, sa.func.to_timestamp(unnested.c.lo).label("lo"),
+                     sa.func.to_timestamp(unnested.c.hi).label("hi")).subquery("wanted")
+
+
+class SqlCallReports(CallReports):
+    def __init__(self, engine: Engine, tables: dict[str, sa.Table]):
+        self._engine = engine
+        self._columns = call_columns(tables)
+        self._stats = tables["call_stats"]
+        self._times = tables["answer_times"]
+        self._organizations = tables["organizations"]
+        self._dealers = tables["dealers"]
+
+    # ------------------------------------------------------------------ which path
+    @staticmethod
+    def _pre_aggregated(criteria: RecordFilter, edges: list[datetime | None]) -> bool:
+        return criteria == RecordFilter(period=criteria.period, organization_id=criteria.organization_id) \
+            and all(edge is None or is_boundary(edge, HOUR) for edge in edges)
+
+    def organization_timezone(self, organization_id: str) -> str | None:
+        orgs = self._organizations
+        with self._engine.connect() as conn:
+            return conn.execute(sa.select(orgs.c.timezone).where(orgs.c.id == organization_id)).scalar_one_or_none()
+
+    # ------------------------------------------------------------------ figures per period
+    def figures(self, criteria: RecordFilter, periods: list[Period]) -> list[CallFigures]:
+        """The figures of the calls matching `criteria` within each period (criteria.period is ignored)."""
+        if not periods:
+            return []
+        edges = [moment for period in periods for moment in (period.start, period.end)]
+        if self._pre_aggregated(criteria, edges):
+            return self._figures_from_stats(criteria.organization_id, periods)
+        return self._figures_from_calls(criteria, periods)
+
+    def _figures_from_stats(self, organization_id: str | None, periods: list[Period]) -> list[CallFigures]:
+        ranges = [(index, grain, start, end) for index, period in enumerate(periods)
+                  for grain, start, end in self._ranges(organization_id, period)]
+        wanted = _ranges_table(ranges)
+        scope = organization_id or ALL_ORGANIZATIONS
+        results = [CallFigures() for _ in periods]
+        stats, times = self._stats, self._times
+
+        def rows_of(table: sa.Table, *columns: sa.ColumnElement) -> sa.Subquery:
+            # LATERAL: one index range scan per wanted range (flattened into a join, the planner may
+            # scan the whole table); OFFSET 0 keeps PostgreSQL from flattening it.
+            return sa.select(*columns).where(table.c.scope == scope, table.c.grain == wanted.c.grain,
+                                             table.c.bucket >= wanted.c.lo, table.c.bucket < wanted.c.hi) \
+                .offset(0).lateral("rows")
+        stat_rows = rows_of(stats, *[stats.c[name] for name in STAT_COLUMNS])
+        stats_query = sa.select(wanted.c.idx, *[sa.func.sum(stat_rows.c[name]).label(name) for name in STAT_COLUMNS]) \
+            .select_from(wanted.join(stat_rows, sa.true())).group_by(wanted.c.idx)
+        time_rows = rows_of(times, times.c.seconds, times.c.count)
+        per_second = sa.select(wanted.c.idx, time_rows.c.seconds, sa.func.sum(time_rows.c.count).label("count")) \
+            .select_from(wanted.join(time_rows, sa.true())).group_by(wanted.c.idx, time_rows.c.seconds).subquery()
+        with self._engine.connect() as conn:
+            for row in conn.execute(stats_query).mappings():
+                results[row["idx"]].add(_figures_from(row))
+            self._read_histograms(conn, per_second, results)
+        return results
+
+    @staticmethod
+    def _read_histograms(conn, per_second: sa.Subquery, results: list[CallFigures]) -> None:
+        """(idx, seconds, count) rows, read as one row of two arrays per period (fewer rows to fetch)."""
+        query = sa.select(per_second.c.idx, sa.func.array_agg(per_second.c.seconds),
+                          sa.func.array_agg(per_second.c["count"])).group_by(per_second.c.idx)
+        for index, seconds, counts in conn.execute(query):
+            results[index].answer_times.update(dict(zip(seconds, map(int, counts))))
+
+    @staticmethod
+    def _ranges(organization_id: str | None, period: Period) -> list[tuple[str, datetime | None, datetime | None]]:
+        """Which call_stats / answer_times rows sum to the period. Every organization together has
+        days of each whole-hour zone (`day@p`), so a period of local days is read a day a row; one
+        organization has UTC days and hours (its hours are few)."""
+        if organization_id is None and period.start is not None and period.end is not None \
+                and period.start.hour != 0:
+            return phased_ranges(period.start, period.end)
+        return bucket_ranges(period.start, period.end, fine=HOUR)
+
+    def _figures_from_calls(self, criteria: RecordFilter, periods: list[Period]) -> list[CallFigures]:
+        calls, columns = self._columns.table, self._columns
+        wanted = _ranges_table([(index, None, period.start, period.end) for index, period in enumerate(periods)])
+        c = calls.c
+        # LATERAL: each period's calls through the time (or organization, time) index.
+        matching = sa.select(c.accepted_at, c.status, c.duration_seconds, c.lead_count, c.time_to_answer_seconds) \
+            .where(*columns.where(replace(criteria, period=Period())),
+                   c.requested_at >= wanted.c.lo, c.requested_at < wanted.c.hi).offset(0).lateral("matching")
+        m = matching.c
+        figures = sa.select(
+            wanted.c.idx, sa.func.count().label("calls"), sa.func.count(m.accepted_at).label("answered"),
+            sa.func.count().filter(m.status == "missed").label("missed"),
+            sa.func.count().filter(m.status == "expired").label("expired"),
+            sa.func.coalesce(sa.func.sum(m.duration_seconds), 0).label("duration_total"),
+            sa.func.count(m.duration_seconds).label("durations"),
+            sa.func.coalesce(sa.func.sum(m.lead_count), 0).label("leads"),
+            sa.func.count().filter(m.lead_count > 0).label("calls_with_lead"),
+        ).select_from(wanted.join(matching, sa.true())).group_by(wanted.c.idx)
+        per_second = sa.select(wanted.c.idx, m.time_to_answer_seconds.label("seconds"), sa.func.count().label("count")) \
+            .select_from(wanted.join(matching, sa.true())).where(m.time_to_answer_seconds.is_not(None)) \
+            .group_by(wanted.c.idx, m.time_to_answer_seconds).subquery()
+        results = [CallFigures() for _ in periods]
+        with self._engine.connect() as conn:
+            for row in conn.execute(figures).mappings():
+                results[row["idx"]].add(_figures_from(row))
+            self._read_histograms(conn, per_second, results)
+        return results
+
+    # ------------------------------------------------------------------ heatmap
+    def heatmap(self, criteria: RecordFilter, zone: Zone) -> Heatmap:
+        period = criteria.period
+        if self._pre_aggregated(criteria, [period.start, period.end]) and self._whole_hour_zone(zone, period):
+            stats = self._stats
+            moment = stats.c.bucket
+            source = sa.select(moment.label("moment"), stats.c.calls.label("calls"), stats.c.missed.label("missed")) \
+                .where(stats.c.scope == (criteria.organization_id or ALL_ORGANIZATIONS), stats.c.grain == HOUR)
+            if period.start is not None:
+                source = source.where(moment >= period.start)
+            if period.end is not None:
+                source = source.where(moment < period.end)
+        else:
+            c = self._columns.table.c
+            source = sa.select(c.requested_at.label("moment"), sa.literal(1).label("calls"),
+                               sa.case((c.status == "missed", 1), else_=0).label("missed")) \
+                .where(*self._columns.where(criteria), c.requested_at.is_not(None))
+        rows = source.subquery("hours")
+        local = local_time(rows.c.moment, zone)
+        weekday = sa.cast(sa.extract("isodow", local), sa.Integer) - 1
+        hour = sa.cast(sa.extract("hour", local), sa.Integer)
+        query = sa.select(weekday, hour, sa.func.sum(rows.c.calls), sa.func.sum(rows.c.missed)).group_by(weekday, hour)
+        heatmap = Heatmap.empty()
+        with self._engine.connect() as conn:
+            for day, hour_of_day, calls, missed in conn.execute(query):
+                heatmap.calls[day][hour_of_day] = int(calls)
+                heatmap.missed[day][hour_of_day] = int(missed)
+        return heatmap
+
+    @staticmethod
+    def _whole_hour_zone(zone: Zone, period: Period) -> bool:
+        """Whether each local hour is one UTC hour throughout the period (checked every two weeks,
+        which no zone's rules change faster than)."""
+        if not zone.name:
+            return zone.offset_minutes % 60 == 0
+        moment, end = period.start or OPEN_START, period.end or OPEN_END
+        moments = [end]
+        while moment < end:
+            moments.append(moment)
+            moment += timedelta(days=14)
+        return zone.whole_hour_offsets(moments)
+
+    # ------------------------------------------------------------------ leaderboard
+    def leaderboard(self, criteria: RecordFilter, page: Page) -> list[DealerStanding]:
+        c = self._columns.table.c
+        median = sa.func.percentile_cont(0.5).within_group(c.time_to_answer_seconds).label("median")
+        answered = sa.func.count().label("answered")
+        per_dealer = sa.select(
+            c.dealer_id, answered, median, sa.func.avg(c.duration_seconds).label("average_duration"),
+            sa.func.coalesce(sa.func.sum(c.lead_count), 0).label("leads"),
+            sa.func.max(c.dealer_first_name).label("first_name"), sa.func.max(c.dealer_last_name).label("last_name"),
+        ).where(*self._columns.where(criteria), c.accepted_at.is_not(None), c.dealer_id.is_not(None)) \
+            .group_by(c.dealer_id).order_by(answered.desc(), median.asc().nulls_last(), c.dealer_id) \
+            .offset(page.skip).limit(page.limit).subquery("per_dealer")
+        dealers = self._dealers
+        query = sa.select(per_dealer, dealers.c.first_name.label("current_first"),
+                          dealers.c.last_name.label("current_last")) \
+            .select_from(per_dealer.outerjoin(dealers, dealers.c.id == per_dealer.c.dealer_id)) \
+            .order_by(per_dealer.c.answered.desc(), per_dealer.c.median.asc().nulls_last(), per_dealer.c.dealer_id)
+        with self._engine.connect() as conn:
+            # Each dealer's times are sorted for its median: in memory, not in temporary files.
+            conn.execute(sa.text("SET LOCAL work_mem = '64MB'"))
+            rows = conn.execute(query).mappings().all()
+        standings = []
+        for row in rows:
+            first, last = (row["current_first"], row["current_last"]) if (row["current_first"] or row["current_last"]) \
+                else (row["first_name"], row["last_name"])
+            name = " ".join(part for part in (first, last) if part) or None
+            average = row["average_duration"]
+            standings.append(DealerStanding(
+                dealer_id=row["dealer_id"], dealer_name=name, answered=int(row["answered"]),
+                median_time_to_answer_seconds=float(row["median"]) if row["median"] is not None else None,
+                average_duration_seconds=round(float(average), 1) if average is not None else None,
+                leads=int(row["leads"])))
+        return standings

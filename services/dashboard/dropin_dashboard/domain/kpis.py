@@ -1,0 +1,124 @@
+"""Call figures (KPIs) and how they add up: counts, sums and an exact histogram of answer times.
+
+Definitions (the README repeats them): a call is *answered* when a dealer accepted it (its stream has
+an `acceptedAt`), whatever happened next; *missed* when it ended before anyone accepted (status
+`missed`); *expired* when the dealer who accepted it stopped pinging (status `expired`). So a call
+accepted then expired counts once as answered and once as expired; `answerRate` is answered / calls.
+
+Answer times are whole seconds, so a histogram {seconds: calls} holds every value exactly, and
+percentiles read from it equal PostgreSQL's `percentile_cont` over the same calls.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from math import floor
+
+
+def percentile_cont(histogram: dict[int, int], fraction: float) -> float | None:
+    """PostgreSQL's percentile_cont over the values a histogram {value: count} holds: the value at
+    position fraction * (n - 1) of the sorted values, interpolated between its two neighbours."""
+    return percentiles_cont(histogram, (fraction,))[0]
+
+
+def percentiles_cont(histogram: dict[int, int], fractions: tuple[float, ...]) -> list[float | None]:
+    """percentile_cont at each fraction, sorting the histogram once."""
+    ordered = [(value, count) for value, count in sorted(histogram.items()) if count > 0]
+    total = sum(count for _, count in ordered)
+    if total == 0:
+        return [None for _ in fractions]
+    results = []
+    for fraction in fractions:
+        position = fraction * (total - 1)
+        lower_rank, weight = floor(position), position - floor(position)
+        lower = _value_at(ordered, lower_rank)
+        results.append(float(lower) if weight == 0 else lower + (_value_at(ordered, lower_rank + 1) - lower) * weight)
+    return results
+
+
+def _value_at(ordered: list[tuple[int, int]], rank: int) -> int:
+    """The value at 0-based rank `rank` of the sorted values."""
+    seen = 0
+    for value, count in ordered:
+        seen += count
+        if rank < seen:
+            return value
+    raise IndexError(rank)
+
+
+@dataclass
+class CallFigures:
+    """What the KPIs are computed from; figures of disjoint sets of calls add up with `add`."""
+    calls: int = 0
+    answered: int = 0
+    missed: int = 0
+    expired: int = 0
+    duration_total: int = 0  # seconds, over the calls with a duration
+    durations: int = 0
+    leads: int = 0
+    calls_with_lead: int = 0
+    answer_times: Counter = field(default_factory=Counter)  # whole seconds -> answered calls
+
+    def add(self, other: "CallFigures") -> "CallFigures":
+        for name in ("calls", "answered", "missed", "expired", "duration_total", "durations", "leads",
+                     "calls_with_lead"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.answer_times.update(other.answer_times)
+        return self
+
+    def kpis(self) -> "Kpis":
+        times = {value: count for value, count in self.answer_times.items() if count > 0}
+        p50, p90 = percentiles_cont(times, (0.5, 0.9))
+        return Kpis(
+            calls=self.calls, answered=self.answered, missed=self.missed, expired=self.expired,
+            answer_rate=_rate(self.answered, self.calls),
+            time_to_answer_p50=p50, time_to_answer_p90=p90,
+            time_to_answer_max=max(times) if times else None,
+            average_duration_seconds=round(self.duration_total / self.durations, 1) if self.durations else None,
+            leads=self.leads, lead_rate=_rate(self.calls_with_lead, self.calls))
+
+
+def _rate(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+@dataclass(frozen=True)
+class Kpis:
+    calls: int
+    answered: int
+    missed: int
+    expired: int
+    answer_rate: float
+    time_to_answer_p50: float | None
+    time_to_answer_p90: float | None
+    time_to_answer_max: int | None
+    average_duration_seconds: float | None
+    leads: int
+    lead_rate: float
+
+
+@dataclass(frozen=True)
+class SeriesBucket:
+    start: str  # the bucket's first local day, YYYY-MM-DD
+    kpis: Kpis
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    """calls[weekday][hour] and missed[weekday][hour]; weekday 0 is Monday, hours in the zone."""
+    calls: list[list[int]]
+    missed: list[list[int]]
+
+    @classmethod
+    def empty(cls) -> "Heatmap":
+        return cls([[0] * 24 for _ in range(7)], [[0] * 24 for _ in range(7)])
+
+
+@dataclass(frozen=True)
+class DealerStanding:
+    dealer_id: str
+    dealer_name: str | None
+    answered: int
+    median_time_to_answer_seconds: float | None
+    average_duration_seconds: float | None
+    leads: int
