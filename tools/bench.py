@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs one service's benchmark against the isolated `bench` profile of the stack.
 
-    python tools/bench.py auth|streams|dashboard|chat
+    python tools/bench.py auth|streams|dashboard|chat|web
 
 Brings the bench stack up (its own databases, vhost and ports; a dev stack may run beside it), runs
 the service's `bench/bench_<service>.py` with the gateway's address and credentials in the environment, and
@@ -24,7 +24,7 @@ API_KEY = "bench-api-key"
 
 def main() -> None:
     service = sys.argv[1] if len(sys.argv) > 1 else ""
-    if service not in ("auth", "streams", "dashboard", "chat"):
+    if service not in ("auth", "streams", "dashboard", "chat", "web"):
         raise SystemExit(__doc__)
     profile = stack.PROFILES["bench"]
     environment = {**os.environ, "API_KEYS": API_KEY, "ADMIN_EMAIL": "bench-admin@example.com",
@@ -46,7 +46,9 @@ def main() -> None:
         "CHAT_DATABASE_URL": stack.database_url(profile, "chat"),
     }
     try:
-        script = ROOT / "services" / service / "bench" / f"bench_{service}.py"
+        # The web app's benchmark (first render in Chromium, bundle sizes) lives in tools/.
+        script = (ROOT / "tools" / "bench_web.py" if service == "web"
+                  else ROOT / "services" / service / "bench" / f"bench_{service}.py")
         result = subprocess.run([sys.executable, str(script)], cwd=script.parent.parent, env=bench_env)
     finally:
         if os.environ.get("BENCH_KEEP_STACK") != "1":

@@ -10,11 +10,14 @@ RabbitMQ vhost, its own ports (offset), its own var/<profile>/ folder (keys, con
 
 Every process (each service's Procfile entries, nginx, and, when PUSHER_HOST / BEAMS_INSTANCE_ID /
 SMTP_HOST are not set, a local Pusher stand-in, a local Pusher Beams stand-in and a local SMTP sink)
-runs under supervisord, which restarts what crashes and stops exactly what it started.
+runs under supervisord, which restarts what crashes and stops exactly what it started. The web app
+(web/) is built with npm when its sources changed, and nginx serves it at `/`.
 """
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import os
 import re
 import shutil
@@ -27,6 +30,7 @@ from pathlib import Path
 import requests
 import sqlalchemy as sa
 
+from dropin_common.config import DEVELOPMENT_SECRETS, is_production
 from dropin_common.config import env_str as env
 from dropin_common.config import postgres_url
 
@@ -34,7 +38,10 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 SERVICES = ("auth", "streams", "dashboard", "chat", "integrations")
 BASE_PORTS = {"auth": 8101, "streams": 8102, "dashboard": 8103, "chat": 8104, "integrations": 8105,
-              "gateway": 8080, "pusher": 8190, "beams": 8191, "smtp": 8025, "baseline": 8199}
+              "gateway": 8080, "pusher": 8190, "beams": 8191, "pusher_ws": 8192, "smtp": 8025, "baseline": 8199,
+              "ops": 8180}
+METRICS_BASE_PORT = 8300  # background processes' /metrics, /healthz, /readyz: 8300, 8301, ...
+WEB = ROOT / "web"
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,7 @@ class Profile:
     vhost: str
     login_rate: str
     stream_request_rate: str
+    register_rate: str = "6r/m"
     loan_link_rate: str = "6r/m"
 
     def port(self, what: str) -> int:
@@ -70,9 +78,9 @@ PROFILES = {
     # client (the test process) stands for many shoppers.
     "dev": Profile("dev", 0, "", "/", "10r/m", "6r/m"),
     "test": Profile("test", 10000 + 1000 * TEST_SLOT, "_e2e" + _SLOT, "dropin-e2e" + _SLOT, "600r/m", "600r/m",
-                    loan_link_rate="600r/m"),
+                    register_rate="600r/m", loan_link_rate="600r/m"),
     "bench": Profile("bench", 20000 + 1000 * TEST_SLOT, "_bench" + _SLOT, "dropin-bench" + _SLOT,
-                     "60000r/m", "60000r/m", loan_link_rate="60000r/m"),
+                     "60000r/m", "60000r/m", register_rate="60000r/m", loan_link_rate="60000r/m"),
 }
 
 
@@ -144,14 +152,15 @@ def service_env(profile: Profile, service: str, keys: Path) -> dict[str, str]:
         "SMTP_PORT": str(profile.port("smtp")) if smtp_local else env("SMTP_PORT", "25"),
         "STREAM_RING_TIMEOUT_SECONDS": env("STREAM_RING_TIMEOUT_SECONDS", "60"),
         "STREAM_PING_TIMEOUT_SECONDS": env("STREAM_PING_TIMEOUT_SECONDS", "30"),
+        "APP_ENV": env("APP_ENV", "development"),
+        # The gateway runs on this machine: only its address may tell the client's.
+        "TRUSTED_PROXIES": env("TRUSTED_PROXIES", "127.0.0.1,::1"),
         "PRESENCE_TIMEOUT_SECONDS": env("PRESENCE_TIMEOUT_SECONDS", "120"),
         **beams_env(profile),
     }
-    if service == "auth":
-        values["JWT_PRIVATE_KEY_FILE"] = str(keys / "jwt_ed25519.pem")
+    if service == "auth":  # only auth is told where the private key is (a folder only its owner reads)
+        values["JWT_PRIVATE_KEY_FILE"] = str(keys / "auth" / "jwt_ed25519.pem")
     if service == "integrations":
-        # Local stacks are development: webhooks may go to http on loopback (production: https, public).
-        values["DROPIN_ENV"] = env("DROPIN_ENV", "development")
         values["DASHBOARD_URL"] = env("DASHBOARD_URL", "http://localhost:3000")
         values["DELIVERY_RETRY_HOURS"] = env("DELIVERY_RETRY_HOURS", "24")
     if os.environ.get("JWT_TTL_SECONDS"):
@@ -194,6 +203,22 @@ def procfile(service: str) -> list[tuple[str, str]]:
     return entries
 
 
+def metrics_ports(profile: Profile) -> dict[str, int]:
+    """Each background process's METRICS_PORT, in Procfile order (web processes serve /metrics
+    on their own port)."""
+    names = [f"{service}-{process}" for service in SERVICES for process, _ in procfile(service)
+             if process != "web"]
+    return {name: METRICS_BASE_PORT + profile.port_offset + index for index, name in enumerate(names)}
+
+
+def ops_locations(profile: Profile) -> str:
+    """The gateway's operator listener: /metrics/<service> (web) and /metrics/<service>-<process>."""
+    targets = {service: profile.port(service) for service in SERVICES}
+    targets.update(metrics_ports(profile))
+    return "\n".join(f"        location = /metrics/{name} {{ proxy_pass http://127.0.0.1:{port}/metrics; }}"
+                     for name, port in targets.items())
+
+
 def supervisor_program(name: str, command: str, directory: Path, environment: dict[str, str],
                        logs: Path, *, autostart: bool = True) -> str:
     # supervisord interpolates %(...)s in its config: a literal % (as in amqp://.../%2F) is %%.
@@ -222,35 +247,125 @@ CORS_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 
 
 def cors_origin_lines(setting: str) -> str:
-    """The body of the gateway's `map $http_origin $cors_allow_origin`: `*` allows any origin;
-    otherwise each listed origin (scheme://host[:port], exactly as browsers send it) is echoed."""
+    """The body of the gateway's `map $http_origin $cors_allow_origin`: an explicit allow-list.
+    Each listed origin (scheme://host[:port], exactly as browsers send it) is echoed; any other
+    gets no Access-Control-Allow-Origin. `*` and `null` (sandboxed frames, file: pages) are refused."""
     origins = [origin.strip() for origin in setting.split(",") if origin.strip()]
-    if not origins or "*" in origins:
-        return '        default "*";'
+    if not origins:
+        raise SystemExit("CORS_ORIGINS is empty: list the web app's origins (scheme://host[:port])")
     for origin in origins:
         if not CORS_ORIGIN.fullmatch(origin):
-            raise SystemExit(f"CORS_ORIGINS: {origin!r} is not an origin (scheme://host[:port], no path)")
+            raise SystemExit(f"CORS_ORIGINS: {origin!r} is not an origin (scheme://host[:port], no path; "
+                             f"`*` and `null` are never allowed)")
     return "\n".join(['        default "";'] + [f'        "{origin}" $http_origin;' for origin in origins])
+
+
+def default_cors_origins(profile: Profile) -> str:
+    """The local web app is served by the gateway itself (`/`): its own origin, both spellings."""
+    port = profile.port("gateway")
+    return f"http://127.0.0.1:{port},http://localhost:{port}"
+
+
+RATE = re.compile(r"([0-9]+)r/([sm])")
+
+
+def retry_after_seconds(rate: str) -> int:
+    """What a client limited at `rate` (nginx's `10r/m` or `5r/s`) should wait: the time one
+    request's share of the rate takes, rounded up to whole seconds (at least 1)."""
+    match = RATE.fullmatch(rate.strip())
+    if not match or int(match.group(1)) == 0:
+        raise SystemExit(f"not an nginx rate (like 10r/m or 5r/s): {rate!r}")
+    per_second = int(match.group(1)) / (60 if match.group(2) == "m" else 1)
+    return max(1, math.ceil(1 / per_second))
+
+
+def refuse_development_api_keys(keys: list[str]) -> None:
+    """APP_ENV=production: the gateway does not start on the development API key."""
+    development = sorted(DEVELOPMENT_SECRETS & set(keys))
+    if is_production() and (development or not keys):
+        problem = f"holds the development key {development[0]!r}" if development else "is not set"
+        raise SystemExit(f"gateway: APP_ENV=production refuses development secrets: API_KEYS {problem}")
+def web_api_key() -> str:
+    """The apikey the web app's API calls carry: WEB_API_KEY, else the first of API_KEYS. It is
+    public (every browser sees it), so it must be one the gateway accepts, and nothing more."""
+    keys = [key.strip() for key in env("API_KEYS", "dev-api-key").split(",") if key.strip()]
+    chosen = env("WEB_API_KEY", keys[0])
+    if chosen not in keys:
+        raise SystemExit("WEB_API_KEY must be one of API_KEYS")
+    return chosen
+
+
+def web_config(profile: Profile) -> dict:
+    """`/config.json` of the web app: its apikey and where pusher-js connects. With the local
+    stand-in, its WebSocket port; with PUSHER_HOST set, PUSHER_WS_HOST/PUSHER_WS_PORT when given
+    (another stand-in, as in the e2e tests), else Pusher itself in PUSHER_CLUSTER."""
+    pusher = {"key": env("PUSHER_KEY", "dev-key"), "cluster": env("PUSHER_CLUSTER", "mt1")}
+    if not os.environ.get("PUSHER_HOST"):
+        pusher.update(wsHost="127.0.0.1", wsPort=profile.port("pusher_ws"), forceTLS=False)
+    elif os.environ.get("PUSHER_WS_HOST"):
+        pusher.update(wsHost=os.environ["PUSHER_WS_HOST"], wsPort=int(env("PUSHER_WS_PORT", "443")),
+                      forceTLS=env("PUSHER_WS_TLS", "false").lower() == "true")
+    return {"apiKey": web_api_key(), "pusher": pusher}
+
+
+def web_sources_changed() -> bool:
+    built = WEB / "dist" / "index.html"
+    if not built.exists():
+        return True
+    sources = [WEB / "index.html", WEB / "package-lock.json", WEB / "vite.config.ts", WEB / "tsconfig.json",
+               *(WEB / "src").rglob("*"), *(WEB / "public").rglob("*")]
+    newest = max(path.stat().st_mtime for path in sources if path.is_file())
+    return newest > built.stat().st_mtime
+
+
+def build_web() -> None:
+    """`npm ci` when node_modules is missing or older than the lock file, then `npm run build`
+    when a source is newer than the last build. Without npm, the API still runs; `/` is a 404."""
+    if not web_sources_changed():
+        return
+    npm = shutil.which("npm")
+    if not npm:
+        log("npm not found: the web app is not built (install Node.js 20+ and run `make run` again)")
+        return
+    modules = WEB / "node_modules" / ".package-lock.json"
+    if not modules.exists() or modules.stat().st_mtime < (WEB / "package-lock.json").stat().st_mtime:
+        log("installing the web app's packages (npm ci)")
+        run([npm, "ci", "--no-audit", "--no-fund"], cwd=WEB)
+    started = time.monotonic()
+    run([npm, "run", "build"], cwd=WEB)
+    log(f"built the web app in {time.monotonic() - started:.1f}s")
 
 
 def render_gateway(profile: Profile, extra_locations: str = "") -> Path:
     run_dir, log_dir = profile.var / "run", profile.var / "logs"
     keys = [key.strip() for key in env("API_KEYS", "dev-api-key").split(",") if key.strip()]
+    refuse_development_api_keys(keys)
+    login_rate = env("GATEWAY_LOGIN_RATE", profile.login_rate)
+    register_rate = env("GATEWAY_REGISTER_RATE", profile.register_rate)
+    stream_request_rate = env("GATEWAY_STREAM_REQUEST_RATE", profile.stream_request_rate)
+    loan_link_rate = env("GATEWAY_LOAN_LINK_RATE", profile.loan_link_rate)
     replacements = {
         "RUN_DIR": str(run_dir), "LOG_DIR": str(log_dir),
         "LISTEN": f"127.0.0.1:{profile.port('gateway')}",
+        "OPS_LISTEN": f"127.0.0.1:{profile.port('ops')}", "OPS_LOCATIONS": ops_locations(profile),
         "MAX_BODY": env("GATEWAY_MAX_BODY", "64k"),
         "API_KEY_LINES": "\n".join(f'        "{key}" 1;' for key in keys),
-        "CORS_ORIGIN_LINES": cors_origin_lines(env("CORS_ORIGINS", "*")),
-        "LOGIN_RATE": env("GATEWAY_LOGIN_RATE", profile.login_rate), "LOGIN_BURST": "10",
-        "STREAM_REQUEST_RATE": env("GATEWAY_STREAM_REQUEST_RATE", profile.stream_request_rate),
-        "STREAM_REQUEST_BURST": "5",
-        "LOAN_LINK_RATE": env("GATEWAY_LOAN_LINK_RATE", profile.loan_link_rate), "LOAN_LINK_BURST": "5",
+        "CORS_ORIGIN_LINES": cors_origin_lines(env("CORS_ORIGINS", default_cors_origins(profile))),
+        "LOGIN_RATE": login_rate, "LOGIN_BURST": "10",
+        "LOGIN_RETRY_AFTER": str(retry_after_seconds(login_rate)),
+        "REGISTER_RATE": register_rate, "REGISTER_BURST": "5",
+        "REGISTER_RETRY_AFTER": str(retry_after_seconds(register_rate)),
+        "STREAM_REQUEST_RATE": stream_request_rate, "STREAM_REQUEST_BURST": "5",
+        "STREAM_REQUEST_RETRY_AFTER": str(retry_after_seconds(stream_request_rate)),
+        "LOAN_LINK_RATE": loan_link_rate, "LOAN_LINK_BURST": "5",
+        "LOAN_LINK_RETRY_AFTER": str(retry_after_seconds(loan_link_rate)),
         "AUTH_PORT": str(profile.port("auth")), "STREAMS_PORT": str(profile.port("streams")),
         "DASHBOARD_PORT": str(profile.port("dashboard")), "CHAT_PORT": str(profile.port("chat")),
         "INTEGRATIONS_PORT": str(profile.port("integrations")),
         "EXTRA_LOCATIONS": extra_locations,
+        "WEB_ROOT": str(WEB / "dist"), "WEB_CONFIG": str(profile.var / "web-config.json"),
     }
+    (profile.var / "web-config.json").write_text(json.dumps(web_config(profile), indent=2))
     text = (ROOT / "gateway" / "nginx.conf.template").read_text()
     for key, value in replacements.items():
         text = text.replace(f"@@{key}@@", value)
@@ -295,11 +410,15 @@ supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
 serverurl=unix://{run / 'supervisor.sock'}
 """]
     base_env = {"PATH": f"{VENV_BIN}:{os.environ.get('PATH', '/usr/bin:/bin')}", "PYTHONUNBUFFERED": "1"}
+    ports = metrics_ports(profile)
     for service in SERVICES:
         environment = service_env(profile, service, keys)
         for process, command in procfile(service):
-            parts.append(supervisor_program(f"{service}-{process}", command, ROOT / "services" / service,
-                                            environment, logs))
+            name = f"{service}-{process}"
+            process_env = {**environment, "METRICS_HOST": "127.0.0.1", "METRICS_PORT": str(ports[name])} \
+                if name in ports else environment
+            parts.append(supervisor_program(name, command, ROOT / "services" / service,
+                                            process_env, logs))
     parts.append(supervisor_program(
         "gateway", f"{nginx_binary()} -p {run} -e {logs / 'nginx-error.log'} -c {nginx_conf}", ROOT,
         base_env, logs))
@@ -307,7 +426,8 @@ serverurl=unix://{run / 'supervisor.sock'}
         pusher_env = {**base_env, **{k: v for k, v in service_env(profile, "streams", keys).items()
                                       if k.startswith("PUSHER_")}}
         parts.append(supervisor_program(
-            "pusher-standin", f"python -m dropin_common.fake_pusher --port {profile.port('pusher')}",
+            "pusher-standin", f"python -m dropin_common.fake_pusher --port {profile.port('pusher')} "
+                              f"--ws-port {profile.port('pusher_ws')}",
             ROOT, pusher_env, logs))
     if beams_local():
         beams_env_values = {**base_env, **LOCAL_BEAMS}
@@ -346,7 +466,8 @@ def migrate(profile: Profile) -> None:
 def prepare_auth(profile: Profile) -> tuple[str, str]:
     keys = profile.var / "keys"
     auth_env = service_env(profile, "auth", keys)
-    run([str(VENV_BIN / "python"), "-m", "dropin_auth.entrypoints.cli", "generate-keys", "--out", str(keys)],
+    run([str(VENV_BIN / "python"), "-m", "dropin_auth.entrypoints.cli", "generate-keys",
+         "--out", str(keys / "auth"), "--public-out", str(keys)],
         cwd=ROOT / "services" / "auth", environment=auth_env)
     email, password = env("ADMIN_EMAIL", "admin@example.com"), env("ADMIN_PASSWORD", "change-me-now")
     run([str(VENV_BIN / "python"), "-m", "dropin_auth.entrypoints.cli", "create-admin",
@@ -370,10 +491,11 @@ def supervisorctl(profile: Profile, *args: str, check: bool = True) -> subproces
                           capture_output=True, text=True, check=check)
 
 
-def wait_healthy(profile: Profile, timeout: float = 120.0) -> None:
+def wait_healthy(profile: Profile, timeout: float = 180.0) -> None:
     # Generous: on a loaded machine (or a PostgreSQL briefly out of connections) start-up is slow.
     targets = {s: f"http://127.0.0.1:{profile.port(s)}/readyz" for s in SERVICES}
     targets["gateway"] = f"http://127.0.0.1:{profile.port('gateway')}/healthz"
+    targets.update({name: f"http://127.0.0.1:{port}/readyz" for name, port in metrics_ports(profile).items()})
     deadline = time.monotonic() + timeout
     pending = dict(targets)
     while pending and time.monotonic() < deadline:
@@ -397,6 +519,7 @@ def up(profile: Profile, fresh: bool) -> None:
         down(profile)
     for folder in ("logs", "run", "keys"):
         (profile.var / folder).mkdir(parents=True, exist_ok=True)
+    build_web()
     ensure_databases(profile, fresh)
     ensure_vhost(profile, fresh)
     migrate(profile)
@@ -413,6 +536,8 @@ def up(profile: Profile, fresh: bool) -> None:
     log(f"up in {time.monotonic() - started:.1f}s ({profile.name})")
     print(f"""
   Gateway:   http://127.0.0.1:{profile.port('gateway')}
+  Metrics:   http://127.0.0.1:{profile.port('ops')}/metrics/<process>   (operators only, e.g. /metrics/streams)
+  Web app:   http://127.0.0.1:{profile.port('gateway')}/   (shopper demo: /demo/<organization code>?vin=<VIN>)
   API key:   {keys}            (header  apikey: {keys})
   Admin:     {email} / {password}
   Logs:      {profile.var / 'logs'}   (make logs)

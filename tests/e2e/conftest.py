@@ -77,7 +77,8 @@ class Api:
 
 @pytest.fixture(scope="session")
 def stack():
-    pusher = FakePusherServer(PUSHER["app_id"], PUSHER["key"], PUSHER["secret"]).start()
+    # REST for the services, WebSocket for the browsers (pusher-js) of the web app's tests.
+    pusher = FakePusherServer(PUSHER["app_id"], PUSHER["key"], PUSHER["secret"], ws_port=0).start()
     beams = FakeBeamsServer(BEAMS["instance_id"], BEAMS["secret_key"]).start()
     mailbox = Mailbox()
     smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
@@ -88,6 +89,7 @@ def stack():
         "CORS_ORIGINS": f"{WEB_ORIGIN},http://localhost:3000",
         "PUSHER_APP_ID": PUSHER["app_id"], "PUSHER_KEY": PUSHER["key"], "PUSHER_SECRET": PUSHER["secret"],
         "PUSHER_HOST": "127.0.0.1", "PUSHER_PORT": str(pusher.port), "PUSHER_SSL": "false",
+        "PUSHER_WS_HOST": "127.0.0.1", "PUSHER_WS_PORT": str(pusher.ws_port), "WEB_API_KEY": API_KEY,
         "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp.port),
         "BEAMS_INSTANCE_ID": BEAMS["instance_id"], "BEAMS_SECRET_KEY": BEAMS["secret_key"],
         "BEAMS_ENDPOINT": beams.endpoint, "BEAMS_SSL": "false",

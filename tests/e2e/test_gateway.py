@@ -7,7 +7,14 @@ import time
 import pytest
 import requests
 
-from tests.e2e.conftest import WEB_ORIGIN
+from dropin_common.testing import wait_until
+
+from tests.e2e.conftest import ROOT, WEB_ORIGIN
+from tests.e2e.test_production_settings import stack
+
+# What the test profile's gateway is configured with (tools/stack.py), so Retry-After can be checked.
+LOGIN_RETRY_AFTER = stack.retry_after_seconds(stack.PROFILES["test"].login_rate)
+REGISTER_RETRY_AFTER = stack.retry_after_seconds(stack.PROFILES["test"].register_rate)
 
 
 def test_request_without_apikey_is_refused_with_json_401(api):
@@ -168,7 +175,7 @@ def test_gateway_rate_limit_answer_keeps_request_id_retry_after_and_cors(api):
     assert limited, "50 simultaneous logins from one client were all let through"
     for response in limited:
         assert response.json()["error"]["code"] == "rate_limited"
-        assert response.headers["Retry-After"] == "60"
+        assert response.headers["Retry-After"] == str(LOGIN_RETRY_AFTER)
         assert response.headers["X-Request-Id"]
         assert response.headers["Access-Control-Allow-Origin"] == WEB_ORIGIN
     time.sleep(2)  # let the bucket drain so later tests can log in
@@ -260,3 +267,75 @@ def test_a_prefix_without_its_slash_is_a_json_404_not_a_redirect(api, path):
 def test_options_on_a_route_is_a_json_405_and_a_doubled_slash_a_json_404(api):
     assert_json_error(api.request("OPTIONS", "/vin/1HGCM82633A004352"), 405, "method_not_allowed")
     assert_json_error(api.request("GET", "/vin/1HGCM82633A004352//"), 404, "not_found")
+
+
+# --- limits that cannot be side-stepped ----------------------------------------------------------
+
+def burst(api, method: str, path: str, body: dict, n: int = 50) -> list[requests.Response]:
+    """`n` requests at once from this one client (far over any burst the gateway allows)."""
+    def attempt(i: int) -> requests.Response:
+        return api.request(method, path, json={key: value.format(i=i) for key, value in body.items()})
+    with concurrent.futures.ThreadPoolExecutor(max_workers=n) as pool:
+        return list(pool.map(attempt, range(n)))
+
+
+@pytest.mark.parametrize("path", ["/auth", "/auth/", "/auth%2F", "//auth", "/auth/changepassword",
+                                  "/auth/changepassword/", "/auth%2Fchangepassword", "/auth/./changepassword"])
+def test_every_spelling_of_a_password_checking_path_is_rate_limited(api, path):
+    # Empty bodies: the gateway counts them all the same, and those let through cost auth no argon2.
+    responses = burst(api, "POST", path, {})
+    limited = [response for response in responses if response.status_code == 429]
+    assert limited, f"50 simultaneous {path} from one client were all let through"
+    assert {response.json()["error"]["code"] for response in limited} == {"rate_limited"}
+    assert {response.headers["Retry-After"] for response in limited} == {str(LOGIN_RETRY_AFTER)}
+    time.sleep(2)  # let the bucket drain so later tests can log in
+
+
+def test_registration_is_rate_limited_at_the_gateway(api):
+    responses = burst(api, "POST", "/auth/register", {"email": "not-an-email-{i}"})
+    limited = [response for response in responses if response.status_code == 429]
+    assert limited, "50 simultaneous registrations from one client were all let through"
+    assert {response.headers["Retry-After"] for response in limited} == {str(REGISTER_RETRY_AFTER)}
+    assert 201 not in {response.status_code for response in responses}
+    time.sleep(2)
+
+
+# --- edges: headers on every answer ---------------------------------------------------------------
+
+SECURITY_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+                    "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}
+
+
+@pytest.mark.parametrize("method, path, key", [
+    ("GET", "/vin/1HGCM82633A004352", "default"),  # a service's answer
+    ("GET", "/accounts/me", "default"),            # a service's 401
+    ("GET", "/no/such/thing", "default"),          # the gateway's own 404
+    ("GET", "/accounts/me", None),                 # the gateway's 401 for a missing apikey
+])
+def test_every_answer_carries_the_security_headers_once(api, method, path, key):
+    response = api.request(method, path, api_key=key)
+    raw = response.raw.headers
+    for header, value in SECURITY_HEADERS.items():
+        assert raw.getlist(header) == [value], (path, header, raw.getlist(header))
+    assert raw.getlist("Content-Security-Policy") == ["frame-ancestors 'none'"]
+    assert len(raw.getlist("X-Request-Id")) == 1 and raw.getlist("X-Request-Id")[0]
+    assert "Strict-Transport-Security" not in response.headers  # plain HTTP here: no HSTS
+
+
+def test_refusals_are_security_log_lines_with_the_gateways_request_id(api):
+    response = api.request("POST", "/auth", json={"username": "no-such-user-for-the-log", "password": "wrong-pw"})
+    assert response.status_code == 401
+    request_id = response.headers["X-Request-Id"]
+    log = ROOT / "var" / "test" / "logs" / "auth-web.log"
+
+    def security_line() -> dict | None:
+        for line in log.read_text().splitlines():
+            if request_id in line and '"securityEvent"' in line:
+                return json.loads(line)
+        return None
+    wait_until(lambda: security_line() is not None, timeout=5, message="the security log line")
+    line = security_line()
+    assert (line["securityEvent"], line["code"], line["status"]) == ("unauthorized", "invalid_credentials", 401)
+    assert line["client"] == "127.0.0.1"
+    access = [json.loads(l) for l in log.read_text().splitlines() if request_id in l and '"ms"' in l]
+    assert any(entry["status"] == 401 and entry["path"] == "/auth" for entry in access)

@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 
 from .errors import Forbidden, Unauthorized
+from .principals import VERSION_CLAIM, PrincipalLoader, SqlAccountReplica
 from .timeutil import parse_iso
 
 JWT_ALGORITHM = "EdDSA"
@@ -34,6 +35,9 @@ class Principal:
     jti: str
     issued_at: float
     expires_at: float
+    # The account's `updatedAt` (epoch seconds) when the token was issued: how new a replica must
+    # be to judge it (see principals.py). None for tokens issued before the claim existed.
+    account_version: float | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -79,9 +83,17 @@ def revocation_handler(tables: dict[str, sa.Table]):
 
 
 class TokenVerifier:
-    def __init__(self, public_key: str, revocations: RevocationList):
+    """Checks the signature and claims, then asks `principals` (the service's accounts replica)
+    who the caller is now. A bare `revocations` list (tests of the signature alone) only refuses
+    revoked tokens."""
+
+    def __init__(self, public_key: str, revocations: RevocationList | None = None, *,
+                 principals: PrincipalLoader | None = None):
+        if revocations is None and principals is None:
+            raise ValueError("a TokenVerifier needs an accounts replica (principals) or a revocation list")
         self._public_key = public_key
         self._revocations = revocations
+        self._principals = principals
 
     def verify(self, token: str) -> Principal:
         try:
@@ -92,9 +104,13 @@ class TokenVerifier:
             raise Unauthorized("The token has expired.", code="token_expired") from None
         except jwt.InvalidTokenError:
             raise Unauthorized("The token is not valid.", code="invalid_token") from None
+        version = claims.get(VERSION_CLAIM)
         principal = Principal(account_id=str(claims["sub"]), role=str(claims.get("role", "")),
                               organization_id=claims.get("org"), jti=str(claims["jti"]),
-                              issued_at=float(claims["iat"]), expires_at=float(claims["exp"]))
+                              issued_at=float(claims["iat"]), expires_at=float(claims["exp"]),
+                              account_version=float(version) if isinstance(version, (int, float)) else None)
+        if self._principals is not None:
+            return self._principals.load(principal)
         if self._revocations.is_revoked(principal):
             raise Unauthorized("The token has been revoked.", code="token_revoked")
         return principal
@@ -116,8 +132,11 @@ def require_role(principal: Principal, *roles: str) -> None:
         raise Forbidden(f"This needs the {' or '.join(roles)} role.", code="forbidden_role")
 
 
-def sql_token_verifier(public_key: str | None, engine: Engine, tables: dict[str, sa.Table]) -> TokenVerifier | None:
-    """A verifier backed by the service's own revocation tables; None when no public key is set."""
+def sql_token_verifier(public_key: str | None, engine: Engine, tables: dict[str, sa.Table], *,
+                       accounts: sa.Table, replica_wait_seconds: float = 2.0) -> TokenVerifier | None:
+    """A verifier backed by the service's own accounts replica (`accounts`: a table with id, role,
+    status, organization_id, updated_at) and revocation tables; None when no public key is set."""
     if not public_key:
         return None
-    return TokenVerifier(public_key, SqlRevocationList(engine, tables["revoked_tokens"], tables["token_cutoffs"]))
+    replica = SqlAccountReplica(engine, accounts, tables["revoked_tokens"], tables["token_cutoffs"])
+    return TokenVerifier(public_key, principals=PrincipalLoader(replica, wait_seconds=replica_wait_seconds))

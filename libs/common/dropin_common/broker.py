@@ -38,6 +38,13 @@ class QueueSpec:
     """A service's durable queue, the routing keys it binds, and its dead-letter queue."""
     name: str
     bindings: tuple[str, ...]
+    # Quorum queues are replicated across a RabbitMQ cluster's nodes and survive losing one
+    # (RABBITMQ_QUORUM_QUEUES). RabbitMQ cannot change an existing queue's type: choose up front.
+    quorum: bool = False
+
+    @property
+    def type_arguments(self) -> dict:
+        return {"x-queue-type": "quorum"} if self.quorum else {}
 
     @property
     def dead_letter_queue(self) -> str:
@@ -47,12 +54,13 @@ class QueueSpec:
 def declare_queue(channel: BlockingChannel, exchange: str, spec: QueueSpec) -> None:
     declare_exchange(channel, exchange)
     channel.exchange_declare(exchange=DEAD_LETTER_EXCHANGE, exchange_type="direct", durable=True)
-    channel.queue_declare(queue=spec.dead_letter_queue, durable=True)
+    channel.queue_declare(queue=spec.dead_letter_queue, durable=True, arguments=spec.type_arguments or None)
     channel.queue_bind(queue=spec.dead_letter_queue, exchange=DEAD_LETTER_EXCHANGE,
                        routing_key=spec.name)
     channel.queue_declare(queue=spec.name, durable=True, arguments={
         "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE,
         "x-dead-letter-routing-key": spec.name,
+        **spec.type_arguments,
     })
     for key in spec.bindings:
         channel.queue_bind(queue=spec.name, exchange=exchange, routing_key=key)

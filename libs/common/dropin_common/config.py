@@ -23,11 +23,41 @@ def env_int(name: str, default: int) -> int:
         raise RuntimeError(f"environment variable {name} must be an integer, got {raw!r}") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"environment variable {name} must be a number, got {raw!r}") from exc
+
+
 def env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw in (None, ""):
         return default
     return raw.strip().lower() in ("1", "true", "yes", "on")
+
+
+# The values the local stack and the compose file fall back to. Fine on a laptop; in production
+# each one is a known secret, so a process refuses to start with any of them.
+DEVELOPMENT_SECRETS = frozenset({"dev-api-key", "dev-secret", "change-me-now"})
+
+
+def is_production() -> bool:
+    return env_str("APP_ENV", "development").strip().lower() == "production"
+
+
+def refuse_development_secrets(process: str, secrets: dict[str, str | None]) -> None:
+    """With APP_ENV=production, a missing secret or a development default stops `process` at
+    start-up with a message naming each one (never the value of a real secret)."""
+    if not is_production():
+        return
+    problems = [f"{name} is not set" if not value else f"{name} is the development value {value!r}"
+                for name, value in secrets.items() if not value or value in DEVELOPMENT_SECRETS]
+    if problems:
+        raise RuntimeError(f"{process}: APP_ENV=production refuses development secrets: " + "; ".join(problems))
 
 
 def postgres_url(database: str) -> str:
@@ -60,6 +90,11 @@ class CommonSettings:
     max_body_bytes: int
     outbox_retention_hours: int = 168  # sent pusher/email outbox rows are kept this long, then pruned
     inbox_retention_days: int = 30  # handled event ids are kept this long against redeliveries
+    quorum_queues: bool = False  # consumers' queues as quorum queues (a RabbitMQ cluster)
+    # How long a request waits for the accounts replica to hear of a change auth just made.
+    replica_wait_seconds: float = 2.0
+    # Peers whose X-Real-IP / X-Forwarded-For / X-Forwarded-Proto are believed (the gateway's).
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
 
     @classmethod
     def from_env(cls, service: str) -> "CommonSettings":
@@ -73,6 +108,10 @@ class CommonSettings:
             max_body_bytes=env_int("MAX_BODY_BYTES", 64 * 1024),
             outbox_retention_hours=env_int("OUTBOX_RETENTION_HOURS", 168),
             inbox_retention_days=env_int("INBOX_RETENTION_DAYS", 30),
+            quorum_queues=env_bool("RABBITMQ_QUORUM_QUEUES", False),
+            replica_wait_seconds=env_float("REPLICA_GRACE_SECONDS", 2.0),
+            trusted_proxies=tuple(p.strip() for p in env_str("TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
+                                  if p.strip()),
         )
 
     def outbox_retention(self, destination: str) -> timedelta | None:
@@ -98,6 +137,7 @@ class PusherSettings:
     @classmethod
     def from_env(cls) -> "PusherSettings":
         port = os.environ.get("PUSHER_PORT")
+        refuse_development_secrets("pusher", {"PUSHER_SECRET": env_str("PUSHER_SECRET", "dev-secret")})
         return cls(
             app_id=env_str("PUSHER_APP_ID", "100001"),
             key=env_str("PUSHER_KEY", "dev-key"),
@@ -109,7 +149,9 @@ class PusherSettings:
 
 
 def configure_logging() -> None:
-    """Log format and levels for the long-running processes (consumers, relays, workers)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    # pika warns about every returned (unroutable) message; ConfirmingPublisher logs that itself.
-    logging.getLogger("pika.adapters.blocking_connection").setLevel(logging.ERROR)
+    """JSON log lines on stderr for the long-running processes (consumers, relays, workers); the
+    web processes get the same through gunicorn's `logconfig_dict`. `LOG_LEVEL` sets the level."""
+    import logging.config
+
+    from .logs import json_logging_config
+    logging.config.dictConfig(json_logging_config(env_str("LOG_LEVEL", "INFO").upper()))

@@ -6,6 +6,7 @@ written on that same transaction, so "handled" and "its effect" commit together 
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import signal
 import time
@@ -18,11 +19,13 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 
+from . import metrics
 from .broker import CONNECTION_ERRORS, DEAD_LETTER_EXCHANGE, QueueSpec, connection_parameters, declare_queue
 from .config import CommonSettings, configure_logging
 from .db import database_fault, prune_consumer_tables
 from .events import ENVELOPE_VERSION, Event
 from .input_guard import UNSTORABLE_ESCAPE, _unstorable, strict_loads
+from .logs import correlation_id_var
 
 log = logging.getLogger(__name__)
 
@@ -176,6 +179,7 @@ class Consumer:
             signal.signal(signal.SIGINT, self.stop)
         wait = 0.5
         while self._running:
+            metrics.heartbeat()
             try:
                 self._connection = pika.BlockingConnection(self._params)
                 self._channel = self._connection.channel()
@@ -186,6 +190,8 @@ class Consumer:
                 self._channel.basic_qos(prefetch_count=self._prefetch)
                 self._channel.basic_consume(queue=self._queue.name, on_message_callback=self._on_message)
                 log.info("consuming %s", self._queue.name)
+                metrics.set_ready(True)
+                self._connection.call_later(0, self._beat)
                 wait = 0.5
                 if self._housekeeping is not None:
                     # On pika's own loop, between messages, so it never races a handler.
@@ -199,7 +205,26 @@ class Consumer:
                 time.sleep(wait)
                 wait = min(wait * 2, 5.0)
             finally:
+                metrics.set_ready(False)
                 self._close()
+
+    def _beat(self) -> None:
+        """Liveness while idle: pika's loop turns, so /healthz keeps answering."""
+        metrics.heartbeat()
+        if self._connection is not None and self._connection.is_open:
+            self._connection.call_later(5.0, self._beat)
+
+    def dead_letter_depth(self):
+        """Gauges read at scrape time, on a connection of their own (pika's are not thread-safe)."""
+        connection = pika.BlockingConnection(self._params)
+        try:
+            channel = connection.channel()
+            depths = [([name], channel.queue_declare(queue=name, passive=True).method.message_count)
+                      for name in (self._queue.name, self._queue.dead_letter_queue)]
+        finally:
+            connection.close()
+        yield ("dropin_queue_messages", "Messages ready in a queue (the consumer's and its dead-letter queue).",
+               ["queue"], depths)
 
     def _housekeep(self) -> None:
         self._next_housekeeping = time.monotonic() + self._housekeeping_interval
@@ -222,6 +247,8 @@ class Consumer:
         self._channel = None
 
     def _on_message(self, channel, method, properties, body: bytes) -> None:
+        metrics.heartbeat()
+        correlation_id_var.set(None)  # until the message is known to be an event (see _deliver)
         try:
             self._deliver(channel, method, properties, body)
         except CONNECTION_ERRORS:
@@ -241,6 +268,8 @@ class Consumer:
         try:
             event = parse_message(body)
             event_type, event_id = event.type, event.id
+            # On this event's log lines, and on the events its handler publishes.
+            correlation_id_var.set(event.correlation_id or event.id)
             outcome = self._processor.process(event)
         except PoisonMessage as exc:
             log.error("poison message on %s (%s): %s", self._queue.name, event_type, exc)
@@ -270,6 +299,9 @@ class Consumer:
             return
         if outcome == IGNORED:
             log.info("%s ignores %s events (%s)", self._queue.name, event_type, event_id)
+        elif outcome == HANDLED:
+            metrics.event_applied(self._queue.name, event.occurred_at.timestamp())
+            log.info("applied %s %s", event_type, event_id)
         channel.basic_ack(method.delivery_tag)
         self._count(outcome, event_type)
 
@@ -312,6 +344,7 @@ class Consumer:
 
     def _count(self, outcome: str, event_type: str) -> None:
         self.outcomes[(outcome, event_type)] += 1
+        metrics.CONSUMER_MESSAGES.labels(self._queue.name, outcome).inc()
         if self.on_outcome is not None:
             try:
                 self.on_outcome(outcome, event_type)
@@ -335,12 +368,16 @@ def service_consumer(settings: CommonSettings, engine: Engine, tables: dict[str,
                      on_applied: Handler | None = None) -> Consumer:
     """The consumer of one service: its queue, its handlers, its inbox table, and the pruning of
     its inbox and expired revocations."""
+    queue = dataclasses.replace(queue, quorum=settings.quorum_queues)
     return Consumer(settings.amqp_url, settings.event_exchange, queue,
                     EventProcessor(engine, tables["inbox"], handlers, ignored=ignored, on_applied=on_applied),
                     housekeeping=lambda: prune_consumer_tables(engine, tables, settings.inbox_retention))
 
 
 def run_consumer(consumer: Consumer) -> None:
-    """Entry point body of a consumer process: logging, then consume until SIGTERM."""
+    """Entry point body of a consumer process: logging, metrics on METRICS_PORT, then consume until
+    SIGTERM."""
     configure_logging()
+    metrics.serve_background(None, metrics.LastAppliedCollector(),
+                             metrics.CallbackCollector(consumer.dead_letter_depth))
     consumer.run_forever()

@@ -6,6 +6,7 @@ service's database and are written in the same transaction as its state changes.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import timedelta
 from typing import Any, Literal
@@ -16,6 +17,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Engine
 
 from .events import Event
+from .logs import current_correlation_id
 from .timeutil import utcnow
 
 OUTBOX_NOTIFY_CHANNEL = "dropin_outbox"
@@ -178,7 +180,10 @@ class OutboxWriter:
         self._outbox = outbox
 
     def publish(self, event: Event) -> None:
-        """An integration event for the broker (routing key = event type)."""
+        """An integration event for the broker (routing key = event type), carrying the correlation
+        id of the request or event that caused it."""
+        if event.correlation_id is None and current_correlation_id():
+            event = dataclasses.replace(event, correlation_id=current_correlation_id())
         self.add("broker", event.type, event.to_envelope())
 
     def add(self, destination: str, topic: str, payload: dict[str, Any]) -> None:

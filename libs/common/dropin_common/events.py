@@ -1,6 +1,7 @@
 """Integration events: the envelope and every event type the services exchange.
 
-Envelope: {"id", "type", "occurredAt", "version", "data"}; routing key = type.
+Envelope: {"id", "type", "occurredAt", "version", "data"}, plus "correlationId" when the event was
+caused by a request or by another event (see dropin_common.logs); routing key = type.
 Payloads carry full snapshots so a consumer never calls the producer back. Snapshots carry
 `updatedAt` (accounts, organizations) or a monotonically increasing `version` (streams) so a
 consumer can drop an older event that arrives after a newer one.
@@ -83,10 +84,14 @@ class Event:
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
     occurred_at: datetime = field(default_factory=utcnow)
     version: int = ENVELOPE_VERSION
+    correlation_id: str | None = None
 
     def to_envelope(self) -> dict[str, Any]:
-        return {"id": self.id, "type": self.type, "occurredAt": iso(self.occurred_at),
-                "version": self.version, "data": self.data}
+        envelope = {"id": self.id, "type": self.type, "occurredAt": iso(self.occurred_at),
+                    "version": self.version, "data": self.data}
+        if self.correlation_id:
+            envelope["correlationId"] = self.correlation_id
+        return envelope
 
     @classmethod
     def from_envelope(cls, body: Any) -> "Event":
@@ -109,4 +114,9 @@ class Event:
                 raise ValueError("empty")
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"not an event envelope: occurredAt: {exc!r}") from exc
-        return cls(type=event_type, data=data, id=event_id, occurred_at=occurred_at, version=version)
+        return cls(type=event_type, data=data, id=event_id, occurred_at=occurred_at, version=version,
+                   correlation_id=_optional_str(body.get("correlationId")))
+
+
+def _optional_str(value: Any) -> str | None:
+    return str(value)[:200] if value not in (None, "") else None

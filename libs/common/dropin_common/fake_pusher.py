@@ -1,9 +1,10 @@
-"""A local HTTP server standing in for Pusher's REST API, for tests and the local stack.
+"""A local stand-in for Pusher, for tests and the local stack (Pusher's servers are out of reach).
 
-It checks each request's signature exactly as Pusher does (HMAC-SHA256 of method, path and
-sorted query, plus the body's MD5), answers 401 on a bad one, and records every event.
-Run it alone: `python -m dropin_common.fake_pusher --port 8190` (used by `make run`, where Pusher's
-servers are out of reach).
+Its HTTP half is Pusher's REST API: it checks each request's signature exactly as Pusher does
+(HMAC-SHA256 of method, path and sorted query, plus the body's MD5), answers 401 on a bad one, and
+records every event. Given a `ws_port`, it also speaks the Pusher Channels WebSocket protocol
+(`fake_pusher_socket`), so `pusher-js` can connect, subscribe and receive what the services trigger.
+Run it alone: `python -m dropin_common.fake_pusher --port 8190 --ws-port 8192` (used by `make run`).
 """
 from __future__ import annotations
 
@@ -11,10 +12,14 @@ import argparse
 import hashlib
 import hmac
 import json
+import signal
+import sys
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
+
+from .fake_pusher_socket import PusherSocketServer
 
 
 @dataclass(frozen=True)
@@ -25,8 +30,12 @@ class ReceivedEvent:
 
 
 class FakePusherServer:
-    def __init__(self, app_id: str, key: str, secret: str, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, app_id: str, key: str, secret: str, host: str = "127.0.0.1", port: int = 0, *,
+                 ws_port: int | None = None, client_events: bool = False):
         self.app_id, self.key, self.secret = app_id, key, secret
+        # None: REST only (the services' own tests); 0: any free port.
+        self.sockets = (PusherSocketServer(key, secret, host, ws_port, client_events=client_events)
+                        if ws_port is not None else None)
         self.events: list[ReceivedEvent] = []
         self.rejected = 0
         self.fail_with_status: int | None = None  # set to e.g. 503 to simulate an outage
@@ -78,6 +87,9 @@ class FakePusherServer:
                                       message["name"], json.loads(data) if isinstance(data, str) else data)
                 with fake._lock:
                     fake.events.append(event)
+                if fake.sockets is not None:
+                    raw = data if isinstance(data, str) else json.dumps(data)
+                    fake.sockets.deliver(list(event.channels), event.name, raw, message.get("socket_id"))
                 return self._answer(200, {})
 
             def do_GET(self):
@@ -87,11 +99,19 @@ class FakePusherServer:
                         events = [{"channels": list(e.channels), "name": e.name, "data": e.data}
                                   for e in fake.events]
                     return self._answer(200, {"events": events, "rejected": fake.rejected})
+                if urlsplit(self.path).path == "/_channels" and fake.sockets is not None:
+                    return self._answer(200, {"subscribers": fake.sockets.subscriber_counts()})
                 return self._answer(404, {"error": "unknown path"})
 
         return Handler
 
+    @property
+    def ws_port(self) -> int | None:
+        return self.sockets.port if self.sockets is not None else None
+
     def start(self) -> "FakePusherServer":
+        if self.sockets is not None:
+            self.sockets.start()
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
         return self
@@ -99,6 +119,8 @@ class FakePusherServer:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+        if self.sockets is not None:
+            self.sockets.stop()
 
     def events_named(self, name: str) -> list[ReceivedEvent]:
         with self._lock:
@@ -110,10 +132,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8190)
+    parser.add_argument("--ws-port", type=int, default=None, help="also serve the WebSocket protocol here")
+    parser.add_argument("--client-events", action="store_true", help="let sockets send client-* events")
     args = parser.parse_args()
     settings = PusherSettings.from_env()
-    server = FakePusherServer(settings.app_id, settings.key, settings.secret, args.host, args.port)
+    server = FakePusherServer(settings.app_id, settings.key, settings.secret, args.host, args.port,
+                              ws_port=args.ws_port, client_events=args.client_events)
+    if server.sockets is not None:
+        server.sockets.start()
+        print(f"fake Pusher WebSocket on ws://{args.host}:{server.ws_port}/app/{settings.key}", flush=True)
     print(f"fake Pusher API on http://{args.host}:{server.port}", flush=True)
+    # A container stop (SIGTERM) is a normal end, not a crash: exit 0.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     server._server.serve_forever()
 
 

@@ -1,9 +1,11 @@
 """The Flask edge every service shares: JSON errors for everything, one structured log line per
-request with the gateway's request id, `/healthz`, `/readyz`, and JWT helpers for views."""
+request with the gateway's request id (and a security line for each refusal), security headers,
+the caller's address as trusted proxies tell it, `/healthz`, `/readyz`, and JWT helpers for views."""
 from __future__ import annotations
 
 import functools
 import importlib.metadata
+import ipaddress
 import json
 import logging
 import time
@@ -18,12 +20,29 @@ from .auth import Principal, TokenVerifier, require_role, token_from_header
 from .db import database_fault
 from .errors import AppError, BadRequest, Unauthorized, Unavailable
 from .input_guard import StrictJSONProvider, refuse_unstorable_text
+from .logs import bind_request
+from .metrics import HTTP_LATENCY, HTTP_REQUESTS, exposition
 from .openapi import build_openapi
 
 log = logging.getLogger("dropin.http")
 access_log = logging.getLogger("dropin.access")
+security_log = logging.getLogger("dropin.security")
+DEFAULT_TRUSTED_PROXIES = ("127.0.0.1", "::1")  # the gateway runs beside the services
+# Every answer carries tokens or personal data, or is an error about them: none is cached, sniffed,
+# framed or leaks its URL as a referrer. The gateway sets the same on its own answers.
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "frame-ancestors 'none'",
+}
+HSTS = "max-age=31536000; includeSubDomains"
+# Which refusals are security events, by status; the error code says what happened.
+SECURITY_STATUSES = {401: "unauthorized", 403: "forbidden", 429: "rate_limited"}
 
 ReadinessCheck = Callable[[], None]
+UNMEASURED_PATHS = ("/healthz", "/readyz", "/metrics")  # probes and scrapes are not traffic
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 409: "conflict", 413: "body_too_large",
               415: "unsupported_media_type", 429: "rate_limited", 500: "internal_error"}
@@ -58,9 +77,11 @@ class ServiceFlask(Flask):
 
 def create_service_app(name: str, *, max_body_bytes: int, readiness_checks: dict[str, ReadinessCheck],
                        verifier: TokenVerifier | None = None,
-                       readiness_detail: Callable[[], dict[str, Any]] | None = None) -> Flask:
+                       readiness_detail: Callable[[], dict[str, Any]] | None = None,
+                       trusted_proxies: tuple[str, ...] = DEFAULT_TRUSTED_PROXIES) -> Flask:
     """`readiness_detail` adds facts to a ready `/readyz` answer (e.g. a consumer's lag)."""
     app = ServiceFlask(name)
+    app.extensions["dropin.trusted_proxies"] = _networks(trusted_proxies)
     app.config["MAX_CONTENT_LENGTH"] = max_body_bytes
     app.json = StrictJSONProvider(app)
     app.json.sort_keys = False  # fields in the order the contract lists them
@@ -90,6 +111,12 @@ def create_service_app(name: str, *, max_body_bytes: int, readiness_checks: dict
         if readiness_detail is not None:
             answer["detail"] = readiness_detail()
         return answer
+
+    @app.get("/metrics")
+    def metrics():
+        # Operators only: the gateway serves it on its operator listener, never on the public one.
+        body, content_type = exposition()
+        return Response(body, content_type=content_type)
 
     @app.get("/openapi.json")
     def openapi():
@@ -149,18 +176,86 @@ def _register_request_logging(app: Flask, service: str) -> None:
     def start_timer():
         g.request_started = time.perf_counter()
         g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
+        bind_request(g.request_id)  # on every log line, and on the events this request publishes
+
+    @app.teardown_request
+    def unbind_request(_exc):
+        bind_request(None)  # nothing after the request (same thread) carries its ids
 
     @app.after_request
     def log_request(response: Response):
         started = g.get("request_started")
         elapsed_ms = (time.perf_counter() - started) * 1000 if started else 0.0
         response.headers["X-Request-Id"] = g.get("request_id", "")
+        for header, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(header, value)
+        if client_is_secure():
+            response.headers["Strict-Transport-Security"] = HSTS
+        if request.path not in UNMEASURED_PATHS:
+            # The route's rule (`/streams/<stream_id>`), not the path: one series per endpoint.
+            route = request.url_rule.rule if request.url_rule is not None else "unmatched"
+            HTTP_REQUESTS.labels(service, request.method, route, str(response.status_code)).inc()
+            HTTP_LATENCY.labels(service, request.method, route).observe(elapsed_ms / 1000)
         if request.path not in ("/healthz", "/readyz"):
-            access_log.info(json.dumps({
-                "service": service, "requestId": g.get("request_id"), "method": request.method,
-                "path": request.path, "status": response.status_code, "ms": round(elapsed_ms, 2),
-                "account": getattr(g.get("principal"), "account_id", None)}))
+            line = {"service": service, "requestId": g.get("request_id"), "method": request.method,
+                    "path": request.path, "status": response.status_code, "ms": round(elapsed_ms, 2),
+                    "account": getattr(g.get("principal"), "account_id", None)}
+            access_log.info(json.dumps(line))
+            if response.status_code in SECURITY_STATUSES:
+                _log_security_event(line, response)
         return response
+
+
+def _log_security_event(line: dict[str, Any], response: Response) -> None:
+    """A refusal on its own line, with what it was (the error code: invalid_credentials for a
+    failed login, token_revoked for a revoked token's use, ...) and who tried, so an operator can
+    alert on them without parsing every access line."""
+    body = response.get_json(silent=True) if response.is_json else None
+    code = (body or {}).get("error", {}).get("code") if isinstance(body, dict) else None
+    security_log.warning(json.dumps({
+        "securityEvent": SECURITY_STATUSES[response.status_code], "code": code,
+        "service": line["service"], "requestId": line["requestId"], "method": line["method"],
+        "path": line["path"], "status": line["status"], "client": client_address(),
+        "account": line["account"]}))
+
+
+def _networks(addresses: tuple[str, ...]) -> tuple:
+    try:
+        return tuple(ipaddress.ip_network(address.strip(), strict=False) for address in addresses if address.strip())
+    except ValueError as exc:
+        raise RuntimeError(f"TRUSTED_PROXIES: {exc}") from exc
+
+
+def _peer_is_trusted_proxy() -> bool:
+    peer = request.remote_addr
+    if not peer:
+        return False
+    try:
+        address = ipaddress.ip_address(peer)
+    except ValueError:
+        return False
+    return any(address in network for network in current_app.extensions.get("dropin.trusted_proxies", ()))
+
+
+def client_address() -> str | None:
+    """The caller's address. X-Real-IP (else the first X-Forwarded-For) only when the request
+    comes from a trusted proxy (TRUSTED_PROXIES, the gateway's address by default); anyone else
+    could write any address there, so then it is the peer's own."""
+    if _peer_is_trusted_proxy():
+        real_ip = request.headers.get("X-Real-IP", "").strip()
+        if real_ip:
+            return real_ip
+        first = request.headers.get("X-Forwarded-For", "").split(",", 1)[0].strip()
+        if first:
+            return first
+    return request.remote_addr
+
+
+def client_is_secure() -> bool:
+    """Served over TLS: directly, or as a trusted proxy says with X-Forwarded-Proto."""
+    if request.is_secure:
+        return True
+    return _peer_is_trusted_proxy() and request.headers.get("X-Forwarded-Proto", "").strip().lower() == "https"
 
 
 def json_body() -> dict[str, Any]:

@@ -12,7 +12,7 @@ import logging
 
 from alembic.config import main as alembic_main
 
-from .config import configure_logging, env_str
+from .config import configure_logging, env_bool, env_str
 from .topology import declare_topology
 
 
@@ -27,7 +27,8 @@ def main(argv: list[str] | None = None) -> None:
         alembic_main(argv=["-c", "alembic.ini", "upgrade", "head"])
     if not args.skip_broker:
         declare_topology(env_str("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F"),
-                         env_str("EVENT_EXCHANGE", "dropin.events"))
+                         env_str("EVENT_EXCHANGE", "dropin.events"),
+                         quorum=env_bool("RABBITMQ_QUORUM_QUEUES", False))
         logging.getLogger(__name__).info("broker topology declared")
 
 

@@ -31,7 +31,7 @@ from .naming import camel
 from .query import CommaSeparatedSet
 
 OPENAPI_VERSION = "3.0.3"
-UNDOCUMENTED = {"static", "healthz", "readyz", "openapi"}  # operators' endpoints, not the API
+UNDOCUMENTED = {"static", "healthz", "readyz", "openapi", "metrics"}  # operators' endpoints, not the API
 _FLASK_PARAMETER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 _JSON_QUERY = {  # the contract's `?query=<URL-encoded JSON>`, read by dropin_common.query
     "in": "query", "name": "query", "required": False, "schema": {"type": "string"},

@@ -27,8 +27,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.url import make_url
 
+from . import metrics
 from .config import configure_logging
 from .db import OUTBOX_NOTIFY_CHANNEL, delete_in_chunks
+from .logs import correlated
 from .timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -152,16 +154,21 @@ class OutboxRelay:
             if row is None:
                 return NOTHING_PENDING
             try:
-                self._sink.send(row.topic, row.payload, row.id)
+                with correlated(_correlation_id(row.payload)):
+                    self._sink.send(row.topic, row.payload, row.id)
+                    log.info("outbox %s row %s sent: %s", self._destination, row.id, row.topic)
             except SinkUnavailable:
+                metrics.OUTBOX_DELIVERIES.labels(self._destination, "unavailable").inc()
                 raise  # rolls back: the row stays as it was, no attempt counted
             except Undeliverable as exc:
+                metrics.OUTBOX_DELIVERIES.labels(self._destination, "given_up").inc()
                 log.error("outbox %s row %s refused for good, set aside: %s", self._destination,
                           row.id, exc)
                 conn.execute(o.update().where(o.c.id == row.id).values(
                     attempts=o.c.attempts + 1, last_error=str(exc)[:2000], given_up_at=sa.func.now()))
                 return SET_ASIDE
             except Exception as exc:  # noqa: BLE001 - any sink fault: retry later, keep the row
+                metrics.OUTBOX_DELIVERIES.labels(self._destination, "retry").inc()
                 delay = self._backoff(row.attempts + 1)
                 log.warning("outbox %s row %s failed (attempt %s)%s: %s", self._destination, row.id,
                             row.attempts + 1, "" if delay is not None else ", giving up", exc)
@@ -171,6 +178,7 @@ class OutboxRelay:
                     attempts=o.c.attempts + 1, last_error=str(exc)[:2000], **retry))
                 return FAILED if delay is not None else SET_ASIDE
             conn.execute(o.update().where(o.c.id == row.id).values(sent_at=sa.func.now()))
+            metrics.OUTBOX_DELIVERIES.labels(self._destination, "sent").inc()
             return SENT
 
     def prune_sent(self) -> int:
@@ -192,9 +200,11 @@ class OutboxRelay:
         outage_wait = 0.5
         next_prune = time.monotonic()
         while self._running:
+            metrics.heartbeat()
             try:
                 if listener is None:
                     listener = _listen(self._engine)
+                    metrics.set_ready(True)
                 if time.monotonic() >= next_prune:
                     next_prune = time.monotonic() + self._prune_interval
                     pruned = self.prune_sent()
@@ -215,8 +225,26 @@ class OutboxRelay:
             except (sa.exc.OperationalError, psycopg.OperationalError) as exc:
                 log.warning("database unavailable for the %s relay: %s", self._destination, exc)
                 listener = _close(listener)
+                metrics.set_ready(False)
                 time.sleep(1.0)
         _close(listener)
+
+    def backlog(self):
+        """Gauges read at scrape time: rows waiting (and the age of the oldest), rows set aside."""
+        o = self._outbox
+        with self._engine.connect() as conn:
+            waiting, oldest = conn.execute(
+                sa.select(sa.func.count(), sa.func.extract("epoch", sa.func.now() - sa.func.min(o.c.created_at)))
+                .where(o.c.destination == self._destination, o.c.sent_at.is_(None),
+                       o.c.given_up_at.is_(None))).one()
+            given_up = conn.execute(sa.select(sa.func.count()).where(
+                o.c.destination == self._destination, o.c.given_up_at.is_not(None))).scalar_one()
+        label = [self._destination]
+        yield ("dropin_outbox_waiting_rows", "Outbox rows not sent yet.", ["destination"], [(label, waiting)])
+        yield ("dropin_outbox_oldest_waiting_age_seconds", "Age of the oldest outbox row not sent yet (0: none).",
+               ["destination"], [(label, float(oldest or 0))])
+        yield ("dropin_outbox_given_up_rows", "Outbox rows the destination refused for good, set aside.",
+               ["destination"], [(label, given_up)])
 
 
 def _listen(engine: Engine) -> psycopg.Connection:
@@ -240,7 +268,13 @@ def _close(conn: psycopg.Connection | None) -> None:
     return None
 
 
+def _correlation_id(payload: dict[str, Any]) -> str | None:
+    value = payload.get("correlationId") if isinstance(payload, dict) else None
+    return value if isinstance(value, str) else None
+
+
 def run_relay(relay: OutboxRelay) -> None:
-    """Entry point body of a relay process: logging, then relay until SIGTERM."""
+    """Entry point body of a relay process: logging, metrics on METRICS_PORT, then relay until SIGTERM."""
     configure_logging()
+    metrics.serve_background(None, metrics.CallbackCollector(relay.backlog))
     relay.run_forever()

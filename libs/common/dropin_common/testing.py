@@ -165,6 +165,23 @@ class TokenFactory:
         return jwt.encode(payload, self._private_key, algorithm=JWT_ALGORITHM)
 
 
+# Older than anything a test seeds on purpose, so a test's own account snapshot always wins.
+KNOWN_ACCOUNT_UPDATED_AT = "2000-01-01T00:00:00+00:00"
+
+
+def known_account(engine, accounts: sa.Table, account_id: str, role: str = "dealer",
+                  organization_id: str | None = None, status: str = "active") -> None:
+    """Makes a service's accounts replica know the account a test token names (services refuse
+    tokens of accounts they never heard of). Leaves a row the test wrote itself untouched."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+    values = {"id": account_id, "role": role, "status": status, "organization_id": organization_id,
+              "account_status": "offline", "updated_at": KNOWN_ACCOUNT_UPDATED_AT}
+    values = {key: value for key, value in values.items() if key in accounts.c}
+    with engine.begin() as conn:
+        conn.execute(pg_insert(accounts).values(**values).on_conflict_do_nothing(index_elements=["id"]))
+
+
 def percentile(samples: list[float], fraction: float) -> float:
     """Nearest-rank percentile, as the benchmark scripts print it (p95: fraction=0.95)."""
     ordered = sorted(samples)

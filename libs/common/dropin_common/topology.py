@@ -12,6 +12,7 @@ A new consuming service adds its queue here.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import time
@@ -31,7 +32,8 @@ STREAM_EVENTS = (ev.STREAM_REQUESTED, ev.STREAM_ACCEPTED, ev.STREAM_STOPPED, ev.
 STREAMS_QUEUE = QueueSpec("streams", (*ORGANIZATION_EVENTS, *ACCOUNT_EVENTS, ev.ACCOUNT_TOKENS_REVOKED))
 DASHBOARD_QUEUE = QueueSpec("dashboard", (*STREAM_EVENTS, ev.LEAD_CREATED, *ACCOUNT_EVENTS,
                                           *ORGANIZATION_EVENTS, ev.ACCOUNT_TOKENS_REVOKED))
-CHAT_QUEUE = QueueSpec("chat", ("stream.*", ev.ACCOUNT_TOKENS_REVOKED))
+# chat keeps an accounts replica too (chat_accounts): every token is judged by it.
+CHAT_QUEUE = QueueSpec("chat", ("stream.*", *ACCOUNT_EVENTS, ev.ACCOUNT_TOKENS_REVOKED))
 # auth learns from streams that a dealer stopped pinging (it owns accountStatus).
 AUTH_QUEUE = QueueSpec("auth", (ev.DEALER_PRESENCE_LAPSED,))
 INTEGRATIONS_QUEUE = QueueSpec("integrations", ("stream.*", "account.*", "organization.*", ev.LEAD_CREATED))
@@ -40,9 +42,11 @@ QUEUES: tuple[QueueSpec, ...] = (STREAMS_QUEUE, DASHBOARD_QUEUE, CHAT_QUEUE, AUT
 
 
 def declare_topology(amqp_url: str, exchange: str, queues: tuple[QueueSpec, ...] = QUEUES,
-                     *, timeout: float = 60.0) -> None:
+                     *, timeout: float = 60.0, quorum: bool = False) -> None:
     """Declares the exchange and every queue, binding and dead-letter queue; waits up to
-    `timeout` for the broker (it may still be starting, as in docker compose)."""
+    `timeout` for the broker (it may still be starting, as in docker compose). `quorum`: as
+    quorum queues (RABBITMQ_QUORUM_QUEUES), the type the consumers then declare too."""
+    queues = tuple(dataclasses.replace(queue, quorum=quorum) for queue in queues)
     deadline = time.monotonic() + timeout
     wait = 0.5
     while True:

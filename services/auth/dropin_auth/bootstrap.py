@@ -17,6 +17,7 @@ from .adapters.clock import SystemClock
 from .adapters.keys import public_key_of, write_key_pair
 from .adapters.passwords import Argon2PasswordHasher
 from .adapters.repositories import SqlAuthUnitOfWork
+from .adapters.tables import accounts as accounts_table
 from .adapters.tables import messaging
 from .adapters.tokens import JwtTokenIssuer
 from .domain.login_attempts import LoginThrottle
@@ -32,6 +33,7 @@ class Container:
         self.clock = clock or SystemClock()
         self._hasher = hasher
         self.throttle = LoginThrottle(max_failures=settings.login_max_failures,
+                                      max_identifier_failures=settings.login_max_identifier_failures,
                                       window=timedelta(seconds=settings.login_window_seconds))
 
     def uow(self) -> ports.UnitOfWork:
@@ -58,7 +60,9 @@ class Container:
 
     @cached_property
     def verifier(self) -> TokenVerifier:
-        return sql_token_verifier(self.public_key, self.engine, messaging)
+        # Auth's accounts table is the source the other replicas copy: nothing to wait for.
+        return sql_token_verifier(self.public_key, self.engine, messaging, accounts=accounts_table,
+                                  replica_wait_seconds=0.0)
 
     @property
     def credentials(self) -> Credentials:
@@ -75,6 +79,6 @@ def bootstrap(settings: AuthSettings | None = None, *, hasher: ports.PasswordHas
     return Container(settings or AuthSettings.from_env(), hasher=hasher, clock=clock)
 
 
-def generate_signing_keys(directory: str) -> tuple[Path, Path, bool]:
+def generate_signing_keys(directory: str, public_directory: str | None = None) -> tuple[Path, Path, bool]:
     """Needs no configuration: it makes the keys the configuration will point at."""
-    return write_key_pair(Path(directory))
+    return write_key_pair(Path(directory), Path(public_directory) if public_directory else None)

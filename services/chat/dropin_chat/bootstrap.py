@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from dropin_common.auth import sql_token_verifier
 from dropin_common.broker import ConfirmingPublisher
-from dropin_common.config import CommonSettings, PusherSettings, env_int, env_str
+from dropin_common.config import CommonSettings, PusherSettings, env_int, env_str, refuse_development_secrets
 from dropin_common.consumer import Consumer, service_consumer
 from dropin_common.db import make_engine
 from dropin_common.outbox import BrokerSink, OutboxRelay, Sink
@@ -45,7 +45,9 @@ class ChatSettings:
 
     @classmethod
     def from_env(cls) -> "ChatSettings":
-        return cls(common=CommonSettings.from_env(SERVICE),
+        common = CommonSettings.from_env(SERVICE)
+        refuse_development_secrets(SERVICE, {"JWT_PUBLIC_KEY_FILE": common.jwt_public_key})
+        return cls(common=common,
                    stream_wait_seconds=_env_seconds("CHAT_STREAM_WAIT_SECONDS", 2.0),
                    stream_waiters=env_int("CHAT_STREAM_WAITERS", 2),
                    ended_grace_seconds=env_int("CHAT_ENDED_GRACE_SECONDS", 600))
@@ -75,7 +77,9 @@ class Container:
     def __post_init__(self) -> None:
         self.policy = self.settings.policy
         self.replica = SqlStreamReplica(self.engine, self.tables)
-        self.verifier = sql_token_verifier(self.settings.common.jwt_public_key, self.engine, self.tables)
+        self.verifier = sql_token_verifier(self.settings.common.jwt_public_key, self.engine, self.tables,
+                                           accounts=self.tables["accounts"],
+                                           replica_wait_seconds=self.settings.common.replica_wait_seconds)
         self._snapshot_engine = self.engine.execution_options(isolation_level="REPEATABLE READ")
 
     def uow(self) -> SqlChatUnitOfWork:

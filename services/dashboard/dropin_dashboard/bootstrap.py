@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from dropin_common.auth import TokenVerifier, sql_token_verifier
-from dropin_common.config import CommonSettings
+from dropin_common.config import CommonSettings, refuse_development_secrets
 from dropin_common.db import make_engine
 
 from .adapters.call_figures import SqlCallReports
@@ -40,10 +40,13 @@ class Container:
 
 
 def bootstrap(settings: CommonSettings | None = None, *, engine: Engine | None = None) -> Container:
-    settings = settings or CommonSettings.from_env(SERVICE)
+    if settings is None:
+        settings = CommonSettings.from_env(SERVICE)
+        refuse_development_secrets(SERVICE, {"JWT_PUBLIC_KEY_FILE": settings.jwt_public_key})
     engine = engine or make_engine(settings.database_url)
     _metadata, tables = build_tables()
-    verifier = sql_token_verifier(settings.jwt_public_key, engine, tables)
+    verifier = sql_token_verifier(settings.jwt_public_key, engine, tables, accounts=tables["dealers"],
+                                  replica_wait_seconds=settings.replica_wait_seconds)
     return Container(settings=settings, engine=engine, tables=tables,
                      read_models=SqlReadModels(engine, tables), call_reports=SqlCallReports(engine, tables),
                      exporter=PostgresCsvExporter(engine, tables),

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from dropin_common.auth import sql_token_verifier
-from dropin_common.config import CommonSettings, env_int, env_str
+from dropin_common.config import CommonSettings, env_int, env_str, is_production
 from dropin_common.consumer import Consumer, EventProcessor, service_consumer
 from dropin_common.db import make_engine
 from dropin_common.outbox import OutboxRelay, Sink
@@ -50,15 +50,12 @@ class IntegrationsSettings:
 
     @classmethod
     def from_env(cls) -> "IntegrationsSettings":
-        environment = env_str("DROPIN_ENV", "production").lower()
-        if environment not in ("production", "development"):
-            raise RuntimeError(f"DROPIN_ENV must be production or development, got {environment!r}")
         return cls(
             common=CommonSettings.from_env(SERVICE),
             delivery=DeliverySettings(mail_from=env_str("MAIL_FROM", "no-reply@dropin.local"),
                                       dashboard_url=env_str("DASHBOARD_URL", "http://localhost:3000")),
             smtp_host=env_str("SMTP_HOST", "127.0.0.1"), smtp_port=env_int("SMTP_PORT", 8025),
-            production=environment == "production",
+            production=is_production(),  # APP_ENV, the project's one production switch
             webhook_timeout_seconds=float(env_int("WEBHOOK_TIMEOUT_SECONDS", 10)),
             retry_window=timedelta(hours=env_int("DELIVERY_RETRY_HOURS", 24)),
             delivery_retention=timedelta(days=env_int("DELIVERY_RETENTION_DAYS", 30)),
@@ -73,7 +70,8 @@ class Container:
     now: Callable[[], datetime] = field(default=utcnow)
 
     def __post_init__(self) -> None:
-        self.verifier = sql_token_verifier(self.settings.common.jwt_public_key, self.engine, self.tables)
+        self.verifier = sql_token_verifier(self.settings.common.jwt_public_key, self.engine, self.tables,
+                                           accounts=self.tables["accounts"])
 
     def uow(self) -> SqlIntegrationsUnitOfWork:
         return SqlIntegrationsUnitOfWork(self.engine, self.tables)

@@ -11,7 +11,7 @@ from pusher_push_notifications import PushNotifications
 from sqlalchemy.engine import Engine
 
 from dropin_common.auth import TokenVerifier, sql_token_verifier
-from dropin_common.config import CommonSettings, PusherSettings, env_int, env_str
+from dropin_common.config import CommonSettings, PusherSettings, env_int, env_str, refuse_development_secrets
 from dropin_common.db import make_engine
 from dropin_common.timeutil import utcnow
 
@@ -48,8 +48,10 @@ class StreamsSettings:
 
     @classmethod
     def from_env(cls) -> "StreamsSettings":
+        common = CommonSettings.from_env(SERVICE)
+        refuse_development_secrets(SERVICE, {"JWT_PUBLIC_KEY_FILE": common.jwt_public_key})
         return cls(
-            common=CommonSettings.from_env(SERVICE),
+            common=common,
             pusher=PusherSettings.from_env(),
             ring_timeout=timedelta(seconds=env_int("STREAM_RING_TIMEOUT_SECONDS", 60)),
             ping_timeout=timedelta(seconds=env_int("STREAM_PING_TIMEOUT_SECONDS", 30)),
@@ -87,7 +89,8 @@ def bootstrap(settings: StreamsSettings | None = None, *, pool_size: int = 5) ->
     settings = settings or StreamsSettings.from_env()
     engine = make_engine(settings.common.database_url, pool_size=pool_size)
     _metadata, tables = build_tables()
-    verifier = sql_token_verifier(settings.common.jwt_public_key, engine, tables)
+    verifier = sql_token_verifier(settings.common.jwt_public_key, engine, tables, accounts=tables["accounts"],
+                                  replica_wait_seconds=settings.replica_grace_seconds)
     if not settings.beams.enabled:
         log.warning("push notifications are off: BEAMS_INSTANCE_ID and BEAMS_SECRET_KEY are not set")
     return Container(settings=settings, engine=engine, tables=tables, verifier=verifier,

@@ -24,16 +24,25 @@ def public_key_of(private_pem: str) -> str:
                                          serialization.PublicFormat.SubjectPublicKeyInfo).decode()
 
 
-def write_key_pair(directory: Path) -> tuple[Path, Path, bool]:
-    """Writes the pair into `directory` unless a private key is already there (keys are never
-    replaced: that would log everybody out). Returns (private path, public path, created)."""
+def write_key_pair(directory: Path, public_directory: Path | None = None) -> tuple[Path, Path, bool]:
+    """Writes the pair unless a private key is already there (keys are never replaced: that would
+    log everybody out). The private key goes into `directory`, readable by its owner only (auth);
+    the public one into `public_directory` (default: the same), which every service reads.
+    Returns (private path, public path, created)."""
+    public_directory = public_directory or directory
     directory.mkdir(parents=True, exist_ok=True)
-    private_path, public_path = directory / PRIVATE_KEY_NAME, directory / PUBLIC_KEY_NAME
+    directory.chmod(0o700)
+    public_directory.mkdir(parents=True, exist_ok=True)
+    private_path, public_path = directory / PRIVATE_KEY_NAME, public_directory / PUBLIC_KEY_NAME
+    beside_public = public_directory / PRIVATE_KEY_NAME
+    if beside_public != private_path and beside_public.exists() and not private_path.exists():
+        beside_public.replace(private_path)  # an older layout: keep the pair, move it out of sight
     created = not private_path.exists()
     if created:
         private_pem, _ = generate_key_pair()
         private_path.touch(mode=0o600)
         private_path.write_text(private_pem)
+    private_path.chmod(0o600)
     if created or not public_path.exists():
         public_path.write_text(public_key_of(private_path.read_text()))
     return private_path, public_path, created

@@ -6,6 +6,7 @@ import uuid
 import jwt
 
 from dropin_common.auth import JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER
+from dropin_common.principals import VERSION_CLAIM
 
 from .. import ports
 from ..domain.accounts import Account
@@ -24,6 +25,8 @@ class JwtTokenIssuer(ports.TokenIssuer):
         # iat stays a float: password-change cut-offs compare it at sub-second precision.
         claims = {"sub": account.id, "role": account.role, "org": account.organization_id,
                   "jti": jti, "iat": issued_at, "exp": expires_at,
+                  # How new a service's accounts replica must be to judge this token.
+                  VERSION_CLAIM: account.updated_at.timestamp(),
                   "aud": JWT_AUDIENCE, "iss": JWT_ISSUER}
         token = jwt.encode(claims, self._private_key, algorithm=JWT_ALGORITHM)
         return ports.IssuedToken(token=token, jti=jti, issued_at=issued_at, expires_at=expires_at)

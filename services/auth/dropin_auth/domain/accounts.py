@@ -47,6 +47,10 @@ class Account:
     def is_admin(self) -> bool:
         return self.role == ROLE_ADMIN
 
+    @property
+    def is_active(self) -> bool:
+        return self.status == STATUS_ACTIVE
+
     def set_presence(self, presence: str, now: datetime) -> bool:
         """Returns whether anything changed (switching online twice is not a change)."""
         if presence not in PRESENCES:

@@ -1,7 +1,7 @@
 """Errors the auth use cases raise, each a common AppError so the HTTP edge maps them alike."""
 from __future__ import annotations
 
-from dropin_common.errors import Conflict, NotFound, TooManyRequests, Unauthorized
+from dropin_common.errors import Conflict, Forbidden, NotFound, TooManyRequests, Unauthorized
 
 
 class EmailTaken(Conflict):
@@ -31,6 +31,14 @@ class InvalidCredentials(Unauthorized):
     def __init__(self):
         # One message whether the account is unknown or the password wrong: no account probing.
         super().__init__("Wrong email/username or password.")
+
+
+class AccountInactive(Forbidden):
+    code = "account_inactive"
+
+    def __init__(self):
+        # Said only after the right password: a stranger learns nothing about the account.
+        super().__init__("This account is not active; an admin must activate it.")
 
 
 class LoginRateLimited(TooManyRequests):

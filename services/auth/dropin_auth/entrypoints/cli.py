@@ -1,13 +1,14 @@
 """Operator commands:
 
     python -m dropin_auth.entrypoints.cli create-admin --email E --password P [--username U]
-    python -m dropin_auth.entrypoints.cli generate-keys --out DIR
+    python -m dropin_auth.entrypoints.cli generate-keys --out DIR [--public-out DIR]
 """
 from __future__ import annotations
 
 import argparse
 import sys
 
+from dropin_common.config import refuse_development_secrets
 from dropin_common.errors import AppError
 
 from ..bootstrap import bootstrap, generate_signing_keys
@@ -23,15 +24,16 @@ def main(argv: list[str] | None = None) -> int:
     admin.add_argument("--password", required=True)
     admin.add_argument("--username")
     keys = commands.add_parser("generate-keys", help="write an Ed25519 JWT key pair unless one exists")
-    keys.add_argument("--out", required=True, help="directory")
+    keys.add_argument("--out", required=True, help="directory of the private key (only auth may read it)")
+    keys.add_argument("--public-out", help="directory of the public key every service reads (default: --out)")
     args = parser.parse_args(argv)
     if args.command == "generate-keys":
-        return _generate_keys(args.out)
+        return _generate_keys(args.out, args.public_out)
     return _create_admin(args.email, args.password, args.username)
 
 
-def _generate_keys(directory: str) -> int:
-    private_path, public_path, created = generate_signing_keys(directory)
+def _generate_keys(directory: str, public_directory: str | None) -> int:
+    private_path, public_path, created = generate_signing_keys(directory, public_directory)
     verb = "wrote" if created else "kept existing"
     print(f"{verb} {private_path} and {public_path}")
     return 0
@@ -44,7 +46,12 @@ def _create_admin(email: str, password: str, username: str | None) -> int:
     if len(password) < MIN_PASSWORD_LENGTH:
         print(f"--password needs at least {MIN_PASSWORD_LENGTH} characters", file=sys.stderr)
         return 2
-    container = bootstrap()
+    try:
+        refuse_development_secrets("create-admin", {"ADMIN_PASSWORD": password})
+        container = bootstrap()
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     try:
         account, created = ensure_admin(container.uow(), container.hasher, container.clock,
                                         EnsureAdmin(email=email, password=password, username=username))

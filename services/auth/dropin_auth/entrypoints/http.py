@@ -19,7 +19,7 @@ def create_app(container: Container | None = None) -> Flask:
     app = create_service_app(
         "auth", max_body_bytes=container.settings.common.max_body_bytes,
         readiness_checks=readiness_checks(container.engine, container.settings.common.amqp_url),
-        verifier=container.verifier)
+        verifier=container.verifier, trusted_proxies=container.settings.common.trusted_proxies)
     app.extensions[CONTAINER_KEY] = container
     app.register_error_handler(LoginRateLimited, _rate_limited)
     for blueprint in (sessions, accounts, organizations):

@@ -1,7 +1,9 @@
 """What views read from the current request: the wired container, the caller, the client address."""
 from __future__ import annotations
 
-from flask import current_app, g, request
+from flask import current_app, g
+
+from dropin_common.http import client_address
 
 from ..bootstrap import Container
 from ..domain.actors import Actor
@@ -21,10 +23,6 @@ def actor() -> Actor:
 
 
 def client_ip() -> str | None:
-    """The gateway sets X-Real-IP / X-Forwarded-For; without a gateway (tests), the peer address."""
-    real_ip = request.headers.get("X-Real-IP", "").strip()
-    if real_ip:
-        return real_ip
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    first = forwarded.split(",", 1)[0].strip()
-    return first or request.remote_addr
+    """The gateway's X-Real-IP / X-Forwarded-For when the request comes through it (a trusted
+    proxy); otherwise the peer's own address."""
+    return client_address()

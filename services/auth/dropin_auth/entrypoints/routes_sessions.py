@@ -52,9 +52,11 @@ def login():
       tags: [sessions]
       summary: Log in with an email or a username and a password
       description: >
-        Only one of `email` and `username` is used (email wins when both are sent). Inactive
-        dealers may log in. Failed attempts are counted per client address and identifier: past
-        the limit, logins are refused with 429 and a `Retry-After` header until the window passes.
+        Only one of `email` and `username` is used (email wins when both are sent). An inactive
+        account (a registered dealer before an admin activates it, or one switched off) gets
+        403 `account_inactive` for the right password. Failed attempts are counted per client
+        address and identifier, and per identifier from any address: past either limit, logins
+        are refused with 429 and a `Retry-After` header until the window passes.
       parameters:
         - in: header
           name: Platform
@@ -91,8 +93,8 @@ def changepassword():
       tags: [sessions]
       summary: Change a password with the current one, and get a fresh token
       description: >
-        Authenticates like `POST /auth` (email or username and `password`, same failure counting
-        and 429), then sets `newpassword`. Every token issued to the account before now is
+        Authenticates like `POST /auth` (email or username and `password`, same failure counting,
+        429 and 403 for an inactive account), then sets `newpassword`. Every token issued to the account before now is
         revoked, on every service; the token returned is the one that survives.
       requestBody:
         required: true

@@ -10,6 +10,7 @@ from dropin_common.business_hours import (
     InvalidBusinessHours, holidays_wire, parse_holidays, parse_timezone, parse_weekly, weekly_wire)
 from dropin_common.query import CommaSeparatedSet, DateRangeSchema, LooseString, PageSchema
 
+from ..adapters.common_passwords import is_common_password
 from ..domain.accounts import MIN_PASSWORD_LENGTH, PRESENCES, ROLES, STATUSES
 from ..domain.organizations import MAX_CRM_LEAD_EMAILS, MAX_MANAGER_EMAILS
 
@@ -18,7 +19,14 @@ USERNAME = validate.Regexp(r"^[A-Za-z0-9_.-]{3,64}$",
 ORGANIZATION_CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,63}$",
                                     error="2-64 letters, digits, '_' or '-', starting with a letter or digit.")
 PHONE = validate.Regexp(r"^[0-9+()\-. ]{3,40}$", error="Not a phone number.")
-PASSWORD = validate.Length(min=MIN_PASSWORD_LENGTH, max=256)
+
+
+def not_common(password: str) -> None:
+    if is_common_password(password):
+        raise ValidationError("This password is on a list of common passwords; choose another.")
+
+
+PASSWORD = [validate.Length(min=MIN_PASSWORD_LENGTH, max=256), not_common]
 
 
 class Trimmed(fields.String):

@@ -24,8 +24,9 @@ class AdministerAccount:
 
 
 def administer_account(uow: UnitOfWork, clock: Clock, actor: Actor, command: AdministerAccount) -> Account:
-    """A role or organization change also revokes the account's earlier tokens: their `role` and
-    `org` claims would otherwise keep granting what was just taken away (the account logs in again)."""
+    """Any change of status, role or organization also revokes the account's earlier tokens,
+    here at once and in every service through the event: a token is judged by the account as it
+    was at login, and must not outlive what was just taken away (the account logs in again)."""
     actor.require_admin()
     with uow:
         account = uow.accounts.get(command.account_id)
@@ -35,13 +36,13 @@ def administer_account(uow: UnitOfWork, clock: Clock, actor: Actor, command: Adm
             raise OrganizationNotFound(field="organizationId")
         if account.id == actor.account_id and _demotes(account, command):
             raise Conflict("Admins cannot deactivate or demote themselves.", code="cannot_demote_self")
-        before = (account.role, account.organization_id)
+        before = (account.status, account.role, account.organization_id)
         now = clock.now()
         account.administer(now, status=command.status, role=command.role,
                            organization_id=command.organization_id, detach=command.detach_organization)
         uow.accounts.save(account)
         uow.outbox.publish(account_event(events.ACCOUNT_UPDATED, account))
-        if (account.role, account.organization_id) != before:
+        if (account.status, account.role, account.organization_id) != before:
             uow.revocations.cut_off(account.id, now.timestamp())
             uow.outbox.publish(tokens_revoked_event(account.id, not_before=now.timestamp()))
         uow.commit()

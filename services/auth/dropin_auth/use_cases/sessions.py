@@ -1,7 +1,9 @@
 """Login, password change and logout: issuing tokens and revoking them.
 
-Inactive dealers may log in: they can see their account and switch presence, but the streams
-service refuses to let them accept a stream until an admin activates them.
+An inactive account (a dealer who registered and is not activated yet, or anyone an admin switched
+off) cannot log in or change its password: 403 `account_inactive`, said only after the right
+password. Failures count per client address and identifier, and per identifier alone, so
+spraying one account from many addresses is limited too.
 """
 from __future__ import annotations
 
@@ -12,8 +14,8 @@ from dropin_common import events
 from dropin_common.timeutil import iso
 
 from ..domain.accounts import PRESENCE_OFFLINE, Account
-from ..domain.errors import InvalidCredentials, LoginRateLimited
-from ..domain.login_attempts import LoginThrottle, throttle_key
+from ..domain.errors import AccountInactive, InvalidCredentials, LoginRateLimited
+from ..domain.login_attempts import LoginThrottle, identifier_key, throttle_key
 from ..ports import Clock, IssuedToken, PasswordHasher, TokenIssuer, UnitOfWork
 from .snapshots import account_event, tokens_revoked_event
 
@@ -64,6 +66,9 @@ def change_password(uow: UnitOfWork, deps: Credentials, command: ChangePassword)
         cutoff = now.timestamp()
         account.change_password_hash(deps.hasher.hash(command.new_password), now)
         uow.accounts.save(account)
+        # The replicas learn the account's new updatedAt, which the new token's `ver` names: without
+        # it they would wait for news that never comes.
+        uow.outbox.publish(account_event(events.ACCOUNT_UPDATED, account))
         uow.revocations.cut_off(account.id, cutoff)
         uow.outbox.publish(tokens_revoked_event(account.id, not_before=cutoff))
         uow.commit()
@@ -86,19 +91,26 @@ def log_out(uow: UnitOfWork, clock: Clock, *, account_id: str, jti: str, expires
 
 def _check_credentials(uow: UnitOfWork, deps: Credentials, identifier: str, password: str,
                        client_ip: str | None) -> Account:
-    """The account if the password matches; a recorded failure (committed) and 401 otherwise;
-    429 once the client has failed too often on this identifier."""
+    """The active account if the password matches; a recorded failure (committed) and 401
+    otherwise; 429 once the client, or anyone, has failed too often on this identifier; 403 for
+    the right password of an inactive account."""
     now = deps.clock.now()
-    key = throttle_key(client_ip, identifier)
-    failures = uow.login_attempts.failures_since(key, now - deps.throttle.window)
-    retry_after = deps.throttle.retry_after_seconds(failures, now)
+    since = now - deps.throttle.window
+    keys = (throttle_key(client_ip, identifier), identifier_key(identifier))
+    retry_after = deps.throttle.retry_after_seconds(
+        uow.login_attempts.failures_since(keys[0], since),
+        uow.login_attempts.failures_since(keys[1], since), now)
     if retry_after is not None:
         raise LoginRateLimited(retry_after)
     account = uow.accounts.find_by_login(identifier)
     if not deps.hasher.verify(account.password_hash if account else None, password):
-        uow.login_attempts.record_failure(key, now)
+        for key in keys:
+            uow.login_attempts.record_failure(key, now)
         uow.commit()  # the failure must count even though the request fails
         raise InvalidCredentials()
-    uow.login_attempts.clear(key)
+    for key in keys:
+        uow.login_attempts.clear(key)
+    if not account.is_active:
+        raise AccountInactive()
     return account
 

@@ -57,7 +57,7 @@ def settings(database_url, amqp_url, key_dir) -> AuthSettings:
                             event_exchange=EXCHANGE, jwt_public_key=(key_dir / "jwt_ed25519.pub.pem").read_text(),
                             max_body_bytes=64 * 1024)
     return AuthSettings(common=common, private_key_file=str(key_dir / "jwt_ed25519.pem"),
-                        login_max_failures=3, login_window_seconds=300)
+                        login_max_failures=3, login_max_identifier_failures=6, login_window_seconds=300)
 
 
 @pytest.fixture(scope="session")

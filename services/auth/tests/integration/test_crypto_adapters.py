@@ -1,12 +1,13 @@
 """argon2 hashing and JWT signing, checked against the verifier every service uses."""
 from __future__ import annotations
 
+import stat
 import time
 
 import jwt
 import pytest
 
-from dropin_auth.adapters.keys import generate_key_pair
+from dropin_auth.adapters.keys import PRIVATE_KEY_NAME, PUBLIC_KEY_NAME, generate_key_pair, write_key_pair
 from dropin_auth.adapters.passwords import Argon2PasswordHasher
 from dropin_auth.adapters.tokens import JwtTokenIssuer
 from dropin_auth.domain.accounts import Account
@@ -63,3 +64,26 @@ def test_token_signed_with_another_key_or_expired_is_refused():
     with pytest.raises(Unauthorized) as expired:
         verifier.verify(JwtTokenIssuer(private_pem, ttl_seconds=1).issue(dealer(), time.time() - 100).token)
     assert expired.value.code == "token_expired"
+
+
+def test_the_private_key_is_readable_by_its_owner_only_and_kept_apart_from_the_public_one(tmp_path):
+    private_dir, public_dir = tmp_path / "auth", tmp_path / "public"
+
+    private_path, public_path, created = write_key_pair(private_dir, public_dir)
+
+    assert created and private_path.parent == private_dir and public_path.parent == public_dir
+    assert stat.S_IMODE(private_path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(private_dir.stat().st_mode) == 0o700
+    assert [p.name for p in public_dir.iterdir()] == [PUBLIC_KEY_NAME]
+    # Run again (every `make run`): the pair is kept, not replaced.
+    assert write_key_pair(private_dir, public_dir)[2] is False
+
+
+def test_a_private_key_left_beside_the_public_one_moves_out_of_sight_keeping_the_pair(tmp_path):
+    _, old_public, _ = write_key_pair(tmp_path)  # the older layout: both in one folder
+    before = old_public.read_text()
+
+    private_path, public_path, created = write_key_pair(tmp_path / "auth", tmp_path)
+
+    assert not created and not (tmp_path / PRIVATE_KEY_NAME).exists()
+    assert public_path.read_text() == before and stat.S_IMODE(private_path.stat().st_mode) == 0o600

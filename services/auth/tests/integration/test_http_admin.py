@@ -75,7 +75,7 @@ def test_dealers_cannot_use_admin_endpoints(api, admin):
 
 
 def test_presence_switches_online_and_offline(api):
-    account = api.register(1)
+    account = api.activated(api.register(1))
     token = api.login(account["email"])
 
     online = api.call("POST", "/accounts/status/online", token=token)

@@ -66,7 +66,7 @@ def test_register_with_a_taken_email_or_username_is_a_conflict(api):
 
 
 def test_login_by_email_or_username_returns_a_token_the_service_accepts(api):
-    account = api.register(1)
+    account = api.activated(api.register(1))
 
     for field, identifier in (("email", account["email"]), ("username", account["username"])):
         response = api.call("POST", "/auth", json={field: identifier, "password": PASSWORD},
@@ -79,7 +79,7 @@ def test_login_by_email_or_username_returns_a_token_the_service_accepts(api):
 
 
 def test_bearer_scheme_is_accepted_too(api):
-    token = api.login(api.register(1)["email"])
+    token = api.login(api.activated(api.register(1))["email"])
 
     response = api.call("GET", "/accounts/me", headers={"Authorization": f"Bearer {token}"})
 
@@ -114,7 +114,7 @@ def test_wrong_password_and_unknown_user_get_the_same_401(api):
 
 
 def test_repeated_failures_from_one_client_are_rate_limited_with_retry_after(api):
-    api.register(1)
+    api.activated(api.register(1))
     bad = {"email": "dealer1@example.com", "password": "wrong password"}
     for _ in range(3):  # the test settings allow 3 failures per 5 minutes
         assert api.call("POST", "/auth", json=bad, headers={"X-Real-IP": "203.0.113.7"}).status_code == 401
@@ -130,7 +130,7 @@ def test_repeated_failures_from_one_client_are_rate_limited_with_retry_after(api
 
 
 def test_logout_revokes_the_token_and_only_that_token(api):
-    account = api.register(1)
+    account = api.activated(api.register(1))
     first, second = api.login(account["email"]), api.login(account["email"])
 
     assert api.call("POST", "/auth/logout", token=first).status_code == 200
@@ -147,7 +147,7 @@ def test_logout_needs_a_token(api):
 
 
 def test_change_password_refuses_older_tokens_and_returns_a_working_one(api):
-    account = api.register(1)
+    account = api.activated(api.register(1))
     old_token = api.login(account["email"])
 
     response = api.call("POST", "/auth/changepassword", json={
@@ -182,3 +182,30 @@ def test_health_and_readiness(api):
     assert api.call("GET", "/healthz").status_code == 200
     ready = api.call("GET", "/readyz")
     assert ready.status_code == 200 and ready.get_json()["checks"] == ["broker", "database"]
+
+
+def test_common_passwords_are_refused_with_a_400_naming_the_field(api):
+    register = api.call("POST", "/auth/register", json={
+        "email": "ann@example.com", "password": "password123", "firstName": "Ann", "lastName": "Lee",
+        "username": "ann"})
+    account = api.activated(api.register(1))
+    change = api.call("POST", "/auth/changepassword", json={
+        "username": account["username"], "password": PASSWORD, "newpassword": "iloveyou"})
+
+    assert (register.status_code, error_of(register)["field"]) == (400, "password")
+    assert (change.status_code, error_of(change)["field"]) == (400, "newpassword")
+
+
+def test_one_account_sprayed_from_many_addresses_is_limited_whatever_the_address(api, container):
+    account = api.activated(api.register(1))
+    limit = container.throttle.max_identifier_failures
+    bad = {"email": account["email"], "password": "wrong password"}
+    for n in range(limit):
+        response = api.call("POST", "/auth", json=bad, headers={"X-Real-IP": f"203.0.113.{n + 1}"})
+        assert response.status_code == 401, n
+
+    fresh_address = api.call("POST", "/auth", json={"email": account["email"], "password": PASSWORD},
+                             headers={"X-Real-IP": "198.51.100.200"})
+
+    assert fresh_address.status_code == 429 and error_of(fresh_address)["code"] == "too_many_login_attempts"
+    assert 0 < int(fresh_address.headers["Retry-After"]) <= 300

@@ -112,7 +112,7 @@ def test_the_documented_security_is_what_the_views_enforce(document, client, con
     """Without a token exactly the JWT operations answer 401; with a dealer's token exactly the
     operations documenting 403 answer it."""
     api = AuthClient(client, container)
-    account = api.register("doc")
+    account = api.activated(api.register("doc"))
     token = api.login(account["email"])
     by_path = {"/accounts/status/{presence}": "/accounts/status/online",
                "/accounts/{accountId}": f"/accounts/{account['id']}",

@@ -38,7 +38,8 @@ def issuer() -> FakeIssuer:
 
 @pytest.fixture
 def credentials(hasher, issuer, clock) -> Credentials:
-    return Credentials(hasher=hasher, issuer=issuer, clock=clock, throttle=LoginThrottle(max_failures=3))
+    return Credentials(hasher=hasher, issuer=issuer, clock=clock,
+                       throttle=LoginThrottle(max_failures=3, max_identifier_failures=6))
 
 
 @pytest.fixture

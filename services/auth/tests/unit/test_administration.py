@@ -32,10 +32,23 @@ def test_admin_activates_a_dealer_and_attaches_it_to_an_organization(register, u
     assert event.data["account"]["organizationId"] == organization.id
 
 
-def test_activation_alone_keeps_the_dealers_tokens(register, uow, clock, admin, store):
+@pytest.mark.parametrize("change", [{"status": "active"}, {"role": "admin"}])
+def test_every_change_of_status_or_role_revokes_earlier_tokens(register, uow, clock, admin, store, change):
+    dealer = register()
+    issued_before = clock.now().timestamp()
+    clock.advance(seconds=1)
+
+    administer_account(uow, clock, admin, AdministerAccount(account_id=dealer.id, **change))
+
+    assert FakeRevocations(store).refuses(dealer.id, "any-jti", issued_before)
+    [event] = store.events_of(events.ACCOUNT_TOKENS_REVOKED)
+    assert event.data == {"accountId": dealer.id, "notBefore": clock.now().timestamp()}
+
+
+def test_a_patch_that_changes_nothing_keeps_the_tokens(register, uow, clock, admin, store):
     dealer = register()
 
-    administer_account(uow, clock, admin, AdministerAccount(account_id=dealer.id, status="active"))
+    administer_account(uow, clock, admin, AdministerAccount(account_id=dealer.id, status="inactive"))
 
     assert store.cutoffs == {}
 

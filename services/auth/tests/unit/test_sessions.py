@@ -1,11 +1,24 @@
 import pytest
 
-from dropin_auth.domain.errors import InvalidCredentials, LoginRateLimited
+from dropin_auth.domain.errors import AccountInactive, InvalidCredentials, LoginRateLimited
 from dropin_auth.use_cases.presence import switch_presence
 from dropin_auth.use_cases.sessions import ChangePassword, LogIn, change_password, log_in, log_out
 from dropin_common import events
+from dropin_common.timeutil import iso
 
 from .fakes import FakeRevocations
+
+
+@pytest.fixture
+def register(register, store, clock):
+    """Registers a dealer and activates it (`active=False` leaves it as registration does)."""
+    def _register(active: bool = True, **overrides):
+        account = register(**overrides)
+        if active:
+            account.administer(clock.now(), status="active")
+            store.accounts[account.id] = account
+        return account
+    return _register
 
 
 def login(uow, credentials, identifier, password="correct horse", ip="10.0.0.1"):
@@ -27,11 +40,34 @@ def test_login_by_username_works_too(register, uow, credentials):
     assert login(uow, credentials, "Ann_Lee").account.id == account.id
 
 
-def test_inactive_dealer_may_log_in(register, uow, credentials):
-    account = register()
+def test_a_newly_registered_dealer_cannot_log_in_until_activated(register, uow, credentials, issuer):
+    account = register(active=False)
     assert account.status == "inactive"
 
-    assert login(uow, credentials, account.username).account.id == account.id
+    with pytest.raises(AccountInactive) as refused:
+        login(uow, credentials, account.username)
+
+    assert (refused.value.status, refused.value.code) == (403, "account_inactive")
+    assert issuer.issued == []
+
+
+def test_a_switched_off_admin_cannot_log_in_or_change_its_password(register, uow, credentials, clock, issuer):
+    account = register()
+    account.administer(clock.now(), role="admin", status="inactive")
+
+    with pytest.raises(AccountInactive):
+        login(uow, credentials, account.email)
+    with pytest.raises(AccountInactive):
+        change_password(uow, credentials, ChangePassword(
+            identifier=account.email, password="correct horse", new_password="another horse", client_ip=None))
+    assert issuer.issued == []
+
+
+def test_an_inactive_account_with_a_wrong_password_learns_nothing_more(register, uow, credentials):
+    account = register(active=False)
+
+    with pytest.raises(InvalidCredentials):
+        login(uow, credentials, account.email, password="wrong")
 
 
 def test_wrong_password_and_unknown_account_fail_alike(register, uow, credentials):
@@ -73,6 +109,19 @@ def test_rate_limit_is_per_client_and_identifier(register, uow, credentials):
     assert login(uow, credentials, account.username, ip="10.0.0.1").account.id == account.id
 
 
+def test_one_identifier_sprayed_from_many_addresses_is_limited(register, uow, credentials, clock):
+    account = register()
+    throttle = credentials.throttle
+    for n in range(throttle.max_identifier_failures):
+        with pytest.raises(InvalidCredentials):
+            login(uow, credentials, account.email, password="wrong", ip=f"10.0.{n}.1")
+
+    with pytest.raises(LoginRateLimited):
+        login(uow, credentials, account.email, ip="10.9.9.9")
+    other = register()
+    assert login(uow, credentials, other.email, ip="10.9.9.9").account.id == other.id
+
+
 def test_successful_login_clears_the_failure_count(register, uow, credentials):
     account = register()
     for _ in range(2):
@@ -100,6 +149,10 @@ def test_change_password_revokes_every_earlier_token_but_not_the_new_one(
     assert not revocations.refuses(account.id, session.token.jti, session.token.issued_at)
     [event] = store.events_of(events.ACCOUNT_TOKENS_REVOKED)
     assert event.data == {"accountId": account.id, "notBefore": session.token.issued_at}
+    # The replicas hear of the account's new version, the one the new token carries.
+    [updated] = store.events_of(events.ACCOUNT_UPDATED)
+    assert updated.data["account"]["updatedAt"] == iso(store.accounts[account.id].updated_at)
+    assert "passwordHash" not in updated.data["account"]
     with pytest.raises(InvalidCredentials):
         login(uow, credentials, account.email, password="old-password")
     assert login(uow, credentials, account.email, password="new-password").account.id == account.id

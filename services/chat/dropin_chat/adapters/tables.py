@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import UUID
 
 from dropin_common.db import messaging_tables
+from dropin_common.principals import account_standing_table
 
 MAX_SENDER_LENGTH = 100
 
@@ -34,4 +35,6 @@ def chat_tables(metadata: sa.MetaData | None = None) -> dict[str, sa.Table]:
     # History pages walk this index in order: no sort, however long the chat.
     sa.Index("ix_chat_messages_stream_created_id", messages.c.stream_id, messages.c.created_at,
              messages.c.id)
-    return {"streams": streams, "messages": messages, **messaging_tables(metadata)}
+    # Who a caller's token belongs to now (role, status, organization), fed by auth's account events.
+    accounts = account_standing_table(metadata, "chat_accounts")
+    return {"streams": streams, "messages": messages, "accounts": accounts, **messaging_tables(metadata)}

@@ -21,7 +21,8 @@ def create_app(container: Container | None = None) -> Flask:
     container = container or bootstrap()
     app = create_service_app("chat", max_body_bytes=container.settings.common.max_body_bytes,
                              readiness_checks=readiness_checks(container.engine, container.settings.common.amqp_url),
-                             verifier=container.verifier)
+                             verifier=container.verifier,
+                             trusted_proxies=container.settings.common.trusted_proxies)
     app.register_blueprint(chat_blueprint(container))
     return app
 

@@ -14,7 +14,7 @@ from dropin_common.broker import ConfirmingPublisher
 from dropin_common.config import CommonSettings, PusherSettings
 from dropin_common.events import STREAM_REQUESTED, Event
 from dropin_common.fake_pusher import FakePusherServer
-from dropin_common.testing import TokenFactory, migrated_database, throwaway_vhost, wait_until
+from dropin_common.testing import TokenFactory, known_account, migrated_database, throwaway_vhost, wait_until
 
 from dropin_chat.adapters.repositories import SqlStreamReplicaWriter
 from dropin_chat.adapters.schema import MIGRATIONS
@@ -96,7 +96,7 @@ def clean_tables(request):
         return
     container = request.getfixturevalue("container")
     with container.engine.begin() as conn:
-        for name in ("messages", "streams", "outbox", "inbox", "revoked_tokens", "token_cutoffs"):
+        for name in ("messages", "streams", "accounts", "outbox", "inbox", "revoked_tokens", "token_cutoffs"):
             conn.execute(container.tables[name].delete())
 
 
@@ -113,8 +113,10 @@ def publish(amqp_url):
 
 
 @pytest.fixture()
-def token_for(tokens):
+def token_for(tokens, container):
+    """A token for an account chat's replica knows (active, with the token's role, in org-1)."""
     def sign(account_id: str, role: str = ROLE_DEALER, **claims) -> str:
+        known_account(container.engine, container.tables["accounts"], account_id, role, "org-1")
         return tokens.issue(account_id, role, "org-1", ttl_seconds=600, **claims)
     return sign
 

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from dropin_common.auth import ROLE_ADMIN
+from dropin_common.testing import known_account
 
 from dropin_chat.bootstrap import bootstrap
 from dropin_chat.entrypoints.http import create_app
@@ -209,9 +210,12 @@ def test_body_over_the_size_limit_is_a_json_413(client, known_stream):
     assert error_of(response)["code"] == "body_too_large"
 
 
-def test_a_token_of_another_organization_is_refused_on_posting_and_reading(client, known_stream, tokens):
+def test_a_token_of_another_organization_is_refused_on_posting_and_reading(client, known_stream, tokens,
+                                                                          container):
     stream_id = known_stream(status="streaming", dealer_id=str(uuid.uuid4()))
-    stranger = tokens.issue(str(uuid.uuid4()), "dealer", "org-2", ttl_seconds=600)
+    stranger_id = str(uuid.uuid4())
+    known_account(container.engine, container.tables["accounts"], stranger_id, "dealer", "org-2")
+    stranger = tokens.issue(stranger_id, "dealer", "org-2", ttl_seconds=600)
     post(client, stream_id, {"message": "my number is 555-0100"})
 
     posted = post(client, stream_id, {"from": "Jane", "message": "hi"}, token=stranger)

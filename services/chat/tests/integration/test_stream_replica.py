@@ -7,7 +7,9 @@ import jwt
 
 import pytest
 
-from dropin_common.events import ACCOUNT_TOKENS_REVOKED, STREAM_ACCEPTED, STREAM_REQUESTED, Event
+from dropin_common.auth import ROLE_DEALER
+from dropin_common.events import (ACCOUNT_REGISTERED, ACCOUNT_TOKENS_REVOKED, ACCOUNT_UPDATED, STREAM_ACCEPTED,
+                                  STREAM_REQUESTED, Event)
 from dropin_common.ids import new_id
 from dropin_common.testing import wait_until
 
@@ -87,3 +89,43 @@ def test_revoked_token_is_refused_once_the_revocation_event_arrives(client, publ
                                                    headers=headers)).status_code == 401 and r,
                          message="the token to be refused")
     assert refused.get_json()["error"]["code"] == "token_revoked"
+
+
+def account_event(event_type: str, account_id: str, *, status: str, updated_at: str) -> Event:
+    return Event(event_type, {"account": {
+        "id": account_id, "email": f"{account_id}@example.com", "username": account_id, "firstName": "Dee",
+        "lastName": "Lee", "phone": None, "role": ROLE_DEALER, "status": status, "accountStatus": "online",
+        "organizationId": "org-1", "createdAt": "2026-01-01T00:00:00Z", "updatedAt": updated_at}})
+
+
+def test_a_dealer_switched_off_by_an_account_event_can_no_longer_chat_with_its_token(
+        client, publish, tokens, known_stream, container):
+    dealer_id = str(uuid.uuid4())
+    stream_id = known_stream(version=2, status="streaming", dealer_id=dealer_id)
+    headers = {"Authorization": f"JWT {tokens.issue(dealer_id, ROLE_DEALER, 'org-1')}"}
+    publish(account_event(ACCOUNT_REGISTERED, dealer_id, status="active", updated_at="2026-01-01T00:00:00Z"))
+    wait_until(lambda: client.post(f"/chat/{stream_id}", json={"message": "hi"}, headers=headers).status_code == 201,
+               message="chat's replica to learn of the dealer")
+
+    # Older news arriving late changes nothing; the newer deactivation does.
+    publish(account_event(ACCOUNT_UPDATED, dealer_id, status="inactive", updated_at="2026-01-03T00:00:00Z"))
+    late = account_event(ACCOUNT_UPDATED, dealer_id, status="active", updated_at="2026-01-02T00:00:00Z")
+    publish(late)
+
+    refused = wait_until(lambda: (r := client.post(f"/chat/{stream_id}", json={"message": "after"},
+                                                   headers=headers)).status_code == 403 and r,
+                         message="the dealer to be refused")
+    assert refused.get_json()["error"]["code"] == "account_inactive"
+    inbox = container.tables["inbox"]
+    wait_until(lambda: count_rows(container, "inbox", inbox.c.event_id == late.id) == 1,
+               message="the late event to be handled")
+    assert client.post(f"/chat/{stream_id}", json={"message": "x"}, headers=headers).status_code == 403
+
+
+def test_a_correctly_signed_token_for_an_account_chat_never_heard_of_is_a_401(client, tokens, known_stream):
+    stream_id = known_stream()
+    headers = {"Authorization": f"JWT {tokens.issue('nobody-here', ROLE_DEALER, 'org-1')}"}
+
+    for response in (client.post(f"/chat/{stream_id}", json={"message": "hi"}, headers=headers),
+                     client.get(f"/chat/{stream_id}", headers=headers)):
+        assert response.status_code == 401 and response.get_json()["error"]["code"] == "unknown_account"

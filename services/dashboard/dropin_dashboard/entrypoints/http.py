@@ -24,7 +24,8 @@ def create_app(container: Container | None = None) -> Flask:
 
     app = create_service_app("dashboard", max_body_bytes=container.settings.max_body_bytes,
                              readiness_checks=readiness_checks(container.engine, container.settings.amqp_url),
-                             verifier=container.verifier, readiness_detail=consumer_lag)
+                             verifier=container.verifier, readiness_detail=consumer_lag,
+                             trusted_proxies=container.settings.trusted_proxies)
 
     @app.after_request
     def tell_data_age(response: Response) -> Response:

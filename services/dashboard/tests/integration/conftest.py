@@ -17,7 +17,7 @@ from dropin_common.auth import ROLE_ADMIN, ROLE_DEALER
 from dropin_common.broker import declare_queue
 from dropin_common.config import CommonSettings
 from dropin_common.events import Event
-from dropin_common.testing import TokenFactory, migrated_database, throwaway_vhost, wait_until
+from dropin_common.testing import TokenFactory, known_account, migrated_database, throwaway_vhost, wait_until
 from dropin_dashboard.bootstrap import bootstrap
 from dropin_dashboard.entrypoints.consumer import QUEUE
 from dropin_dashboard.entrypoints.http import create_app
@@ -61,19 +61,25 @@ def client(container):
     return create_app(container).test_client()
 
 
+ADMIN_ID = "dashboard-test-admin"
+
+
 @pytest.fixture(scope="session")
-def make_token(tokens):
+def make_token(tokens, container):
+    """A token for an account the dashboard's replica knows (active, with the token's role)."""
     def make(role: str = ROLE_ADMIN, *, account_id: str | None = None, jti: str | None = None,
              issued_at: float | None = None) -> str:
         claims = {"jti": jti} if jti else {}
-        return tokens.issue(account_id or str(uuid.uuid4()), role, "org-1" if role == ROLE_DEALER else None,
-                            issued_at=issued_at, **claims)
+        account_id = account_id or str(uuid.uuid4())
+        organization_id = "org-1" if role == ROLE_DEALER else None
+        known_account(container.engine, container.tables["dealers"], account_id, role, organization_id)
+        return tokens.issue(account_id, role, organization_id, issued_at=issued_at, **claims)
     return make
 
 
 @pytest.fixture(scope="session")
 def admin_headers(make_token):
-    return {"Authorization": f"JWT {make_token(ROLE_ADMIN)}"}
+    return {"Authorization": f"JWT {make_token(ROLE_ADMIN, account_id=ADMIN_ID)}"}
 
 
 @pytest.fixture(scope="session")
@@ -141,8 +147,15 @@ def probe(container):
 
 @pytest.fixture
 def empty_read_models(container):
-    container.maintenance.truncate()
+    reset_read_models(container)
     yield
+
+
+def reset_read_models(container) -> None:
+    """Empties the read models; the admin whose token the tests send stays known (the accounts
+    replica, `dealers`, is a read model too)."""
+    container.maintenance.truncate()
+    known_account(container.engine, container.tables["dealers"], ADMIN_ID, ROLE_ADMIN)
 
 
 # Four calls (two with a lead) fed through the broker, for the endpoint and CSV tests.
@@ -189,7 +202,7 @@ class Dataset:
 @pytest.fixture(scope="module")
 def dataset(container, publisher, probe):
     from tests.payloads import lead_payload, stream_payload
-    container.maintenance.truncate()
+    reset_read_models(container)
     data = Dataset()
     published = []
     for key, fields in DATASET_CALLS.items():

@@ -147,3 +147,28 @@ def test_same_lead_in_two_events_is_one_lead_in_lists_and_counts(client, admin_h
     assert client.get("/dashboard/countcalllead", headers=admin_headers, query_string=day).get_json() == \
         {"calls": 1, "leads": 1}
     assert client.get("/dashboard/countallcalllead", headers=admin_headers).get_json() == {"calls": 1, "leads": 1}
+
+
+def test_an_admin_switched_off_by_an_account_event_loses_the_dashboard(client, tokens, publisher, probe):
+    # The replica, fed by auth's events, decides: the admin token itself is still valid.
+    token = tokens.issue("adm-off", ROLE_ADMIN, None)
+    headers = {"Authorization": f"JWT {token}"}
+    probe.wait_handled(publisher.publish("account.registered", {"account": account_payload(
+        "adm-off", role=ROLE_ADMIN, organization_id=None, updated_at="2026-06-01T00:00:00Z")}))
+    assert client.get("/dashboard/countallcalllead", headers=headers).status_code == 200
+
+    probe.wait_handled(publisher.publish("account.updated", {"account": account_payload(
+        "adm-off", role=ROLE_ADMIN, organization_id=None, status="inactive", updated_at="2026-06-02T00:00:00Z")}))
+    inactive = client.get("/dashboard/countallcalllead", headers=headers)
+    assert inactive.status_code == 403 and inactive.get_json()["error"]["code"] == "account_inactive"
+
+    probe.wait_handled(publisher.publish("account.updated", {"account": account_payload(
+        "adm-off", role="dealer", organization_id="org-1", updated_at="2026-06-03T00:00:00Z")}))
+    demoted = client.get("/dashboard/countallcalllead", headers=headers)
+    assert demoted.status_code == 403 and demoted.get_json()["error"]["code"] == "forbidden_role"
+
+
+def test_a_correctly_signed_token_for_an_account_never_heard_of_is_a_401(client, tokens):
+    response = client.get("/dashboard/countallcalllead",
+                          headers={"Authorization": f"JWT {tokens.issue('nobody-here', ROLE_ADMIN, None)}"})
+    assert response.status_code == 401 and response.get_json()["error"]["code"] == "unknown_account"

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from dropin_dashboard.domain.filters import Page, RecordFilter
+from tests.integration.conftest import reset_read_models
 
 pytestmark = pytest.mark.integration
 
@@ -92,7 +93,7 @@ def test_export_with_no_match_is_just_the_header(client, admin_headers, dataset)
 @pytest.fixture
 def many_calls(container):
     """Bulk rows straight into the read model (what the consumer would write), to export in blocks."""
-    container.maintenance.truncate()
+    reset_read_models(container)
     with container.engine.begin() as conn:
         conn.execute(sa.text("""
             INSERT INTO calls (id, version, organization_name, vin, status, requested_at, first_name)
@@ -101,7 +102,7 @@ def many_calls(container):
               FROM generate_series(1, 20000) AS n"""))
     container.maintenance.recount_periods()  # the counts the consumer would have kept
     yield 20000
-    container.maintenance.truncate()
+    reset_read_models(container)
 
 
 def test_export_streams_every_row_past_the_list_limit_in_several_blocks(client, admin_headers, container,

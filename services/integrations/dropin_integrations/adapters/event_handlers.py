@@ -7,12 +7,12 @@ from sqlalchemy.engine import Connection
 
 from dropin_common.auth import revocation_handler
 from dropin_common.consumer import Handler
+from dropin_common.principals import account_standing_handler
 from dropin_common.events import (ACCOUNT_PRESENCE_CHANGED, ACCOUNT_REGISTERED, ACCOUNT_TOKENS_REVOKED,
                                   ACCOUNT_UPDATED, LEAD_CREATED, ORGANIZATION_CREATED, ORGANIZATION_UPDATED,
                                   STREAM_ACCEPTED, STREAM_NOTED, STREAM_REQUESTED, STREAM_STOPPED, Event)
 
-from ..use_cases.plan_deliveries import (DeliverySettings, on_account, on_lead_created, on_organization,
-                                         on_stream)
+from ..use_cases.plan_deliveries import DeliverySettings, on_lead_created, on_organization, on_stream
 from .repositories import ConnectionStores
 
 STREAM_EVENTS = (STREAM_REQUESTED, STREAM_ACCEPTED, STREAM_STOPPED, STREAM_NOTED)
@@ -33,12 +33,10 @@ def event_handlers(tables: dict[str, sa.Table], settings: DeliverySettings) -> d
     def organization(event: Event, conn: Connection) -> None:
         on_organization(event.data["organization"], stores(conn), settings)
 
-    def account(event: Event, conn: Connection) -> None:
-        on_account(event.data["account"], stores(conn))
-
     handlers: dict[str, Handler] = {event_type: stream for event_type in STREAM_EVENTS}
     handlers.update({event_type: organization for event_type in ORGANIZATION_EVENTS})
-    handlers.update({event_type: account for event_type in ACCOUNT_EVENTS})
+    # The accounts replica every service judges callers by (dropin_common.principals).
+    handlers.update({event_type: account_standing_handler(tables["accounts"]) for event_type in ACCOUNT_EVENTS})
     handlers[LEAD_CREATED] = lead
     handlers[ACCOUNT_TOKENS_REVOKED] = revocation_handler(tables)
     return handlers

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
 from dropin_common.db import messaging_tables
+from dropin_common.principals import account_standing_table
 
 TIMESTAMP = sa.DateTime(timezone=True)
 
@@ -20,13 +21,8 @@ def integrations_tables(metadata: sa.MetaData | None = None) -> dict[str, sa.Tab
         sa.Column("timezone", sa.String(64), nullable=False, server_default="UTC"),
         sa.Column("updated_at", TIMESTAMP),
     )
-    accounts = sa.Table(
-        "accounts", metadata,
-        sa.Column("id", sa.String(64), primary_key=True),
-        sa.Column("role", sa.String(16), nullable=False),
-        sa.Column("status", sa.String(16), nullable=False),
-        sa.Column("updated_at", TIMESTAMP),
-    )
+    # Who may call: every service judges a token by its own accounts replica (dropin_common.principals).
+    accounts = account_standing_table(metadata, "accounts")
     streams = sa.Table(
         "streams", metadata,
         sa.Column("id", sa.String(64), primary_key=True),

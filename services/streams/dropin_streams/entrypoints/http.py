@@ -15,7 +15,8 @@ def create_app(container: Container | None = None) -> Flask:
     container = container or bootstrap()
     app = create_service_app("streams", max_body_bytes=container.settings.common.max_body_bytes,
                              readiness_checks=readiness_checks(container.engine, container.settings.common.amqp_url),
-                             verifier=container.verifier)
+                             verifier=container.verifier,
+                             trusted_proxies=container.settings.common.trusted_proxies)
     app.extensions["dropin.streams"] = container
     app.extensions["dropin.streams.wait_slots"] = WaitSlots(container.settings.replica_waiters)
     for routes in (routes_streams, routes_after_stream, routes_lookups):

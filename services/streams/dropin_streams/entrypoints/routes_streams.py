@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, request
 
 from dropin_common.auth import ROLE_DEALER
+from dropin_common import metrics
 from dropin_common.http import authenticated, json_body, optional_principal
 from dropin_common.query import load_or_400, parse_filters
 from dropin_common.timeutil import iso
@@ -68,6 +69,7 @@ def request_a_stream(organization_code: str):
     result = replica_grace(lambda: request_stream.request_stream(c.uow(), c.decoder, command, c.clock(),
                                                                  c.settings.ringing),
                            "organization_not_found")
+    metrics.STREAMS.labels("requested").inc()
     answer = {**stream_view(result.stream), "streamToken": result.stream_token,
               "notifiedDealers": result.notified_dealers}
     if result.stream.missed_reason == MISSED_CLOSED:
@@ -120,9 +122,12 @@ def accept(stream_id: str):
         409: Another dealer accepted it first, or the stream is no longer requested.
     """
     c = container()
-    return stream_view(replica_grace(
-        lambda: accept_stream.accept_stream(c.uow(), g.principal, stream_id, c.clock()),
-        "not_a_dealer_of_organization"))
+    stream = replica_grace(lambda: accept_stream.accept_stream(c.uow(), g.principal, stream_id, c.clock()),
+                           "not_a_dealer_of_organization")
+    metrics.STREAMS.labels("accepted").inc()
+    if stream.accepted_at is not None:
+        metrics.TIME_TO_ANSWER.observe(max(0.0, (stream.accepted_at - stream.requested_at).total_seconds()))
+    return stream_view(stream)
 
 
 @api.post("/streams/stop/<stream_id>")

@@ -10,6 +10,7 @@ import time
 
 import sqlalchemy as sa
 
+from dropin_common import metrics
 from dropin_common.config import configure_logging
 
 from ..bootstrap import Container, bootstrap
@@ -36,6 +37,7 @@ class ExpiryWorker:
                                     ring_timeout=settings.ring_timeout, ping_timeout=settings.ping_timeout,
                                     batch_size=self._batch_size)
         for stream in ended:
+            metrics.STREAMS.labels(stream.status).inc()  # missed | expired
             log.info("stream %s ended by the worker: %s", stream.id, stream.status)
         lapsed = lapse_silent_dealers(self._container.uow(), self._container.clock(),
                                       settings.ringing.presence, self._batch_size)
@@ -49,7 +51,9 @@ class ExpiryWorker:
         signal.signal(signal.SIGINT, self.stop)
         poll = self._container.settings.worker_poll_seconds
         log.info("stream worker started (poll %.1fs)", poll)
+        metrics.set_ready(True)
         while self._running:
+            metrics.heartbeat()
             try:
                 if self.run_once() == self._batch_size:
                     continue
@@ -60,6 +64,7 @@ class ExpiryWorker:
 
 def main() -> None:
     configure_logging()
+    metrics.serve_background()
     ExpiryWorker(bootstrap(pool_size=2)).run_forever()
 
 

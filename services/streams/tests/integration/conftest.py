@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from dropin_common.config import CommonSettings, PusherSettings
 from dropin_common.fake_pusher import FakePusherServer
-from dropin_common.testing import TokenFactory, migrated_database, throwaway_vhost
+from dropin_common.testing import TokenFactory, known_account, migrated_database, throwaway_vhost
 from dropin_common.timeutil import utcnow
 from dropin_streams.bootstrap import Container, StreamsSettings, bootstrap
 from dropin_streams.domain.replica import Account, Organization
@@ -43,9 +43,12 @@ def public_key_pem(tokens) -> str:
     return tokens.public_pem
 
 
-@pytest.fixture(scope="session")
-def issue_token(tokens):
+@pytest.fixture
+def issue_token(tokens, container):
+    """A token, for an account the replica knows (active, with the token's role and organization,
+    unless the test seeds the account itself)."""
     def issue(account_id: str, role: str = "dealer", organization_id: str | None = "org-1") -> str:
+        known_account(container.engine, container.tables["accounts"], account_id, role, organization_id)
         return tokens.issue(account_id, role, organization_id)
     return issue
 

@@ -133,13 +133,18 @@ def test_a_dealer_gets_the_beams_token_for_its_own_account_id(beams_app, issue_t
 
 @pytest.mark.parametrize("account_id, user_id, status, code", [
     ("alice", "bob", 403, "not_your_user_id"),
-    ("ivan", "ivan", 403, "not_an_active_dealer"),
-    ("stranger", "stranger", 403, "not_an_active_dealer"),
+    ("ivan", "ivan", 403, "account_inactive"),  # switched off: refused before any view
     ("alice", "", 400, "bad_request"),
 ])
 def test_beams_tokens_are_refused_to_anyone_else(beams_app, issue_token, account_id, user_id, status, code):
     response = beams_app.get(f"/pusher/beams-auth?user_id={user_id}", headers=auth(issue_token, account_id))
     assert response.status_code == status and response.get_json()["error"]["code"] == code
+
+
+def test_beams_tokens_are_refused_to_an_account_streams_never_heard_of(beams_app, tokens):
+    response = beams_app.get("/pusher/beams-auth?user_id=stranger",
+                             headers={"Authorization": f"JWT {tokens.issue('stranger', 'dealer', 'org-1')}"})
+    assert response.status_code == 401 and response.get_json()["error"]["code"] == "unknown_account"
 
 
 def test_beams_tokens_need_a_login(beams_app):

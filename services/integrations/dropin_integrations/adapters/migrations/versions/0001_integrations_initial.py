@@ -35,7 +35,8 @@ def upgrade() -> None:
         sa.Column("id", sa.String(64), primary_key=True),
         sa.Column("role", sa.String(16), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
-        sa.Column("updated_at", TIMESTAMP),
+        sa.Column("organization_id", sa.String(64)),
+        sa.Column("updated_at", TIMESTAMP, nullable=False),
     )
     op.create_table(
         "streams",
