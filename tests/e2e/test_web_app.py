@@ -94,10 +94,10 @@ def test_sign_in_explains_what_went_wrong_and_works_from_the_keyboard(open_page,
     expect(page.get_by_label("Password")).to_be_focused()
     page.keyboard.type(dealer["password"])
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"/console$"))
-    # Not activated yet: the console says so instead of ringing.
-    expect(page.get_by_text("waiting for an admin to activate it")).to_be_visible()
-    check_page(page, "console-inactive")
+    # Not activated yet: auth refuses the login (403 account_inactive), and the page says why.
+    expect(page.get_by_role("alert")).to_have_text("This account is not active; an admin must activate it.")
+    expect(page).not_to_have_url(re.compile(r"/console$"))
+    check_page(page, "sign-in-inactive")
 
 
 def test_walk_around_from_request_to_lead_seen_by_the_admin(open_page, stack, api, admin_token):
