@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 VENV := $(CURDIR)/.venv
 PY := $(VENV)/bin/python
-SERVICES := auth streams dashboard chat
+SERVICES := auth streams dashboard chat integrations
 PACKAGES := libs/common $(addprefix services/,$(SERVICES))
 STAMP := $(VENV)/.installed
 

@@ -34,7 +34,7 @@ register_rate=${GATEWAY_REGISTER_RATE:-6r/m}
 stream_request_rate=${GATEWAY_STREAM_REQUEST_RATE:-6r/m}
 loan_link_rate=${GATEWAY_LOAN_LINK_RATE:-6r/m}
 for rate in "$login_rate" "$register_rate" "$stream_request_rate" "$loan_link_rate"; do retry_after "$rate" >/dev/null; done
-targets="${METRICS_TARGETS:-auth=${AUTH_UPSTREAM:-auth-web:8000},streams=${STREAMS_UPSTREAM:-streams-web:8000},dashboard=${DASHBOARD_UPSTREAM:-dashboard-web:8000},chat=${CHAT_UPSTREAM:-chat-web:8000}}"
+targets="${METRICS_TARGETS:-auth=${AUTH_UPSTREAM:-auth-web:8000},streams=${STREAMS_UPSTREAM:-streams-web:8000},dashboard=${DASHBOARD_UPSTREAM:-dashboard-web:8000},chat=${CHAT_UPSTREAM:-chat-web:8000},integrations=${INTEGRATIONS_UPSTREAM:-integrations-web:8000}}"
 ops=""
 for target in $(echo "$targets" | tr ',' ' '); do
     name=${target%%=*}; address=${target#*=}
@@ -60,6 +60,7 @@ sed -e "s#@@RUN_DIR@@#$run_dir#g" \
     -e "s#127.0.0.1:@@STREAMS_PORT@@#${STREAMS_UPSTREAM:-streams-web:8000}#g" \
     -e "s#127.0.0.1:@@DASHBOARD_PORT@@#${DASHBOARD_UPSTREAM:-dashboard-web:8000}#g" \
     -e "s#127.0.0.1:@@CHAT_PORT@@#${CHAT_UPSTREAM:-chat-web:8000}#g" \
+    -e "s#127.0.0.1:@@INTEGRATIONS_PORT@@#${INTEGRATIONS_UPSTREAM:-integrations-web:8000}#g" \
     -e "s#@@EXTRA_LOCATIONS@@##g" -e "s#@@WEB_ROOT@@#/usr/share/dropin-web#g" \
     -e "s#@@WEB_CONFIG@@#$run_dir/web-config.json#g" \
     /etc/dropin/nginx.conf.template > "$run_dir/nginx.conf"

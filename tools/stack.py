@@ -36,8 +36,8 @@ from dropin_common.config import postgres_url
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
-SERVICES = ("auth", "streams", "dashboard", "chat")
-BASE_PORTS = {"auth": 8101, "streams": 8102, "dashboard": 8103, "chat": 8104,
+SERVICES = ("auth", "streams", "dashboard", "chat", "integrations")
+BASE_PORTS = {"auth": 8101, "streams": 8102, "dashboard": 8103, "chat": 8104, "integrations": 8105,
               "gateway": 8080, "pusher": 8190, "beams": 8191, "pusher_ws": 8192, "smtp": 8025, "baseline": 8199,
               "ops": 8180}
 METRICS_BASE_PORT = 8300  # background processes' /metrics, /healthz, /readyz: 8300, 8301, ...
@@ -160,6 +160,9 @@ def service_env(profile: Profile, service: str, keys: Path) -> dict[str, str]:
     }
     if service == "auth":  # only auth is told where the private key is (a folder only its owner reads)
         values["JWT_PRIVATE_KEY_FILE"] = str(keys / "auth" / "jwt_ed25519.pem")
+    if service == "integrations":
+        values["DASHBOARD_URL"] = env("DASHBOARD_URL", "http://localhost:3000")
+        values["DELIVERY_RETRY_HOURS"] = env("DELIVERY_RETRY_HOURS", "24")
     if os.environ.get("JWT_TTL_SECONDS"):
         values["JWT_TTL_SECONDS"] = os.environ["JWT_TTL_SECONDS"]
     return values
@@ -358,6 +361,7 @@ def render_gateway(profile: Profile, extra_locations: str = "") -> Path:
         "LOAN_LINK_RETRY_AFTER": str(retry_after_seconds(loan_link_rate)),
         "AUTH_PORT": str(profile.port("auth")), "STREAMS_PORT": str(profile.port("streams")),
         "DASHBOARD_PORT": str(profile.port("dashboard")), "CHAT_PORT": str(profile.port("chat")),
+        "INTEGRATIONS_PORT": str(profile.port("integrations")),
         "EXTRA_LOCATIONS": extra_locations,
         "WEB_ROOT": str(WEB / "dist"), "WEB_CONFIG": str(profile.var / "web-config.json"),
     }

@@ -17,11 +17,14 @@ Event types and their `data`:
     a password change: every token of the account issued before it is refused)
 - organization.created / organization.updated:
     {"organization": {id, name, code, loanLink, tokenHash, createdAt, updatedAt,
-                      timezone, businessHours, holidays}}
+                      timezone, businessHours, holidays, crmLeadEmails, managerEmails}}
     tokenHash is sha256 hex of the organization token; the token itself never leaves auth.
     timezone is an IANA name (default "UTC"); businessHours {"mon": [["09:00", "18:00"]], ...}
     ({} = always open) and holidays ["2026-12-25", ...] are read in it, with the meaning
-    dropin_common.business_hours gives them. Older events lack the three: UTC, {}, [].
+    dropin_common.business_hours gives them; every time shown to the organization's people
+    (CRM mails, alerts) is given in it. crmLeadEmails: [address] (at most 5) that receive each
+    lead as an ADF/XML mail; managerEmails: [address] (at most 10) alerted about missed calls.
+    Older events lack these: UTC, {}, [], [], [].
 - stream.requested / stream.accepted / stream.stopped / stream.noted:
     {"stream": {id, version, organizationId, organizationCode, organizationName, vin,
                 vehicle {make, model, type, year}, status, dealerId, dealer {id, firstName,

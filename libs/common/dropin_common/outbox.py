@@ -85,14 +85,25 @@ DEFAULT_RETENTION = timedelta(days=7)
 SENT, SET_ASIDE, FAILED, NOTHING_PENDING = "sent", "set_aside", "failed", "nothing_pending"
 
 
-def _backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(60.0, 0.5 * (2 ** min(attempts, 7))))
+# How long to wait before the next try of a row that failed `attempts` times (counting this
+# failure); None sets the row aside (`given_up_at`) instead.
+Backoff = Callable[[int], "timedelta | None"]
+
+
+def default_backoff(attempts: int) -> timedelta:
+    """Retries for ever, at most a minute apart: for the broker and Pusher, whose rows only ever
+    fail while the destination has trouble."""
+    return timedelta(seconds=min(60.0, 0.5 * (2 ** min(attempts - 1, 7))))
 
 
 class OutboxRelay:
     def __init__(self, engine: Engine, outbox: sa.Table, destination: str, sink: Sink,
                  batch_size: int = 100, idle_wait_seconds: float = 1.0,
-                 retention: timedelta | None = DEFAULT_RETENTION, prune_interval_seconds: float = 300.0):
+                 retention: timedelta | None = DEFAULT_RETENTION, prune_interval_seconds: float = 300.0,
+                 backoff: Backoff = default_backoff, keep_order: bool = True):
+        """`keep_order=False` lets the rows behind a failed one go out in the same batch: for
+        destinations whose rows are independent (webhooks to many endpoints), where one dead
+        endpoint must not slow the others."""
         self._engine = engine
         self._outbox = outbox
         self._destination = destination
@@ -101,13 +112,16 @@ class OutboxRelay:
         self._idle_wait = idle_wait_seconds
         self._retention = retention
         self._prune_interval = prune_interval_seconds
+        self._backoff = backoff
+        self._keep_order = keep_order
         self._running = True
 
     def stop(self, *_args) -> None:
         self._running = False
 
     def relay_batch(self) -> int:
-        """Sends up to `batch_size` rows; returns how many were sent. Stops at the first failure."""
+        """Sends up to `batch_size` rows; returns how many were sent. Stops at the first failure
+        (unless `keep_order` is off)."""
         sent = 0
         for _ in range(self._batch_size):
             try:
@@ -116,7 +130,7 @@ class OutboxRelay:
                 if sent:
                     break  # keep what was sent; the caller backs off before the next batch
                 raise
-            if outcome == NOTHING_PENDING or outcome == FAILED:
+            if outcome == NOTHING_PENDING or (outcome == FAILED and self._keep_order):
                 break
             if outcome == SENT:
                 sent += 1
@@ -155,12 +169,14 @@ class OutboxRelay:
                 return SET_ASIDE
             except Exception as exc:  # noqa: BLE001 - any sink fault: retry later, keep the row
                 metrics.OUTBOX_DELIVERIES.labels(self._destination, "retry").inc()
-                log.warning("outbox %s row %s failed (attempt %s): %s", self._destination,
-                            row.id, row.attempts + 1, exc)
+                delay = self._backoff(row.attempts + 1)
+                log.warning("outbox %s row %s failed (attempt %s)%s: %s", self._destination, row.id,
+                            row.attempts + 1, "" if delay is not None else ", giving up", exc)
+                retry = ({"given_up_at": sa.func.now()} if delay is None
+                         else {"available_at": utcnow() + delay})
                 conn.execute(o.update().where(o.c.id == row.id).values(
-                    attempts=o.c.attempts + 1, last_error=str(exc)[:2000],
-                    available_at=utcnow() + _backoff(row.attempts)))
-                return FAILED
+                    attempts=o.c.attempts + 1, last_error=str(exc)[:2000], **retry))
+                return FAILED if delay is not None else SET_ASIDE
             conn.execute(o.update().where(o.c.id == row.id).values(sent_at=sa.func.now()))
             metrics.OUTBOX_DELIVERIES.labels(self._destination, "sent").inc()
             return SENT

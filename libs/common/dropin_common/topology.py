@@ -36,8 +36,9 @@ DASHBOARD_QUEUE = QueueSpec("dashboard", (*STREAM_EVENTS, ev.LEAD_CREATED, *ACCO
 CHAT_QUEUE = QueueSpec("chat", ("stream.*", *ACCOUNT_EVENTS, ev.ACCOUNT_TOKENS_REVOKED))
 # auth learns from streams that a dealer stopped pinging (it owns accountStatus).
 AUTH_QUEUE = QueueSpec("auth", (ev.DEALER_PRESENCE_LAPSED,))
+INTEGRATIONS_QUEUE = QueueSpec("integrations", ("stream.*", "account.*", "organization.*", ev.LEAD_CREATED))
 
-QUEUES: tuple[QueueSpec, ...] = (STREAMS_QUEUE, DASHBOARD_QUEUE, CHAT_QUEUE, AUTH_QUEUE)
+QUEUES: tuple[QueueSpec, ...] = (STREAMS_QUEUE, DASHBOARD_QUEUE, CHAT_QUEUE, AUTH_QUEUE, INTEGRATIONS_QUEUE)
 
 
 def declare_topology(amqp_url: str, exchange: str, queues: tuple[QueueSpec, ...] = QUEUES,

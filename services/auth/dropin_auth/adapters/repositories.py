@@ -21,7 +21,7 @@ from .tables import accounts, login_failures, messaging, organizations
 ACCOUNT_COLUMNS = ("id", "email", "username", "first_name", "last_name", "phone", "password_hash",
                    "role", "status", "account_status", "organization_id", "created_at", "updated_at")
 ORGANIZATION_COLUMNS = ("id", "name", "code", "loan_link", "token", "created_at", "updated_at",
-                        "timezone", "business_hours", "holidays")
+                        "timezone", "business_hours", "holidays", "crm_lead_emails", "manager_emails")
 
 
 def _constraint(exc: IntegrityError) -> str:

@@ -20,6 +20,8 @@ organizations = sa.Table(
     sa.Column("timezone", sa.String(64), nullable=False, server_default="UTC"),
     sa.Column("business_hours", JSONB, nullable=False, server_default="{}"),
     sa.Column("holidays", JSONB, nullable=False, server_default="[]"),
+    sa.Column("crm_lead_emails", JSONB, nullable=False, server_default="[]"),
+    sa.Column("manager_emails", JSONB, nullable=False, server_default="[]"),
 )
 
 accounts = sa.Table(

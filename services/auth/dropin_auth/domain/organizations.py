@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 DEFAULT_TIMEZONE = "UTC"
+MAX_CRM_LEAD_EMAILS = 5
+MAX_MANAGER_EMAILS = 10
 
 
 @dataclass
@@ -22,6 +24,10 @@ class Organization:
     # to `timezone`): empty hours = always open; holidays are ISO dates.
     business_hours: dict[str, list[list[str]]] = field(default_factory=dict)
     holidays: list[str] = field(default_factory=list)
+    # Integration settings (read by the integrations service from organization.* events): who
+    # receives each lead as ADF/XML, and who is alerted about missed calls.
+    crm_lead_emails: list[str] = field(default_factory=list)
+    manager_emails: list[str] = field(default_factory=list)
 
     @property
     def token_hash(self) -> str:
@@ -41,7 +47,8 @@ class Organization:
         self.updated_at = now
 
     def set_hours(self, now: datetime, **hours) -> bool:
-        """Sets any of timezone, business_hours, holidays; True when something changed."""
+        """Sets any of timezone, business_hours, holidays, crm_lead_emails, manager_emails; True
+        when something changed."""
         changed = {name: value for name, value in hours.items() if getattr(self, name) != value}
         for name, value in changed.items():
             setattr(self, name, value)

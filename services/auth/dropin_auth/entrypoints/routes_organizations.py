@@ -26,7 +26,8 @@ def create():
       tags: [organizations]
       summary: Create an organization (admin)
       description: >
-        Admin only. A new organization token (what shoppers' clients send to the streams
+        Admin only. `crmLeadEmails` (at most 5 addresses that receive each lead as ADF/XML) and
+        `managerEmails` (at most 10, alerted about missed calls) are optional. A new organization token (what shoppers' clients send to the streams
         service as `organizationToken`) is generated and returned; an unknown field is a 400.
       security: [{apikey: [], jwt: []}]
       requestBody:

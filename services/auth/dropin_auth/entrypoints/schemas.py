@@ -12,6 +12,7 @@ from dropin_common.query import CommaSeparatedSet, DateRangeSchema, LooseString,
 
 from ..adapters.common_passwords import is_common_password
 from ..domain.accounts import MIN_PASSWORD_LENGTH, PRESENCES, ROLES, STATUSES
+from ..domain.organizations import MAX_CRM_LEAD_EMAILS, MAX_MANAGER_EMAILS
 
 USERNAME = validate.Regexp(r"^[A-Za-z0-9_.-]{3,64}$",
                            error="3-64 letters, digits, '.', '_' or '-'.")
@@ -156,6 +157,22 @@ class AccountPatchSchema(Schema):
 
 
 
+class EmailList(fields.List):
+    """A list of distinct e-mail addresses (trimmed, compared case-insensitively), at most `maximum`."""
+
+    def __init__(self, maximum: int, **kwargs):
+        super().__init__(fields.Email(validate=validate.Length(max=254)),
+                         validate=validate.Length(max=maximum, error=f"At most {maximum} addresses."), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, list):
+            value = [item.strip() if isinstance(item, str) else item for item in value]
+        addresses = super()._deserialize(value, attr, data, **kwargs)
+        if len({address.lower() for address in addresses}) != len(addresses):
+            raise ValidationError("An address is listed twice.")
+        return addresses
+
+
 class OrganizationCreateSchema(Schema):
     class Meta:
         unknown = RAISE
@@ -166,6 +183,8 @@ class OrganizationCreateSchema(Schema):
     timezone = TimezoneField(load_default="UTC")
     business_hours = BusinessHoursField(load_default=None)
     holidays = HolidaysField(load_default=None)
+    crm_lead_emails = EmailList(MAX_CRM_LEAD_EMAILS, data_key="crmLeadEmails", load_default=())
+    manager_emails = EmailList(MAX_MANAGER_EMAILS, data_key="managerEmails", load_default=())
 
 
 class OrganizationPatchSchema(Schema):
@@ -178,12 +197,14 @@ class OrganizationPatchSchema(Schema):
     timezone = TimezoneField()
     business_hours = BusinessHoursField()
     holidays = HolidaysField()
+    crm_lead_emails = EmailList(MAX_CRM_LEAD_EMAILS, data_key="crmLeadEmails")
+    manager_emails = EmailList(MAX_MANAGER_EMAILS, data_key="managerEmails")
 
     @validates_schema
     def _not_empty(self, data, **kwargs):
         if not data["rotate_token"] and not set(data) - {"rotate_token"}:
             raise ValidationError("Send at least one of name, loanLink, rotateToken, timezone, "
-                                  "businessHours, holidays.", field_name="name")
+                                  "businessHours, holidays, crmLeadEmails, managerEmails.", field_name="name")
 
 
 class OrganizationListSchema(PageSchema):

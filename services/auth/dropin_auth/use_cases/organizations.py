@@ -30,6 +30,8 @@ class CreateOrganization:
     timezone: str = DEFAULT_TIMEZONE
     business_hours: dict[str, list[list[str]]] | None = None
     holidays: list[str] | None = None
+    crm_lead_emails: tuple[str, ...] = ()
+    manager_emails: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -41,13 +43,16 @@ class UpdateOrganization:
     timezone: str = UNCHANGED
     business_hours: dict[str, list[list[str]]] = UNCHANGED
     holidays: list[str] = UNCHANGED
+    crm_lead_emails: list[str] = UNCHANGED
+    manager_emails: list[str] = UNCHANGED
 
     def hours(self) -> dict[str, Any]:
-        """The business-hours settings this update sets (the others stay as they are)."""
-        return {name: value for name in HOURS_SETTINGS if (value := getattr(self, name)) is not UNCHANGED}
+        """The business-hours and integration settings this update sets (the others stay)."""
+        return {name: list(value) if isinstance(value, tuple) else value
+                for name in HOURS_SETTINGS if (value := getattr(self, name)) is not UNCHANGED}
 
 
-HOURS_SETTINGS = ("timezone", "business_hours", "holidays")
+HOURS_SETTINGS = ("timezone", "business_hours", "holidays", "crm_lead_emails", "manager_emails")
 
 
 def create_organization(uow: UnitOfWork, clock: Clock, actor: Actor, command: CreateOrganization) -> Organization:
@@ -60,7 +65,9 @@ def create_organization(uow: UnitOfWork, clock: Clock, actor: Actor, command: Cr
                                     loan_link=command.loan_link, token=new_organization_token(),
                                     created_at=now, updated_at=now, timezone=command.timezone,
                                     business_hours=command.business_hours or {},
-                                    holidays=command.holidays or [])
+                                    holidays=command.holidays or [],
+                                    crm_lead_emails=list(command.crm_lead_emails),
+                                    manager_emails=list(command.manager_emails))
         uow.organizations.add(organization)
         uow.outbox.publish(organization_event(events.ORGANIZATION_CREATED, organization))
         uow.commit()

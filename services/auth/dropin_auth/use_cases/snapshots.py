@@ -28,7 +28,9 @@ def organization_view(organization: Organization, *, include_token: bool) -> dic
             "loanLink": organization.loan_link, "createdAt": iso(organization.created_at),
             "updatedAt": iso(organization.updated_at),
             "timezone": organization.timezone, "businessHours": organization.business_hours,
-            "holidays": list(organization.holidays)}
+            "holidays": list(organization.holidays),
+            "crmLeadEmails": list(organization.crm_lead_emails),
+            "managerEmails": list(organization.manager_emails)}
     if include_token:
         view["token"] = organization.token
     return view

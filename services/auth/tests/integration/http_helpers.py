@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+
+from dropin_auth.adapters.tables import messaging
 from dropin_auth.use_cases.registration import EnsureAdmin, ensure_admin
 
 PASSWORD = "correct horse"
@@ -52,6 +55,13 @@ class AuthClient:
         response = self.call("POST", "/organizations", token=admin, json={"name": name, "code": code})
         assert response.status_code == 201, response.get_json()
         return response.get_json()
+
+    def outbox_rows(self, topic: str) -> list:
+        """The broker events of one type auth queued, oldest first."""
+        outbox = messaging["outbox"]
+        with self.container.engine.connect() as conn:
+            return conn.execute(sa.select(outbox).where(outbox.c.destination == "broker", outbox.c.topic == topic)
+                                .order_by(outbox.c.id)).all()
 
     def active_dealer(self, admin: str, n: int | str, organization_id: str | None = None, **overrides) -> tuple[dict, str]:
         account = self.register(n, **overrides)

@@ -131,6 +131,55 @@ def test_an_organization_update_that_asks_for_nothing_is_a_400(api, admin, body)
     assert response.status_code == 400 and error_of(response)["field"] == "name"
 
 
+def test_organization_integration_settings_are_set_returned_and_published(api, admin, container):
+    created = api.call("POST", "/organizations", token=admin, json={
+        "name": "Acme", "code": "acme", "crmLeadEmails": ["leads@crm.example.com"],
+        "timezone": "America/Los_Angeles"})
+    assert created.status_code == 201, created.get_json()
+    organization = created.get_json()
+    assert (organization["crmLeadEmails"], organization["managerEmails"], organization["timezone"]) == (
+        ["leads@crm.example.com"], [], "America/Los_Angeles")
+
+    patched = api.call("PATCH", f"/organizations/{organization['id']}", token=admin, json={
+        "managerEmails": ["boss@acme.example.com", "floor@acme.example.com"], "timezone": "Europe/Berlin"})
+    assert patched.status_code == 200
+    body = patched.get_json()
+    assert body["crmLeadEmails"] == ["leads@crm.example.com"]  # untouched
+    assert body["managerEmails"] == ["boss@acme.example.com", "floor@acme.example.com"]
+    assert body["timezone"] == "Europe/Berlin"
+    assert api.call("GET", f"/organizations/{organization['id']}", token=admin).get_json() == body
+
+    published = [row.payload["data"]["organization"] for row in api.outbox_rows("organization.updated")]
+    assert published[-1]["managerEmails"] == body["managerEmails"]
+    assert published[-1]["timezone"] == "Europe/Berlin"
+
+
+def test_a_new_organization_defaults_to_utc_and_no_addresses(api, admin):
+    organization = api.organization(admin, code="plain")
+    assert (organization["crmLeadEmails"], organization["managerEmails"], organization["timezone"]) == ([], [], "UTC")
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"crmLeadEmails": ["a@x.com", "b@x.com", "c@x.com", "d@x.com", "e@x.com", "f@x.com"]}, "crmLeadEmails"),
+    ({"crmLeadEmails": ["not-an-address"]}, "crmLeadEmails"),
+    ({"crmLeadEmails": "leads@crm.example.com"}, "crmLeadEmails"),
+    ({"crmLeadEmails": ["a@x.com", "A@x.com"]}, "crmLeadEmails"),
+    ({"managerEmails": [f"m{i}@x.com" for i in range(11)]}, "managerEmails"),
+    ({"managerEmails": [42]}, "managerEmails"),
+    ({"timezone": "Mars/Olympus_Mons"}, "timezone"),
+    ({"timezone": "../../etc/passwd"}, "timezone"),
+    ({"timezone": ""}, "timezone"),
+])
+def test_bad_integration_settings_are_400s_naming_the_field(api, admin, body, field):
+    organization = api.organization(admin, code="acme")
+
+    patched = api.call("PATCH", f"/organizations/{organization['id']}", token=admin, json=body)
+    created = api.call("POST", "/organizations", token=admin, json={"name": "B", "code": "bee", **body})
+
+    assert patched.status_code == 400 and error_of(patched)["field"] == field
+    assert created.status_code == 400 and error_of(created)["field"] == field
+
+
 def test_unknown_organization_is_not_found(api, admin):
     assert api.call("GET", "/organizations/nope", token=admin).status_code == 404
     response = api.call("PATCH", "/organizations/nope", token=admin, json={"name": "X"})

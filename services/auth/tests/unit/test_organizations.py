@@ -120,3 +120,18 @@ def test_hours_default_to_always_open_in_utc_and_an_update_publishes_them(uow, c
     assert updated.updated_at > organization.created_at
     again = update_organization(uow, clock, admin, UpdateOrganization(organization.id, business_hours=hours))
     assert len(store.events_of(events.ORGANIZATION_UPDATED)) == 1 and again.business_hours == hours
+
+
+def test_integration_settings_are_published_and_an_unchanged_setting_publishes_nothing(uow, clock, admin, store):
+    organization = create(uow, clock, admin)
+    created = store.events_of(events.ORGANIZATION_CREATED)[0].data["organization"]
+    assert (created["crmLeadEmails"], created["managerEmails"]) == ([], [])
+
+    update_organization(uow, clock, admin, UpdateOrganization(
+        organization.id, crm_lead_emails=["leads@crm.example.com"], manager_emails=["boss@x.com"]))
+    update_organization(uow, clock, admin, UpdateOrganization(organization.id, crm_lead_emails=["leads@crm.example.com"]))
+
+    updates = store.events_of(events.ORGANIZATION_UPDATED)
+    assert len(updates) == 1
+    snapshot = updates[0].data["organization"]
+    assert (snapshot["crmLeadEmails"], snapshot["managerEmails"]) == (["leads@crm.example.com"], ["boss@x.com"])

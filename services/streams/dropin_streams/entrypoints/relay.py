@@ -7,9 +7,9 @@ import sys
 from dropin_common.broker import ConfirmingPublisher
 from dropin_common.outbox import BrokerSink, OutboxRelay, Sink, run_relay
 from dropin_common.pusher_sink import PusherSink, pusher_client
+from dropin_common.smtp_sink import SmtpSink
 
 from ..adapters.beams import BeamsSink, NoPushSink, beams_client
-from ..adapters.smtp_sink import SmtpSink
 from ..bootstrap import StreamsSettings, bootstrap
 
 log = logging.getLogger("dropin.streams.relay")

@@ -1,4 +1,5 @@
-"""The outbox sink of destination "email": one SMTP delivery per row, with smtplib.
+"""The outbox sink of destination "email" (streams' loan links, integrations' CRM mail and alerts):
+one SMTP delivery per row, with smtplib.
 
 An unreachable server raises SinkUnavailable, so the relay keeps the row and retries it
 later: a mail is delayed by an outage, never lost. A 4xx reply is retried too; a 5xx reply (the
@@ -12,7 +13,7 @@ import socket
 from email.message import EmailMessage
 from typing import Any
 
-from dropin_common.outbox import SinkUnavailable, Undeliverable
+from .outbox import SinkUnavailable, Undeliverable
 
 
 class SmtpSink:
@@ -28,7 +29,14 @@ class SmtpSink:
             message["To"] = payload["to"]
             message["Subject"] = payload["subject"]
             message["Message-ID"] = f"<{payload['messageId']}@dropin>"
-            message.set_content(payload["body"])
+            body = payload["body"]
+            # Plain ASCII goes as it is (7bit), not quoted-printable: CRMs that read an ADF/XML
+            # body verbatim would otherwise see `version=3D"1.0"`.
+            plain = body.isascii() and all(len(line) <= 998 for line in body.splitlines())
+            if plain:
+                message.set_content(body, cte="7bit")
+            else:
+                message.set_content(body)
         except ValueError as exc:  # e.g. a line break in an address: no server would take it
             raise Undeliverable(f"not a valid mail: {exc}") from exc
         try:
