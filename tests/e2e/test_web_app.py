@@ -255,11 +255,21 @@ def test_admin_creates_and_edits_an_organization_and_activates_and_attaches_a_de
     admin.get_by_role("button", name=f"Edit Harbor Motors {code}").click()
     edit = admin.get_by_role("form", name=f"Edit Harbor Motors {code}")
     edit.get_by_label("Loan link").fill("https://harbor.example.com/finance")
+    # The settings other issues added: hours (13), CRM and manager addresses (14), the time zone.
+    edit.get_by_label("Time zone").fill("America/Chicago")
+    edit.get_by_label("Business hours").fill('{"mon": [["09:00", "18:00"]]}')
+    edit.get_by_label("CRM lead e-mails").fill(f"crm@{code}.example.com")
+    edit.get_by_label("Manager e-mails").fill(f"gm@{code}.example.com, sales@{code}.example.com")
+    check_page(admin, "admin-organization-edit")
     edit.get_by_role("button", name="Save").click()
     expect(admin.get_by_role("cell", name="https://harbor.example.com/finance")).to_be_visible()
     check_page(admin, "admin-organizations")
     [organization] = [o for o in api.request("GET", "/organizations", token=admin_token, params={"name": code}).json()]
     assert organization["loanLink"] == "https://harbor.example.com/finance"
+    assert organization["timezone"] == "America/Chicago"
+    assert organization["businessHours"] == {"mon": [["09:00", "18:00"]]}
+    assert organization["crmLeadEmails"] == [f"crm@{code}.example.com"]
+    assert organization["managerEmails"] == [f"gm@{code}.example.com", f"sales@{code}.example.com"]
 
     dealer = register(api, firstName="Rita", lastName=f"Newhire{code}")
     admin.get_by_role("link", name="Dealers").click()

@@ -5,7 +5,16 @@ import { explainFailure, Pager, useLoader } from "./common";
 
 const PAGE = 20;
 
-interface Organization { id: string; name: string; code: string; loanLink?: string | null; createdAt: string }
+interface Organization {
+  id: string; name: string; code: string; loanLink?: string | null; createdAt: string;
+  timezone?: string; businessHours?: Record<string, string[][]>; holidays?: string[];
+  crmLeadEmails?: string[]; managerEmails?: string[];
+}
+
+/** "a@x.com, b@y.com" -> ["a@x.com", "b@y.com"]; the API validates each address. */
+function addressList(text: string): string[] {
+  return text.split(",").map((part) => part.trim()).filter(Boolean);
+}
 
 function CreateForm({ token, onCreated }: { token: string; onCreated: (o: Organization) => void }) {
   const [form, setForm] = useState({ name: "", code: "", loanLink: "" });
@@ -39,11 +48,26 @@ function CreateForm({ token, onCreated }: { token: string; onCreated: (o: Organi
 function EditRow({ token, organization, onDone }: { token: string; organization: Organization; onDone: () => void }) {
   const [name, setName] = useState(organization.name);
   const [loanLink, setLoanLink] = useState(organization.loanLink ?? "");
+  const [timezone, setTimezone] = useState(organization.timezone ?? "UTC");
+  const [hours, setHours] = useState(JSON.stringify(organization.businessHours ?? {}));
+  const [holidays, setHolidays] = useState((organization.holidays ?? []).join(", "));
+  const [crm, setCrm] = useState((organization.crmLeadEmails ?? []).join(", "));
+  const [managers, setManagers] = useState((organization.managerEmails ?? []).join(", "));
   const [error, setError] = useState("");
   async function save(event: Event) {
     event.preventDefault();
+    let businessHours: unknown;
     try {
-      await call("PATCH", `/organizations/${organization.id}`, { token, body: { name: name.trim(), loanLink: loanLink.trim() || null } });
+      businessHours = JSON.parse(hours.trim() || "{}");
+    } catch {
+      setError('Business hours must be JSON, e.g. {"mon": [["09:00", "18:00"]]}.');
+      return;
+    }
+    try {
+      await call("PATCH", `/organizations/${organization.id}`, { token, body: {
+        name: name.trim(), loanLink: loanLink.trim() || null, timezone: timezone.trim() || "UTC",
+        businessHours, holidays: addressList(holidays), crmLeadEmails: addressList(crm), managerEmails: addressList(managers),
+      } });
       onDone();
     } catch (failure) {
       setError(explainFailure(failure));
@@ -57,6 +81,17 @@ function EditRow({ token, organization, onDone }: { token: string; organization:
           <p class="field"><span class="label">Code</span> <code>{organization.code}</code></p>
           <Field id={`org-${organization.id}-loan`} label="Loan link" type="url" value={loanLink}
                  onInput={(e) => setLoanLink(e.currentTarget.value)} />
+          <Field id={`org-${organization.id}-tz`} label="Time zone" value={timezone} hint="IANA name, e.g. America/Los_Angeles"
+                 onInput={(e) => setTimezone(e.currentTarget.value)} />
+          <Field id={`org-${organization.id}-hours`} label="Business hours" value={hours}
+                 hint='JSON per weekday, e.g. {"mon": [["09:00", "18:00"]]}; {} = always open'
+                 onInput={(e) => setHours(e.currentTarget.value)} />
+          <Field id={`org-${organization.id}-holidays`} label="Holidays" value={holidays} hint="Dates, comma-separated (YYYY-MM-DD)"
+                 onInput={(e) => setHolidays(e.currentTarget.value)} />
+          <Field id={`org-${organization.id}-crm`} label="CRM lead e-mails" value={crm} hint="Up to 5, comma-separated: each lead goes there as ADF/XML"
+                 onInput={(e) => setCrm(e.currentTarget.value)} />
+          <Field id={`org-${organization.id}-managers`} label="Manager e-mails" value={managers} hint="Up to 10, comma-separated: alerted about missed calls"
+                 onInput={(e) => setManagers(e.currentTarget.value)} />
           <Alert>{error}</Alert>
           <div class="actions">
             <button type="submit" class="primary">Save</button>
