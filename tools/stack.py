@@ -19,6 +19,7 @@ import argparse
 import json
 import math
 import os
+import pwd
 import re
 import shutil
 import subprocess
@@ -371,6 +372,10 @@ def render_gateway(profile: Profile, extra_locations: str = "") -> Path:
         text = text.replace(f"@@{key}@@", value)
     if "@@" in text:
         raise SystemExit("gateway template has an unreplaced @@placeholder@@")
+    if os.geteuid() == 0:
+        # nginx's workers would run as `nobody`, who cannot read the web app's files inside a
+        # checkout in a private folder (a `mktemp -d` clone is 0700): they run as the owner instead.
+        text = f"user {pwd.getpwuid(os.geteuid()).pw_name};\n" + text
     target = profile.var / "nginx.conf"
     target.write_text(text)
     return target
