@@ -178,6 +178,7 @@ class OutboxWriter:
     def __init__(self, connection: Connection, outbox: sa.Table):
         self._connection = connection
         self._outbox = outbox
+        self._woken: set[str] = set()
 
     def publish(self, event: Event) -> None:
         """An integration event for the broker (routing key = event type), carrying the correlation
@@ -189,8 +190,11 @@ class OutboxWriter:
     def add(self, destination: str, topic: str, payload: dict[str, Any]) -> None:
         self._connection.execute(self._outbox.insert().values(
             destination=destination, topic=topic, payload=payload))
-        # Delivered only if the transaction commits; wakes the relay at once instead of a poll.
-        self._connection.execute(sa.select(sa.func.pg_notify(OUTBOX_NOTIFY_CHANNEL, destination)))
+        # Delivered only if the transaction commits; wakes the relay at once instead of a poll
+        # (once per destination: the relay sends every waiting row when it wakes).
+        if destination not in self._woken:
+            self._woken.add(destination)
+            self._connection.execute(sa.select(sa.func.pg_notify(OUTBOX_NOTIFY_CHANNEL, destination)))
 
 
 class SqlUnitOfWork:

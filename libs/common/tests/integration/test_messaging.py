@@ -314,3 +314,29 @@ def test_a_consumer_runs_its_housekeeping_on_start_and_keeps_consuming_if_it_fai
     finally:
         consumer.stop()
         thread.join(timeout=5)
+
+
+def test_a_relay_wakes_for_its_own_destination_only_and_a_transaction_wakes_it_once(engine, tables):
+    """Relays share one channel; the payload names the destination. A row for another destination
+    must not wake this relay (an empty claim per row), and several rows in one transaction wake it
+    once."""
+    from dropin_common.outbox import _listen, _wait_for_notify
+    listener = _listen(engine)
+    try:
+        with SqlUnitOfWork(engine, tables["outbox"]) as uow:
+            uow.outbox.add("pusher", "stream.requested", {"n": 1})
+            uow.commit()
+        started = time.monotonic()
+        _wait_for_notify(listener, "broker", timeout=0.5)
+        assert time.monotonic() - started >= 0.45  # the pusher row did not wake the broker relay
+
+        with SqlUnitOfWork(engine, tables["outbox"]) as uow:
+            for n in range(3):
+                uow.outbox.add("broker", "thing.happened", {"n": n})
+            uow.commit()
+        started = time.monotonic()
+        _wait_for_notify(listener, "broker", timeout=5)
+        assert time.monotonic() - started < 1
+        assert list(listener.notifies(timeout=0.2)) == []  # one wake for the three rows
+    finally:
+        listener.close()

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
+from functools import lru_cache
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, RowMapping
 
@@ -34,6 +36,30 @@ def _upsert(conn: Connection, table: sa.Table, values: dict) -> bool:
     stmt = stmt.on_conflict_do_update(
         index_elements=["id"], set_={key: stmt.excluded[key] for key in values if key != "id"})
     return bool(conn.execute(stmt.returning(sa.literal_column("xmax = 0"))).scalar_one())
+
+
+@lru_cache(maxsize=None)
+def _increment_statement(table: sa.Table, key_columns: tuple[str, ...], value_columns: tuple[str, ...]):
+    """Adds to counter rows, creating missing ones, in one statement whose rows come as one array
+    per column (`unnest` zips them in order). Its text never changes with the number of rows, so
+    SQLAlchemy compiles it once per process instead of once per event, as a multi-row VALUES
+    insert would."""
+    columns = key_columns + value_columns
+    rows = sa.select(*[sa.func.unnest(sa.bindparam(name, type_=ARRAY(table.c[name].type))).label(name)
+                       for name in columns])
+    stmt = pg_insert(table).from_select(list(columns), rows)
+    return stmt.on_conflict_do_update(index_elements=list(key_columns),
+                                      set_={name: table.c[name] + stmt.excluded[name] for name in value_columns})
+
+
+def _increment(conn: Connection, table: sa.Table, key_columns: tuple[str, ...],
+               value_columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """`rows` are (key..., value...) tuples in key order, so concurrent consumers lock them in
+    the same order."""
+    if rows:
+        columns = key_columns + value_columns
+        conn.execute(_increment_statement(table, key_columns, value_columns),
+                     {name: [row[index] for row in rows] for index, name in enumerate(columns)})
 
 
 def call_contribution(row: RowMapping) -> tuple[list[tuple], list[tuple]]:
@@ -185,23 +211,13 @@ class SqlProjectionStore(ProjectionStore):
                         total[index] += sign * value
                 for key in seconds:
                     times[key] += sign
-        rows = [{"scope": key[0], "grain": key[1], "bucket": key[2], **dict(zip(STAT_COLUMNS, values))}
-                for key, values in sorted(stats.items()) if any(values)]
-        if rows:
-            table = self._call_stats
-            stmt = pg_insert(table).values(rows)
-            self._conn.execute(stmt.on_conflict_do_update(
-                index_elements=["scope", "grain", "bucket"],
-                set_={name: table.c[name] + stmt.excluded[name] for name in STAT_COLUMNS}))
+        _increment(self._conn, self._call_stats, ("scope", "grain", "bucket"), tuple(STAT_COLUMNS),
+                   [(*key, *values) for key, values in sorted(stats.items()) if any(values)])
         self._add(self._answer_times, ("scope", "grain", "bucket", "seconds"), dict(times))
 
     def _add(self, counts: sa.Table, key_columns: tuple[str, ...], deltas: dict[tuple, int]) -> None:
-        """One statement; rows in key order, so concurrent consumers lock them in the same order."""
-        rows = [{**dict(zip(key_columns, key)), "count": delta} for key, delta in sorted(deltas.items()) if delta]
-        if rows:
-            stmt = pg_insert(counts).values(rows)
-            self._conn.execute(stmt.on_conflict_do_update(index_elements=list(key_columns),
-                                                          set_={"count": counts.c.count + stmt.excluded.count}))
+        _increment(self._conn, counts, key_columns, ("count",),
+                   [(*key, delta) for key, delta in sorted(deltas.items()) if delta])
 
     def set_call_shopper(self, stream_id: str, shopper: Shopper) -> None:
         before = self._counted("calls", self._calls.c.id == stream_id)
