@@ -4,8 +4,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from marshmallow import ValidationError, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
+from dropin_common.answers import Answer, Moment
 from dropin_common.query import (MAX_SKIP, CommaSeparatedSet, DateRangeSchema, LooseString, PageSchema,
                                  WholeNumber)
 from dropin_common.timeutil import iso
@@ -159,3 +160,146 @@ def organization_json(row: OrganizationWithDealers) -> dict[str, Any]:
     return {"id": org.id, "name": org.name, "code": org.code, "loanLink": org.loan_link,
             "createdAt": iso(org.created_at), "dealerCount": len(row.dealers),
             "dealers": [_dealer_json(dealer) for dealer in row.dealers]}
+
+
+# --- Answers: what the views return, key for key (see dropin_common.answers).
+
+class VehicleAnswer(Answer):
+    make = fields.String(required=True, allow_none=True)
+    model = fields.String(required=True, allow_none=True)
+    type = fields.String(required=True, allow_none=True)
+    year = fields.Integer(required=True, allow_none=True)
+
+
+class CallDealerAnswer(Answer):
+    id = fields.String(required=True)
+    first_name = fields.String(data_key="firstName", required=True, allow_none=True)
+    last_name = fields.String(data_key="lastName", required=True, allow_none=True)
+
+
+def _text(**kwargs) -> fields.String:
+    return fields.String(required=True, allow_none=True, **kwargs)
+
+
+class CallAnswer(Answer):
+    """A stream as a call, with the shopper from its lead (null without one) and its dealer."""
+    id = fields.String(required=True)
+    organization_id = _text(data_key="organizationId")
+    organization_code = _text(data_key="organizationCode")
+    organization_name = _text(data_key="organizationName")
+    vin = _text()
+    vehicle = fields.Nested(VehicleAnswer, required=True)
+    status = fields.String(required=True, validate=validate.OneOf(CALL_STATUSES))
+    dealer_id = _text(data_key="dealerId")
+    dealer = fields.Nested(CallDealerAnswer, required=True, allow_none=True)
+    dealer_name = _text(data_key="dealerName")
+    requested_at = Moment(data_key="requestedAt", required=True, allow_none=True)
+    accepted_at = Moment(data_key="acceptedAt", required=True, allow_none=True)
+    stopped_at = Moment(data_key="stoppedAt", required=True, allow_none=True)
+    stopped_by = _text(data_key="stoppedBy")
+    note = _text()
+    duration_seconds = fields.Integer(data_key="durationSeconds", required=True, allow_none=True)
+    time_to_answer_seconds = fields.Integer(data_key="timeToAnswerSeconds", required=True, allow_none=True)
+    missed_reason = _text(data_key="missedReason")
+    dealers_rung = fields.Integer(data_key="dealersRung", required=True, allow_none=True)
+    first_name = _text(data_key="firstName")
+    last_name = _text(data_key="lastName")
+    email = _text()
+    phone = _text()
+
+
+class LeadAnswer(Answer):
+    id = fields.String(required=True)
+    stream_id = _text(data_key="streamId")
+    organization_id = _text(data_key="organizationId")
+    organization_name = _text(data_key="organizationName")
+    vin = _text()
+    vehicle = fields.Nested(VehicleAnswer, required=True)
+    first_name = _text(data_key="firstName")
+    last_name = _text(data_key="lastName")
+    email = _text()
+    phone = _text()
+    comment = _text()
+    created_at = Moment(data_key="createdAt", required=True)
+    call_status = _text(data_key="callStatus", metadata={
+        "description": "The status of the call the lead was left on; null while that call is not known here."})
+
+
+class OrganizationDealerAnswer(Answer):
+    id = fields.String(required=True)
+    email = _text()
+    first_name = _text(data_key="firstName")
+    last_name = _text(data_key="lastName")
+    phone = _text()
+    status = _text()
+    account_status = _text(data_key="accountStatus")
+
+
+class OrganizationAnswer(Answer):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    code = _text()
+    loan_link = _text(data_key="loanLink")
+    created_at = Moment(data_key="createdAt", required=True, allow_none=True)
+    dealer_count = fields.Integer(data_key="dealerCount", required=True)
+    dealers = fields.List(fields.Nested(OrganizationDealerAnswer), required=True)
+
+
+class CallLeadCountsAnswer(Answer):
+    calls = fields.Integer(required=True)
+    leads = fields.Integer(required=True)
+
+
+class TimeToAnswerAnswer(Answer):
+    p50 = fields.Float(required=True, allow_none=True)
+    p90 = fields.Float(required=True, allow_none=True)
+    max = fields.Integer(required=True, allow_none=True)
+
+
+class KpisAnswer(Answer):
+    calls = fields.Integer(required=True)
+    answered = fields.Integer(required=True)
+    missed = fields.Integer(required=True)
+    expired = fields.Integer(required=True)
+    answer_rate = fields.Float(data_key="answerRate", required=True, metadata={
+        "description": "answered / calls, 4 decimals (0 without calls)."})
+    time_to_answer = fields.Nested(TimeToAnswerAnswer, data_key="timeToAnswer", required=True, metadata={
+        "description": "Seconds from request to accept; null without answered calls."})
+    average_duration_seconds = fields.Float(data_key="averageDurationSeconds", required=True, allow_none=True)
+    leads = fields.Integer(required=True)
+    lead_rate = fields.Float(data_key="leadRate", required=True, metadata={
+        "description": "Calls with a lead / calls, 4 decimals."})
+
+
+class SeriesBucketAnswer(KpisAnswer):
+    start = fields.String(required=True, metadata={"format": "date", "description": "The bucket's first local day."})
+
+
+class ZoneAnswer(Answer):
+    timezone = _text(metadata={"description": "The IANA zone used, or null for the caller's offset."})
+    timezone_offset = fields.Integer(data_key="timezoneOffset", required=True)
+
+
+class SeriesAnswer(ZoneAnswer):
+    interval = fields.String(required=True, validate=validate.OneOf(INTERVALS))
+    buckets = fields.List(fields.Nested(SeriesBucketAnswer), required=True)
+
+
+def _week_by_hour(description: str) -> fields.List:
+    return fields.List(fields.List(fields.Integer()), required=True, metadata={"description": description})
+
+
+class HeatmapAnswer(ZoneAnswer):
+    weekdays = fields.List(fields.String(), required=True)
+    calls = _week_by_hour("7 rows (Monday first) of 24 counts (column h is h:00-h:59).")
+    missed = _week_by_hour("The missed calls, laid out as `calls`.")
+
+
+class DealerStandingAnswer(Answer):
+    dealer_id = fields.String(data_key="dealerId", required=True)
+    dealer_name = _text(data_key="dealerName")
+    answered = fields.Integer(required=True)
+    median_time_to_answer_seconds = fields.Float(data_key="medianTimeToAnswerSeconds", required=True,
+                                                 allow_none=True)
+    average_duration_seconds = fields.Float(data_key="averageDurationSeconds", required=True, allow_none=True)
+    leads = fields.Integer(required=True)

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from dropin_common.answers import Answer, Moment
 from dropin_common.query import CommaSeparatedSet, LooseString, PageSchema, WholeNumber
 
-from ..domain.stream import ALL_STATUSES, LOG_TYPES
+from ..domain.stream import ALL_STATUSES, LOG_TYPES, MISSED_REASONS
 
 
 def Text(max_length: int, *, required: bool = False, **kwargs) -> LooseString:  # noqa: N802 - used like a field class
@@ -62,3 +63,133 @@ class ChannelAuthSchema(_Body):
     socket_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
     channel_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     stream_token = fields.String(data_key="streamToken", load_default=None, allow_none=True)
+
+
+# --- Answers: what the views return, key for key. Dumping through them keeps only documented keys.
+
+class VehicleAnswer(Answer):
+    make = fields.String(required=True, allow_none=True)
+    model = fields.String(required=True, allow_none=True)
+    type = fields.String(required=True, allow_none=True)
+    year = fields.Integer(required=True, allow_none=True)
+
+
+class DealerAnswer(Answer):
+    id = fields.String(required=True)
+    first_name = fields.String(data_key="firstName", required=True, allow_none=True)
+    last_name = fields.String(data_key="lastName", required=True, allow_none=True)
+
+
+class StreamLogAnswer(Answer):
+    type = fields.String(required=True, validate=validate.OneOf(LOG_TYPES))
+    code = fields.Integer(required=True)
+    at = Moment(required=True)
+
+
+class StreamAnswer(Answer):
+    """The whole stream, as its organization (or an admin) reads it."""
+    id = fields.String(required=True)
+    version = fields.Integer(required=True)
+    organization_id = fields.String(data_key="organizationId", required=True)
+    organization_code = fields.String(data_key="organizationCode", required=True)
+    organization_name = fields.String(data_key="organizationName", required=True)
+    vin = fields.String(required=True)
+    vehicle = fields.Nested(VehicleAnswer, required=True)
+    status = fields.String(required=True, validate=validate.OneOf(ALL_STATUSES))
+    dealer_id = fields.String(data_key="dealerId", required=True, allow_none=True)
+    dealer = fields.Nested(DealerAnswer, required=True, allow_none=True)
+    requested_at = Moment(data_key="requestedAt", required=True)
+    accepted_at = Moment(data_key="acceptedAt", required=True, allow_none=True)
+    stopped_at = Moment(data_key="stoppedAt", required=True, allow_none=True)
+    stopped_by = fields.String(data_key="stoppedBy", required=True, allow_none=True, metadata={
+        "description": "shopper, dealer, colleague, admin or system (the worker's timeouts)."})
+    note = fields.String(required=True, allow_none=True)
+    duration_seconds = fields.Integer(data_key="durationSeconds", required=True, allow_none=True)
+    missed_reason = fields.String(data_key="missedReason", required=True, allow_none=True,
+                                  validate=validate.OneOf(MISSED_REASONS))
+    dealers_rung = fields.Integer(data_key="dealersRung", required=True)
+    logs = fields.List(fields.Nested(StreamLogAnswer), required=True)
+
+
+class RequestedStreamAnswer(StreamAnswer):
+    stream_token = fields.String(data_key="streamToken", required=True, metadata={
+        "description": "The shopper's key to the stream's Pusher channel; shown only here."})
+    notified_dealers = fields.Integer(data_key="notifiedDealers", required=True)
+    next_open_at = Moment(data_key="nextOpenAt", allow_none=True, metadata={
+        "description": "Only when `missedReason` is `closed`: the next opening, with the organization's "
+                       "offset; null if it never opens again."})
+
+
+class ShopperDealerAnswer(Answer):
+    first_name = fields.String(data_key="firstName", required=True, allow_none=True)
+
+
+class ShopperStreamAnswer(Answer):
+    """What a caller without the organization's JWT reads: what the shopper's app shows."""
+    id = fields.String(required=True)
+    organization_code = fields.String(data_key="organizationCode", required=True)
+    organization_name = fields.String(data_key="organizationName", required=True)
+    vin = fields.String(required=True)
+    vehicle = fields.Nested(VehicleAnswer, required=True)
+    status = fields.String(required=True, validate=validate.OneOf(ALL_STATUSES))
+    dealer = fields.Nested(ShopperDealerAnswer, required=True, allow_none=True)
+    requested_at = Moment(data_key="requestedAt", required=True)
+    accepted_at = Moment(data_key="acceptedAt", required=True, allow_none=True)
+    stopped_at = Moment(data_key="stoppedAt", required=True, allow_none=True)
+    missed_reason = fields.String(data_key="missedReason", required=True, allow_none=True,
+                                  validate=validate.OneOf(MISSED_REASONS))
+
+
+class AvailabilityAnswer(Answer):
+    open = fields.Boolean(required=True)
+    dealers_online = fields.Integer(data_key="dealersOnline", required=True)
+    next_open_at = Moment(data_key="nextOpenAt", required=True, allow_none=True, metadata={
+        "description": "While closed, the next opening with the organization's offset; else null."})
+
+
+class PingAnswer(Answer):
+    dealer_id = fields.String(data_key="dealerId", required=True)
+    pinged_at = Moment(data_key="pingedAt", required=True)
+
+
+class BeamsTokenAnswer(Answer):
+    token = fields.String(required=True)
+
+
+class LoanLinkAnswer(Answer):
+    id = fields.String(required=True)
+    stream_id = fields.String(data_key="streamId", required=True)
+    lead_id = fields.String(data_key="leadId", required=True)
+    channel = fields.String(required=True)
+    to = fields.String(metadata={"description": "Only with the stream's dealer's or an admin's JWT."})
+    subject = fields.String(required=True)
+    body = fields.String(required=True)
+    created_at = Moment(data_key="createdAt", required=True)
+
+
+class LeadAnswer(Answer):
+    id = fields.String(required=True)
+    stream_id = fields.String(data_key="streamId", required=True, allow_none=True)
+    organization_id = fields.String(data_key="organizationId", required=True)
+    organization_name = fields.String(data_key="organizationName", required=True)
+    vin = fields.String(required=True, allow_none=True)
+    vehicle = fields.Nested(VehicleAnswer, required=True)
+    first_name = fields.String(data_key="firstName", required=True, allow_none=True)
+    last_name = fields.String(data_key="lastName", required=True, allow_none=True)
+    email = fields.String(required=True, allow_none=True)
+    phone = fields.String(required=True, allow_none=True)
+    comment = fields.String(required=True, allow_none=True)
+    created_at = Moment(data_key="createdAt", required=True)
+
+
+class DecodedVinAnswer(VehicleAnswer):
+    vin = fields.String(required=True)
+    country = fields.String(required=True, allow_none=True)
+    manufacturer = fields.String(required=True, allow_none=True)
+    region = fields.String(required=True, allow_none=True)
+    checksum_valid = fields.Boolean(data_key="checksumValid", required=True)
+
+
+class ChannelAuthAnswer(Answer):
+    auth = fields.String(required=True, metadata={"description": "`<key>:<signature>`, for Pusher's client."})
+    channel_data = fields.String(metadata={"description": "Presence channels only: the member, as JSON text."})
