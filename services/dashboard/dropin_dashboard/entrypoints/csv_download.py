@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import Response
 
+from dropin_common.api import Blueprint
 from dropin_common.timeutil import utcnow
 
 
@@ -26,3 +27,11 @@ def csv_response(kind: str, blocks: Iterator[bytes], timezone_offset: int) -> Re
         "Content-Disposition": f'attachment; filename="{kind}-{client_today}.csv"',
         "X-Accel-Buffering": "no",  # let nginx pass blocks on as they come
         "Cache-Control": "no-store"})
+
+
+def csv_answer(bp: Blueprint, kind: str):
+    """Documents the 200 of a view that answers `csv_response(kind, ...)`."""
+    return bp.response(200, {"type": "string"}, content_type="text/csv", description=(
+        "A CSV file with a header row, streamed as it is produced."), headers={
+        "Content-Disposition": {"description": f'`attachment; filename="{kind}-YYYY-MM-DD.csv"`',
+                                "schema": {"type": "string"}}})

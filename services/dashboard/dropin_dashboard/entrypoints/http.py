@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 
+from dropin_common.api import Blueprint, service_api
 from dropin_common.http import create_service_app
 from dropin_common.progress import data_age
 from dropin_common.readiness import readiness_checks
 
 from ..bootstrap import Container, bootstrap
 from .consumer import QUEUE
-from .routes_figures import figures_blueprint
-from .routes_overview import overview_blueprint
-from .routes_records import CALLS, LEADS, records_blueprint
+from .routes_figures import add_figures
+from .routes_overview import add_overview
+from .routes_records import CALLS, LEADS, add_records
 
 DATA_AGE_HEADER = "X-Data-Age-Seconds"
 
@@ -37,8 +38,11 @@ def create_app(container: Container | None = None) -> Flask:
                 response.headers[DATA_AGE_HEADER] = str(int(age))
         return response
 
-    app.register_blueprint(overview_blueprint(container))
-    app.register_blueprint(figures_blueprint(container))
+    dashboard = Blueprint("dashboard", __name__, url_prefix="/dashboard",
+                          description="Admins' figures: calls, leads, organizations (read models fed by events).")
+    add_overview(dashboard, container)
+    add_figures(dashboard, container)
     for records in (CALLS, LEADS):
-        app.register_blueprint(records_blueprint(container, records))
+        add_records(dashboard, container, records)
+    service_api(app).register_blueprint(dashboard)
     return app

@@ -139,6 +139,20 @@ def test_bad_filter_is_a_400_naming_the_field(client, admin_headers, endpoint, p
     assert response.is_json and response.get_json()["error"]["field"] == field
 
 
+@pytest.mark.parametrize("endpoint,params,field", [
+    ("getcalls", {"to": ""}, "to"), ("getcalls", {"limit": ""}, "limit"), ("countcalllead", {"from": ""}, "from"),
+    ("exportcsvleads", {"timezoneoffset": ""}, "timezoneoffset"), ("leaderboard", {"skip": ""}, "skip"),
+])
+def test_an_empty_day_or_number_is_a_400_naming_the_field(client, admin_headers, endpoint, params, field):
+    response = client.get(f"/dashboard/{endpoint}", headers=admin_headers, query_string=params)
+    assert response.status_code == 400
+    assert response.get_json()["error"]["field"] == field
+
+
+def test_an_empty_text_or_status_filter_is_no_filter(client, admin_headers, dataset):
+    assert len(call_ids(client, admin_headers, name="", status="", vin="")) == 4
+
+
 def test_like_wildcards_in_a_filter_match_literally(client, admin_headers, dataset):
     assert call_ids(client, admin_headers, name="%") == []
     assert call_ids(client, admin_headers, vin="_") == []

@@ -102,3 +102,23 @@ def test_exports_are_uncapped_csv_attachments(document):
         assert query["limit"]["schema"]["maximum"] > 10 ** 18, path  # every row unless a limit is given
     for path in CONTRACT_PATHS - {"/dashboard/exportcsvcalls", "/dashboard/exportcsvleads"}:
         assert "text/csv" not in operation(document, path)["responses"]["200"].get("content", {}), path
+
+
+ANSWERS = {"/dashboard/getorganizations": ("array", "OrganizationAnswer"), "/dashboard/getcalls": ("array", "CallAnswer"),
+           "/dashboard/getleads": ("array", "LeadAnswer"), "/dashboard/countcall": (None, "CountAnswer"),
+           "/dashboard/countlead": (None, "CountAnswer"), "/dashboard/countcalllead": (None, "CallLeadCountsAnswer"),
+           "/dashboard/countallcalllead": (None, "CallLeadCountsAnswer"), "/dashboard/kpis": (None, "KpisAnswer"),
+           "/dashboard/series": (None, "SeriesAnswer"), "/dashboard/heatmap": (None, "HeatmapAnswer"),
+           "/dashboard/leaderboard": ("array", "DealerStandingAnswer")}
+
+
+def test_every_json_answer_is_documented_by_its_schema_and_nothing_hides_behind_default(document):
+    for path, (container, name) in ANSWERS.items():
+        schema = operation(document, path)["responses"]["200"]["content"]["application/json"]["schema"]
+        reference = {"$ref": f"#/components/schemas/{name}"}
+        assert schema == ({"type": "array", "items": reference} if container else reference), path
+    for path in document["paths"]:
+        assert set(operation(document, path)["responses"]) <= {"200", "400", "401", "403"}, path
+    call = document["components"]["schemas"]["CallAnswer"]
+    assert {"dealerName", "durationSeconds", "timeToAnswerSeconds", "firstName", "phone"} <= set(call["required"])
+    assert call["properties"]["durationSeconds"]["nullable"] is True

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from flask import Flask
 
+from dropin_common.api import service_api
 from dropin_common.http import create_service_app
 from dropin_common.readiness import readiness_checks
 from dropin_common.waiting import WaitSlots
 
 from ..bootstrap import Container, bootstrap
 from . import routes_after_stream, routes_lookups, routes_streams
+from .schemas import ShopperStreamAnswer, StreamAnswer
 
 
 def create_app(container: Container | None = None) -> Flask:
@@ -19,6 +21,10 @@ def create_app(container: Container | None = None) -> Flask:
                              trusted_proxies=container.settings.common.trusted_proxies)
     app.extensions["dropin.streams"] = container
     app.extensions["dropin.streams.wait_slots"] = WaitSlots(container.settings.replica_waiters)
+    api = service_api(app)
+    # Named first: answers that depend on the caller refer to both (request_context.STREAM_FOR_CALLER).
+    api.spec.components.schema("StreamAnswer", schema=StreamAnswer)
+    api.spec.components.schema("ShopperStreamAnswer", schema=ShopperStreamAnswer)
     for routes in (routes_streams, routes_after_stream, routes_lookups):
-        app.register_blueprint(routes.api)
+        api.register_blueprint(routes.api)
     return app

@@ -5,15 +5,30 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import current_app
+from flask import Response, current_app, jsonify
 
 from dropin_common.errors import AppError
 from dropin_common.waiting import ReplicaBehind, WaitSlots
 
 from ..bootstrap import Container
+from ..use_cases.lookups import StreamSeen
+from ..use_cases.snapshots import stream_view_for
+from .schemas import ShopperStreamAnswer, StreamAnswer
 
 T = TypeVar("T")
 REPLICA_POLL_SECONDS = 0.1
+
+
+# How much of a stream an answer shows depends on the caller (snapshots.stream_view_for): the
+# organization's side reads the whole stream, anyone else the shopper's view. Both schemas are
+# registered by name when the app starts (http.create_app).
+STREAM_FOR_CALLER = {"anyOf": [{"$ref": "#/components/schemas/StreamAnswer"},
+                               {"$ref": "#/components/schemas/ShopperStreamAnswer"}]}
+
+
+def stream_for_caller(seen: StreamSeen) -> Response:
+    schema = StreamAnswer() if seen.role.is_organization else ShopperStreamAnswer()
+    return jsonify(schema.dump(stream_view_for(seen.stream, seen.role)))
 
 
 def container() -> Container:

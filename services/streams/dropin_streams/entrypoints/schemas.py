@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from dropin_common.answers import Answer, Moment
-from dropin_common.query import CommaSeparatedSet, LooseString, PageSchema, WholeNumber
+from dropin_common.query import CommaSeparatedSet, FilterSchema, LooseString, PageSchema, WholeNumber
 
 from ..domain.stream import ALL_STATUSES, LOG_TYPES, MISSED_REASONS
 
@@ -193,3 +193,11 @@ class DecodedVinAnswer(VehicleAnswer):
 class ChannelAuthAnswer(Answer):
     auth = fields.String(required=True, metadata={"description": "`<key>:<signature>`, for Pusher's client."})
     channel_data = fields.String(metadata={"description": "Presence channels only: the member, as JSON text."})
+
+
+class BeamsAuthSchema(FilterSchema):
+    user_id = LooseString(required=True, metadata={"description": "The caller's own account id."})
+
+
+# What vininfo decodes (the decoder trims and upper-cases first); GET /vin/{vinId} refuses the rest.
+VIN_PATTERN = r"^\s*[A-HJ-NPR-Za-hj-npr-z0-9]{17}\s*$"

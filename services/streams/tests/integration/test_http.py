@@ -231,7 +231,7 @@ def test_list_filters_by_status_from_plain_params_or_the_query_json(client, auth
 
 @pytest.mark.parametrize("query, field", [("status=lost", "status"), ("limit=101", "limit"),
                                           ("skip=-1", "skip"), ("query=%7Bbad", "query"),
-                                          (f"skip={2 ** 63}", "skip")])
+                                          (f"skip={2 ** 63}", "skip"), ("limit=", "limit"), ("skip=", "skip")])
 def test_list_refuses_bad_filters_naming_the_field(client, auth, query, field):
     assert error_of(client.get(f"/streams?{query}", headers=auth("bob")), 400)["field"] == field
 

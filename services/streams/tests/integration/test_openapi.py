@@ -43,8 +43,13 @@ def test_a_stream_request_needs_a_vin_and_may_be_rate_limited(document):
     assert set(body["properties"]) == {"vin", "make", "model", "type", "year"}
     assert body["properties"]["year"]["minimum"] == 1900
     assert "security" not in operation  # the global apikey only: shoppers have no login
-    assert set(operation["responses"]) == {"201", "400", "404", "429", "default"}
+    assert set(operation["responses"]) == {"201", "400", "404", "429", "503"}
     assert operation["responses"]["404"]["content"] == ERROR
+    created = operation["responses"]["201"]["content"]["application/json"]["schema"]
+    assert created == {"$ref": "#/components/schemas/RequestedStreamAnswer"}
+    answer = document["components"]["schemas"]["RequestedStreamAnswer"]
+    assert {"streamToken", "notifiedDealers", "nextOpenAt", "logs", "dealer"} <= set(answer["properties"])
+    assert "nextOpenAt" not in answer["required"]  # only when the organization is closed
 
 
 def test_accept_needs_a_dealers_jwt_and_answers_409_to_the_losers(document):
@@ -107,4 +112,32 @@ def test_the_after_stream_actions_document_their_conflicts(document):
     assert {"400", "401", "403", "404", "409"} <= set(note["responses"])
     log = paths["/streams/log/{streamId}"]["post"]
     assert document["components"]["schemas"]["StreamLog"]["properties"]["type"]["enum"] == ["pusher", "push"]
-    assert set(log["responses"]) == {"201", "400", "401", "403", "404", "default"}
+    assert set(log["responses"]) == {"201", "400", "401", "403", "404"}
+
+
+def test_every_operation_documents_its_success_body_and_no_catch_all(document):
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            assert "default" not in operation["responses"], (method, path)
+            successes = [status for status in operation["responses"] if status.startswith("2")]
+            assert successes, (method, path)
+            for status in successes:
+                assert operation["responses"][status]["content"]["application/json"]["schema"], (method, path)
+
+
+def test_a_stream_is_answered_whole_to_its_organization_and_as_the_shoppers_view_to_others(document):
+    either = {"anyOf": [{"$ref": "#/components/schemas/StreamAnswer"},
+                        {"$ref": "#/components/schemas/ShopperStreamAnswer"}]}
+    for path in ("/streams/{streamId}", "/streams/stop/{streamId}", "/streams/note/{streamId}"):
+        operation = next(iter(document["paths"][path].values()))
+        assert operation["responses"]["200"]["content"]["application/json"]["schema"] == either, path
+    shopper = document["components"]["schemas"]["ShopperStreamAnswer"]["properties"]
+    assert "note" not in shopper and "logs" not in shopper and "dealerId" not in shopper
+    assert {"$ref": "#/components/schemas/ShopperDealerAnswer"} in shopper["dealer"]["anyOf"]  # first name only
+
+
+def test_a_vin_to_decode_is_documented_as_vininfo_takes_it(document):
+    (parameter,) = document["paths"]["/vin/{vinId}"]["get"]["parameters"]
+    assert parameter["schema"]["pattern"] == r"^\s*[A-HJ-NPR-Za-hj-npr-z0-9]{17}\s*$"
