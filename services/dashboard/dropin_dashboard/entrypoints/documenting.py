@@ -1,7 +1,8 @@
 """What the dashboard's operations say alike in the OpenAPI document."""
 from __future__ import annotations
 
-ADMINS_ONLY = "Admins only (a dealer's token is refused)."
+ADMINS_ONLY = ("Admins only: a dealer's token is refused (`forbidden_role`), as is a switched-off account's "
+               "(`account_inactive`).")
 BAD_FILTER = "A bad filter; the error's `field` names it."
 
 

@@ -84,7 +84,9 @@ def availability(organization_code: str):
 
 
 @api.post("/streams/accept/<stream_id>")
-@api.authenticated(ROLE_DEALER, forbidden="Not a dealer, or not an active dealer of the stream's organization.")
+@api.authenticated(ROLE_DEALER, forbidden=(
+    "Not a dealer (`forbidden_role`), a switched-off account (`account_inactive`), or not an active dealer of "
+    "the stream's organization."))
 @api.response(200, schemas.StreamAnswer, description="The accepted stream, now `streaming`, with its dealer.")
 @api.errors({404: "`stream_not_found`: no such stream.",
              409: "`stream_not_requested`: another dealer accepted it first, or it is no longer requested.",
@@ -148,7 +150,7 @@ def get_stream(stream_id: str):
 
 
 @api.get("/streams")
-@api.authenticated(forbidden="`no_organization`: the caller belongs to no organization.")
+@api.authenticated(forbidden="`no_organization`: the caller belongs to no organization; or `account_inactive`.")
 @api.filters(schemas.StreamListSchema)
 @api.response(200, schemas.StreamAnswer(many=True), description="Streams, newest first (as `GET /streams/{streamId}`).")
 @api.errors({400: "An unknown `status`, or a bad `skip` or `limit`; the error's `field` names it."})

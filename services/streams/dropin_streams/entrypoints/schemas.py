@@ -10,10 +10,11 @@ from ..domain.stream import ALL_STATUSES, LOG_TYPES, MISSED_REASONS
 
 
 def Text(max_length: int, *, required: bool = False, **kwargs) -> LooseString:  # noqa: N802 - used like a field class
-    """Shopper text: trimmed, blank means absent, at most `max_length` characters."""
+    """Shopper text: trimmed, blank means absent (refused when required), at most `max_length` characters."""
     if not required:
         kwargs.setdefault("load_default", None)
-    return LooseString(required=required, validate=validate.Length(max=max_length), **kwargs)
+    return LooseString(required=required, validate=validate.Length(min=1 if required else None, max=max_length),
+                       **kwargs)
 
 
 def EmailText(max_length: int, **kwargs) -> LooseString:  # noqa: N802
@@ -45,12 +46,22 @@ class NoteSchema(_Body):
 
 
 class LeadSchema(_Body):
+    class Meta:
+        unknown = EXCLUDE
+        description = ("`streamId`, or `organizationToken` and `vinId` (when all are given, `streamId` wins); "
+                       "and at least a name, an e-mail or a phone.")
+        openapi = {"allOf": [
+            {"anyOf": [{"required": ["streamId"]}, {"required": ["organizationToken", "vinId"]}]},
+            {"anyOf": [{"required": ["firstName"]}, {"required": ["lastName"]}, {"required": ["email"]},
+                       {"required": ["phone"]}]}]}
+
     stream_id = Text(64, data_key="streamId")
     organization_token = Text(200, data_key="organizationToken")
-    vin = Text(32, data_key="vinId")
+    vin = Text(32, data_key="vinId", metadata={"description": "Decoded as a VIN (17 letters and digits, "
+                                                               "without I, O or Q) when the lead is for it."})
     first_name = Text(100, data_key="firstName")
     last_name = Text(100, data_key="lastName")
-    email = EmailText(254)
+    email = EmailText(254, metadata={"description": "An e-mail address."})
     phone = Text(50)
     comment = Text(5000)
 
@@ -60,8 +71,11 @@ class StreamListSchema(PageSchema):
 
 
 class ChannelAuthSchema(_Body):
-    socket_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    channel_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    # Pusher's own rules for both (its library refuses anything else).
+    socket_id = fields.String(required=True, validate=[validate.Length(min=1, max=100),
+                                                       validate.Regexp(r"^[0-9]+\.[0-9]+$")])
+    channel_name = fields.String(required=True, validate=[validate.Length(min=1, max=200),
+                                                          validate.Regexp(r"^[-a-zA-Z0-9_=@,.;]+$")])
     stream_token = fields.String(data_key="streamToken", load_default=None, allow_none=True)
 
 
