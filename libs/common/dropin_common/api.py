@@ -8,7 +8,8 @@ Stable API (services build on it; change it only with them):
     chat = Blueprint("chat", __name__, description="A stream's messages.")
 
     @chat.get("/chat/<stream_id>")
-    @chat.optional_jwt()                        # or @chat.authenticated(ROLE_ADMIN); outermost: auth first
+    @chat.optional_jwt()                        # or @chat.authenticated(ROLE_ADMIN); outermost: auth
+                                                # first, the caller (or None) in flask.g.principal
     @chat.filters(HistoryQuerySchema)           # ?query=<JSON> and plain keys -> view(query, stream_id)
     @chat.response(200, HistorySchema)          # dumps the answer, documents the 200 body
     @chat.errors({404: "No such stream."})      # every other status the operation really answers
@@ -26,23 +27,28 @@ Stable API (services build on it; change it only with them):
   body that is not a JSON object); `ErrorSchema` documents exactly that body.
 - `Blueprint.errors({status: description})` documents error answers with `ErrorSchema`;
   `Blueprint.authenticated(*roles)` checks the JWT (`dropin_common.http.authenticated`), sets
-  `security: [apikey + jwt]` and documents 401 (and 403 when roles are given);
+  `security: [apikey + jwt]` and documents 401 and 403 (a switched-off account; a missing role);
   `Blueprint.optional_jwt()` documents an operation open to all where a JWT, when sent, is checked.
 - No operation gets a `default` response: only the statuses declared are documented.
 - `PageSchema`, `DateRangeSchema`, `FilterSchema`, `LooseString`, `WholeNumber`,
   `CommaSeparatedSet` (from dropin_common.query) are the shared argument schemas and fields.
+- A rule across fields that JSON Schema can state goes in the schema's `Meta.openapi` (merged into
+  its component): `class Meta: openapi = {"minProperties": 1}`; say it in words in `Meta.description`.
 - Path parameters are documented in the contract's camelCase (`<stream_id>` is `{streamId}`).
 - A 405 carries an `Allow` header (dropin_common.http), on every service.
 """
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 from collections.abc import Mapping
 from typing import Any
 
 import flask_smorest
-from flask import Flask, request
+from flask import Flask, g
 from flask_smorest.spec.plugins import RE_URL, FlaskPlugin
+from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow.common import resolve_schema_cls
 from marshmallow import Schema, ValidationError, fields
 from webargs.flaskparser import FlaskParser
 
@@ -131,20 +137,23 @@ class Blueprint(flask_smorest.Blueprint):
             return wrapped
         return decorator
 
-    def errors(self, statuses: Mapping[int, str]):
-        """Documents each error status the operation answers, with the shared error body."""
+    def errors(self, statuses: Mapping[int, str | Mapping[str, Any]]):
+        """Documents each error status the operation answers, with the shared error body: a
+        description, or `{"description": ..., "headers": {...}}` (e.g. a 429's Retry-After)."""
         def decorator(view):
-            for status, description in statuses.items():
-                view = self.alt_response(status, schema=ErrorSchema, description=description)(view)
+            for status, response in statuses.items():
+                options = dict(response) if isinstance(response, Mapping) else {"description": response}
+                view = self.alt_response(status, schema=ErrorSchema, **options)(view)
             return view
         return decorator
 
     def authenticated(self, *roles: str, forbidden: str | None = None):
         """A valid, unrevoked JWT (and one of `roles`, if given) before anything else is read."""
         from .http import authenticated
-        statuses = {401: UNAUTHORIZED}
-        if roles or forbidden:
-            statuses[403] = forbidden or f"The caller is not {' or '.join(f'an {r}' for r in roles)}."
+        refused = "The account is switched off (`account_inactive`)"
+        if roles:
+            refused += f", or the caller is not {' or '.join(f'an {role}' for role in roles)} (`forbidden_role`)"
+        statuses = {401: UNAUTHORIZED, 403: forbidden or refused + "."}
 
         def decorator(view):
             view = self.errors(statuses)(view)
@@ -153,9 +162,18 @@ class Blueprint(flask_smorest.Blueprint):
         return decorator
 
     def optional_jwt(self):
-        """Open to anyone with the apikey; a JWT, when sent, must be valid (else 401)."""
+        """Open to anyone with the apikey; a JWT, when sent, is checked first (else 401) and the
+        view finds its principal (or None) in `flask.g.principal`."""
+        from .http import optional_principal
+
         def decorator(view):
-            return self.doc(security=JWT_OPTIONAL)(self.errors({401: "A JWT was sent but is not valid."})(view))
+            view = self.doc(security=JWT_OPTIONAL)(self.errors({401: "A JWT was sent but is not valid."})(view))
+
+            @functools.wraps(view)
+            def checked_first(*args, **kwargs):
+                g.principal = optional_principal()
+                return view(*args, **kwargs)
+            return checked_first
         return decorator
 
 
@@ -171,6 +189,15 @@ class CamelCasePaths(FlaskPlugin):
         for param in params:
             param["name"] = camel(param["name"])
         return params
+
+
+class SchemaRules(MarshmallowPlugin):
+    """A schema's `Meta.openapi` (the cross-field rules its validators enforce) in its component."""
+
+    def schema_helper(self, name, _, schema=None, **kwargs):
+        json_schema = super().schema_helper(name, _, schema=schema, **kwargs)
+        meta = getattr(resolve_schema_cls(schema), "Meta", None)
+        return {**json_schema, **getattr(meta, "openapi", {})} if json_schema is not None else None
 
 
 class Api(flask_smorest.Api):
@@ -190,7 +217,7 @@ def create_api(app: Flask, name: str) -> Api:
     app.config.update(API_TITLE=f"Dropin Auto {name} API", API_VERSION=_package_version(f"dropin-{name}"),
                       OPENAPI_VERSION=OPENAPI_VERSION, OPENAPI_URL_PREFIX=None)
     api = Api(app, spec_kwargs={
-        "flask_plugin": CamelCasePaths(),
+        "flask_plugin": CamelCasePaths(), "marshmallow_plugin": SchemaRules(),
         "info": {"description": f"The {name} service's part of the Dropin Auto API, as served by the gateway."},
         "security": [{"apikey": []}]})
     api.spec.components.security_scheme("apikey", API_KEY)
