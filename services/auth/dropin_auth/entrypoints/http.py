@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from flask import Flask, jsonify
 
-from dropin_common.readiness import readiness_checks
+from dropin_common.api import service_api
 from dropin_common.http import create_service_app
+from dropin_common.readiness import readiness_checks
 
 from ..bootstrap import Container, bootstrap
 from ..domain.errors import LoginRateLimited
@@ -23,7 +24,7 @@ def create_app(container: Container | None = None) -> Flask:
     app.extensions[CONTAINER_KEY] = container
     app.register_error_handler(LoginRateLimited, _rate_limited)
     for blueprint in (sessions, accounts, organizations):
-        app.register_blueprint(blueprint)
+        service_api(app).register_blueprint(blueprint)
     return app
 
 
