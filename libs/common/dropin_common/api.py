@@ -103,8 +103,13 @@ class DropinParser(FlaskParser):
 
 
 def query_args(args: Mapping[str, Any]) -> dict[str, Any]:
-    """Plain parameters (the first of repeated ones), overlaid with the keys of the `query` JSON
-    object; a null there means "not given"."""
+    """Plain parameters, overlaid with the keys of the `query` JSON object; a null there means "not
+    given". A key given twice is a 400 naming it: each filter takes one value (a set is comma-separated),
+    and the document says so."""
+    getlist = getattr(args, "getlist", None)
+    repeated = next((key for key in args if getlist is not None and len(getlist(key)) > 1), None)
+    if repeated is not None:
+        raise BadRequest(f"{repeated}: given more than once.", code="invalid_field", field=repeated)
     merged: dict[str, Any] = {key: value for key, value in args.items() if key != "query"}
     raw = args.get("query")
     if raw is not None:

@@ -57,6 +57,11 @@ def test_plain_keys_and_the_json_query_form_load_through_one_schema(app):
     assert answer.json == [{"id": "3", "name": "bob/5/2026-01-02"}]
 
 
+def test_a_filter_given_twice_is_a_400_naming_it(app):
+    answer = app.test_client().get("/things?name=a&name=b")
+    assert answer.status_code == 400 and answer.json["error"]["field"] == "name"
+
+
 @pytest.mark.parametrize("query_string, field", [
     ("to=", "to"), ("limit=", "limit"), ("limit=0", "limit"), ("limit=1.5", "limit"),
     ("query=" + quote('{"from": "nope"}'), "from")])

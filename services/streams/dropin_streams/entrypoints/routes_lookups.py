@@ -12,6 +12,7 @@ from ..use_cases import socket_auth
 from ..use_cases.snapshots import decoded_vin_view
 from . import schemas
 from .request_context import container
+from .routes_streams import NO_API_KEY
 
 api = Blueprint("lookups", __name__)
 VIN_PARAMETER = {"in": "path", "name": "vinId", "required": True, "schema": {
@@ -22,7 +23,7 @@ VIN_PARAMETER = {"in": "path", "name": "vinId", "required": True, "schema": {
 @api.get("/vin/<vin_id>", tags=["vin"])
 @api.doc(parameters=[VIN_PARAMETER])
 @api.response(200, schemas.DecodedVinAnswer)
-@api.errors({400: "`invalid_vin`: a malformed VIN."})
+@api.errors({400: "`invalid_vin`: a malformed VIN.", 401: NO_API_KEY})
 def decode_vin(vin_id: str):
     """Decode a VIN."""
     try:

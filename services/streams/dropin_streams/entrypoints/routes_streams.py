@@ -21,6 +21,7 @@ from .request_context import STREAM_FOR_CALLER, container, replica_grace, stream
 
 api = Blueprint("streams", __name__)
 RATE_LIMITED = "Too many requests from this client (`rate_limited`, the gateway's limit)."
+NO_API_KEY = "`invalid_api_key`: no valid `apikey` header (the gateway's answer)."
 REPLICA_BEHIND = ("`replica_behind`: too many requests are already waiting for the replica of auth's "
                   "data to catch up; try again (`Retry-After`).")
 
@@ -37,7 +38,7 @@ def iso_with_offset(moment) -> str | None:
     "dealers rung) and, when `missedReason` is `closed`, `nextOpenAt`. Later reads without the "
     "organization's JWT get only the shopper's fields (see `GET /streams/{streamId}`)."))
 @api.errors({400: "A missing or blank `vin`, an over-long field, or a `year` outside 1900-2100.",
-             404: "`organization_not_found`: no active organization has that code.",
+             401: NO_API_KEY, 404: "`organization_not_found`: no active organization has that code.",
              429: RATE_LIMITED, 503: REPLICA_BEHIND})
 def request_a_stream(body, organization_code: str):
     """A shopper asks an organization for a live walk-around of a vehicle.
@@ -69,7 +70,8 @@ def request_a_stream(body, organization_code: str):
 
 @api.get("/streams/availability/<organization_code>")
 @api.response(200, schemas.AvailabilityAnswer)
-@api.errors({404: "`organization_not_found`: no active organization has that code.", 429: RATE_LIMITED})
+@api.errors({401: NO_API_KEY, 404: "`organization_not_found`: no active organization has that code.",
+             429: RATE_LIMITED})
 def availability(organization_code: str):
     """Whether a request now would ring anybody (for the shopper's page, before the button).
 
