@@ -22,7 +22,7 @@ from .errors import AppError, BadRequest, Unauthorized, Unavailable
 from .input_guard import StrictJSONProvider, refuse_unstorable_text
 from .logs import bind_request
 from .metrics import HTTP_LATENCY, HTTP_REQUESTS, exposition
-from .api import create_api, uses_smorest
+from .api import create_api, service_document, uses_smorest
 from .openapi import build_openapi
 
 log = logging.getLogger("dropin.http")
@@ -125,7 +125,9 @@ def create_service_app(name: str, *, max_body_bytes: int, readiness_checks: dict
         # Built on first use, once every blueprint is registered; the gateway serves it as
         # /openapi/<service>.json.
         if uses_smorest(app):
-            return app.extensions["dropin.api"].spec.to_dict()
+            if "dropin.openapi" not in app.extensions:
+                app.extensions["dropin.openapi"] = service_document(app)
+            return app.extensions["dropin.openapi"]
         # Services not yet on flask-smorest (streams, dashboard) document views in YAML docstrings.
         if "dropin.openapi" not in app.extensions:
             app.extensions["dropin.openapi"] = build_openapi(

@@ -97,7 +97,8 @@ def test_the_document_is_valid_and_states_what_the_views_do(app):
     json_query = next(p for p in find["parameters"] if p["name"] == "query")
     assert "application/json" in json_query["content"]
     create = document["paths"]["/things/{thingId}"]["post"]
-    assert set(create["responses"]) == {"201", "400", "401", "403", "409"}
+    assert set(create["responses"]) == {"201", "400", "401", "403", "409", "413"}  # 413: a body over the limit
+    assert "apikey" in find["responses"]["401"]["description"]  # the gateway's, on every operation
     assert create["security"] == [{"apikey": [], "jwt": []}]
     operations = [op for item in document["paths"].values() for op in item.values() if isinstance(op, dict)]
     assert all("default" not in op.get("responses", {}) for op in operations)

@@ -130,13 +130,17 @@ class RegisterSchema(TolerantSchema):
     phone = Trimmed(load_default=None, allow_none=True, validate=PHONE)
 
 
+NOT_BLANK = {"pattern": r"\S"}  # trimmed, a blank one is not sent at all
+
+
 class _IdentifiedSchema(TolerantSchema):
     """The contract's "email OR username" (email wins when both are sent)."""
-    class Meta:
+    class Meta(TolerantSchema.Meta):
         description = "Send `email` or `username` (not blank; email wins when both are sent) and `password`."
-        openapi = {"anyOf": [{"required": ["email"]}, {"required": ["username"]}]}
-    email = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=254))
-    username = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=254))
+        openapi = {"anyOf": [{"required": [name], "properties": {name: {"type": "string"}}}
+                             for name in ("email", "username")]}
+    email = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=254), metadata=NOT_BLANK)
+    username = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=254), metadata=NOT_BLANK)
     password = fields.String(required=True, validate=validate.Length(min=1, max=256))
 
     @validates_schema
@@ -291,7 +295,8 @@ class OrganizationSchema(Schema):
     updatedAt = fields.String(required=True, metadata=DATE_TIME)
     timezone = fields.String(required=True, metadata={"description": "An IANA time zone name."})
     businessHours = fields.Dict(keys=fields.String(), values=fields.List(fields.List(fields.String())),
-                                required=True, metadata={"description": '{"mon": [["09:00", "18:00"]], ...}; {} = always open.'})
+                                required=True, allow_none=True,
+                                metadata={"description": '{"mon": [["09:00", "18:00"]], ...}; null or {} = always open.'})
     holidays = fields.List(fields.String(metadata={"format": "date"}), required=True)
     crmLeadEmails = fields.List(fields.String(), required=True)
     managerEmails = fields.List(fields.String(), required=True)
