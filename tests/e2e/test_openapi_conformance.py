@@ -23,7 +23,7 @@ from .helpers import login, new_active_dealer, new_organization, request_ringing
 CHECKS = (not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           negative_data_rejection)
 SEED = 20261207
-EXAMPLES = 6  # per operation, per role and per mode (valid, invalid): the run stays well under 90 s
+EXAMPLES = 5  # per operation, per role and per mode (valid, invalid): the run stays well under 90 s
 SERVICES = ("auth", "chat", "integrations", "streams", "dashboard")
 # Moved to flask-smorest on branch issue-10-http-b; enable them when it merges.
 PENDING = {"streams": "streams' document is fixed on branch issue-10-http-b",
