@@ -88,7 +88,8 @@ class Run:
         self.examples: list[str] = []
 
     def operation(self, operation, mode: GenerationMode, role: str, headers: dict) -> None:
-        strategy = operation.as_strategy(generation_mode=mode, **self._known_ids(operation))
+        # The credentials are part of every case, so an invalid case is never one that lost them.
+        strategy = operation.as_strategy(generation_mode=mode, headers=headers, **self._known_ids(operation))
         if operation.method.upper() == "POST" and operation.path == "/integrations/webhooks":
             strategy = strategy.map(self._of_known_organization)
 
@@ -97,7 +98,7 @@ class Run:
                              suppress_health_check=list(HealthCheck))
         @hypothesis.given(strategy)
         def send(case):
-            response = case.call(base_url=self.stack.gateway_url, session=self.session, headers=headers, timeout=15)
+            response = case.call(base_url=self.stack.gateway_url, session=self.session, timeout=15)
             self.requests += 1
             self.statuses[response.status_code] += 1
             if mode is GenerationMode.POSITIVE and response.status_code == 400:

@@ -20,7 +20,8 @@ Stable API (services build on it; change it only with them):
 - `Blueprint.arguments(Schema)` reads the JSON body (a form-encoded body is accepted too, as the
   contract allows); `Blueprint.filters(Schema)` reads the query string: plain keys overlaid with the
   keys of `?query=<URL-encoded JSON object>`, loaded through the same schema (both forms are
-  documented). Empty plain values are given to the schema as they are: a text filter takes `""` as
+  documented); a plain key the JSON also sets must be valid too. Empty plain values are given to
+  the schema as they are: a text filter takes `""` as
   no filter (`LooseString`, `CommaSeparatedSet`), a number or a day refuses it (400 naming it).
 - Bad input is the usual 400 `{"error": {"code": "invalid_field", "message", "field", "fields"}}`
   (`invalid_query` for a `query` that is not a JSON object, `invalid_json`/`invalid_body` for a
@@ -100,7 +101,11 @@ class DropinParser(FlaskParser):
     DEFAULT_VALIDATION_STATUS = 400
 
     def load_querystring(self, req, schema):
-        return query_args(req.args)
+        merged = query_args(req.args)
+        overridden = {key: value for key, value in req.args.items() if key != "query" and merged.get(key) != value}
+        if overridden:  # a plain value the JSON form replaces must still be a valid one
+            schema.load(overridden, partial=True)
+        return merged
 
     def load_json(self, req, schema):
         from .http import json_body  # http imports this module for the Api

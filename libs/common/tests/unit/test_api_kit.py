@@ -59,6 +59,7 @@ def test_plain_keys_and_the_json_query_form_load_through_one_schema(app):
 
 @pytest.mark.parametrize("query_string, field", [
     ("to=", "to"), ("limit=", "limit"), ("limit=0", "limit"), ("limit=1.5", "limit"),
+    ("limit=x&query=" + quote('{"limit": 5}'), "limit"),
     ("query=" + quote('{"from": "nope"}'), "from")])
 def test_a_bad_or_empty_typed_filter_is_a_400_naming_it(app, query_string, field):
     answer = app.test_client().get(f"/things?{query_string}")
