@@ -7,7 +7,6 @@ service's database and are written in the same transaction as its state changes.
 from __future__ import annotations
 
 import dataclasses
-import json
 from datetime import timedelta
 from typing import Any, Literal
 
@@ -237,7 +236,3 @@ class SqlUnitOfWork:
         finally:
             self.connection.close()
             self.connection = None
-
-
-def json_dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), default=str)

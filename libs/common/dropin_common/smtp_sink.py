@@ -22,7 +22,7 @@ class SmtpSink:
         self._port = port
         self._timeout = timeout
 
-    def send(self, topic: str, payload: dict[str, Any], row_id: int) -> None:
+    def send(self, topic: str, payload: dict[str, Any]) -> None:
         try:
             message = EmailMessage()
             message["From"] = payload["from"]

@@ -12,10 +12,10 @@ import threading
 from contextlib import contextmanager
 from collections.abc import Iterator
 
-from .errors import Unavailable
+from .kernel import TryLater
 
 
-class ReplicaBehind(Unavailable):
+class ReplicaBehind(TryLater):
     code = "replica_behind"
 
     def __init__(self, what: str = "this", retry_after: int = 1):

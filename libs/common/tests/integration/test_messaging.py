@@ -252,7 +252,7 @@ class RefusingSink:
         self.refused = refused
         self.sent = []
 
-    def send(self, topic, payload, row_id):
+    def send(self, topic, payload):
         if payload["data"]["n"] in self.refused:
             raise Undeliverable(f"refused n={payload['data']['n']}")
         self.sent.append(payload["data"]["n"])

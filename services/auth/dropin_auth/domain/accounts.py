@@ -4,9 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-# Same strings as dropin_common.auth.ROLE_*, which the tokens carry.
-ROLE_DEALER = "dealer"
-ROLE_ADMIN = "admin"
+from dropin_common.kernel import ROLE_ADMIN, ROLE_DEALER  # the roles tokens carry
 ROLES = (ROLE_DEALER, ROLE_ADMIN)
 STATUS_ACTIVE = "active"
 STATUS_INACTIVE = "inactive"

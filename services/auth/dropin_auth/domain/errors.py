@@ -1,7 +1,7 @@
-"""Errors the auth use cases raise, each a common AppError so the HTTP edge maps them alike."""
+"""Errors the auth use cases raise: kinds of the shared kernel's errors, which the HTTP edge maps alike."""
 from __future__ import annotations
 
-from dropin_common.errors import Conflict, Forbidden, NotFound, TooManyRequests, Unauthorized
+from dropin_common.kernel import Conflict, NotAllowed, NotAuthenticated, NotFound, RateLimited
 
 
 class EmailTaken(Conflict):
@@ -25,7 +25,7 @@ class OrganizationCodeTaken(Conflict):
         super().__init__("An organization with this code already exists.", field="code")
 
 
-class InvalidCredentials(Unauthorized):
+class InvalidCredentials(NotAuthenticated):
     code = "invalid_credentials"
 
     def __init__(self):
@@ -33,7 +33,7 @@ class InvalidCredentials(Unauthorized):
         super().__init__("Wrong email/username or password.")
 
 
-class AccountInactive(Forbidden):
+class AccountInactive(NotAllowed):
     code = "account_inactive"
 
     def __init__(self):
@@ -41,12 +41,11 @@ class AccountInactive(Forbidden):
         super().__init__("This account is not active; an admin must activate it.")
 
 
-class LoginRateLimited(TooManyRequests):
+class LoginRateLimited(RateLimited):
     code = "too_many_login_attempts"
 
-    def __init__(self, retry_after_seconds: int):
-        super().__init__(f"Too many failed logins; try again in {retry_after_seconds} s.")
-        self.retry_after_seconds = retry_after_seconds
+    def __init__(self, retry_after: int):
+        super().__init__(f"Too many failed logins; try again in {retry_after} s.", retry_after=retry_after)
 
 
 class AccountNotFound(NotFound):

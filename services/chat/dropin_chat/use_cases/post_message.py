@@ -5,10 +5,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from dropin_common.auth import Principal
-from dropin_common.errors import Conflict, NotFound
+from dropin_common.kernel import Conflict, NotFound, Principal
 from dropin_common.events import CHAT_MESSAGE_SAVED, Event
-from dropin_common.pusher_sink import PUSHER_DESTINATION, pusher_message
+from dropin_common.ports import PUSHER_DESTINATION, pusher_message
 
 from ..domain.messages import ChatMessage, valid_text
 from ..domain.senders import belongs_to_stream, may_write, resolve_sender

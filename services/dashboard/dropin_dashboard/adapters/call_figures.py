@@ -16,6 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, INTERVAL
 from sqlalchemy.engine import Engine
 
+from dropin_common.timeutil import ClientTimezoneOffset
+
 from ..domain.filters import Page, Period, RecordFilter
 from ..domain.kpis import CallFigures, DealerStanding, Heatmap
 from ..domain.zones import Zone
@@ -37,7 +39,8 @@ def local_time(moment: sa.ColumnElement, zone: Zone) -> sa.ColumnElement:
     """timestamptz -> wall-clock timestamp in the zone (DST-aware for an IANA name)."""
     if zone.name:
         return sa.func.timezone(zone.name, moment)
-    return sa.func.timezone(sa.cast(sa.literal(f"{-zone.offset_minutes} minutes"), INTERVAL), moment)
+    shift = ClientTimezoneOffset(zone.offset_minutes).utc_offset_minutes
+    return sa.func.timezone(sa.cast(sa.literal(f"{shift} minutes"), INTERVAL), moment)
 
 
 def _ranges_table(ranges: list[tuple[int, str | None, datetime | None, datetime | None]]):

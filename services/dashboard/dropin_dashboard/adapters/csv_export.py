@@ -15,6 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import INTERVAL
 from sqlalchemy.engine import Engine
 
+from dropin_common.timeutil import ClientTimezoneOffset
+
 from ..domain.filters import Page, RecordFilter
 from ..ports import CsvExporter
 from .criteria import RecordColumns, call_columns, lead_columns
@@ -28,9 +30,9 @@ def csv_safe(text: sa.ColumnElement) -> sa.ColumnElement:
 
 
 def local_time(moment: sa.ColumnElement, timezone_offset: int) -> sa.ColumnElement:
-    """UTC instant -> wall-clock text in the client's zone (JavaScript offset: local = UTC - offset)."""
-    shift = sa.cast(sa.literal(f"{int(timezone_offset)} minutes"), INTERVAL)
-    return sa.func.to_char(sa.func.timezone("UTC", moment) - shift, LOCAL_TIME_FORMAT)
+    """UTC instant -> wall-clock text in the client's zone (`timezone_offset` as the contract gives it)."""
+    shift = sa.cast(sa.literal(f"{ClientTimezoneOffset(timezone_offset).utc_offset_minutes} minutes"), INTERVAL)
+    return sa.func.to_char(sa.func.timezone("UTC", moment) + shift, LOCAL_TIME_FORMAT)
 
 
 def call_csv_columns(calls: sa.Table, offset: int) -> list[sa.ColumnElement]:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dropin_common.timeutil import ClientTimezoneOffset
+
 INTERVALS = ("day", "week", "month")
 MAX_BUCKETS = 1000
 
@@ -28,7 +30,7 @@ class Zone:
     def tzinfo(self) -> tzinfo:
         if self.name:
             return ZoneInfo(self.name)
-        return timezone(timedelta(minutes=-self.offset_minutes))
+        return ClientTimezoneOffset(self.offset_minutes).tzinfo
 
     def midnight_utc(self, day: date) -> datetime:
         """The instant the local `day` starts, in UTC."""

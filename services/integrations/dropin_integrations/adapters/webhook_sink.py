@@ -80,7 +80,7 @@ class WebhookSink:
         self._resolve = resolver
         self._now = now or (lambda: datetime.now(timezone.utc))
 
-    def send(self, topic: str, payload: dict[str, Any], row_id: int) -> None:
+    def send(self, topic: str, payload: dict[str, Any]) -> None:
         url = payload["url"]
         address = self._checked_address(url)
         body = payload["body"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dropin_common.errors import Conflict, NotFound
+from dropin_common.kernel import Conflict, NotFound
 
 from ..domain.deliveries import GIVEN_UP, Delivery
 from ..ports import DeliveryFilter, UnitOfWorkFactory

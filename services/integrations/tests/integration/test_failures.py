@@ -142,7 +142,7 @@ def test_in_production_a_host_resolving_to_a_private_address_is_refused_without_
     payload = {**delivery.payload, "url": "https://hooks.example.com/x"}  # an https URL that passed creation
 
     with pytest.raises(Undeliverable, match="10.0.0.7 is not a public address"):
-        sink.send(delivery.topic, payload, delivery.id)
+        sink.send(delivery.topic, payload)
     assert receiver.received == []
 
 

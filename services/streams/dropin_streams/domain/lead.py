@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from dropin_common.errors import BadRequest
+from dropin_common.kernel import InvalidInput
 
 from .vehicle import Vehicle
 
@@ -42,8 +42,8 @@ def person_name(value: str | None, field: str) -> str | None:
     return name
 
 
-def _bad_name(field: str, reason: str) -> BadRequest:
-    return BadRequest(f"{field} {reason}.", code="invalid_name", field=field)
+def _bad_name(field: str, reason: str) -> InvalidInput:
+    return InvalidInput(f"{field} {reason}.", code="invalid_name", field=field)
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,8 @@ class Contact:
     def require_a_way_to_reach(self) -> None:
         """A lead nobody can name or contact is worthless to the dealership."""
         if not (self.first_name or self.last_name or self.email or self.phone):
-            raise BadRequest("Give at least a name (firstName or lastName), an email or a phone.",
-                             code="lead_contact_missing", field="firstName,lastName,email,phone")
+            raise InvalidInput("Give at least a name (firstName or lastName), an email or a phone.",
+                               code="lead_contact_missing", field="firstName,lastName,email,phone")
 
 
 @dataclass(frozen=True)

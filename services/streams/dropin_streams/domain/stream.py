@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from dropin_common.errors import Conflict
+from dropin_common.kernel import Conflict
 
 from .vehicle import Vehicle
 

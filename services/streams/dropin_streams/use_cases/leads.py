@@ -5,8 +5,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from dropin_common.auth import Principal
-from dropin_common.errors import BadRequest, Unauthorized
+from dropin_common.kernel import InvalidInput, NotAuthenticated, Principal
 from dropin_common.events import LEAD_CREATED, Event
 
 from ..domain.access import role_towards_organization
@@ -37,8 +36,8 @@ def create_lead(uow: UnitOfWork, decoder: VinDecoder, command: CreateLead, now: 
         elif command.organization_token and command.vin:
             lead = _lead_for_vehicle(uow, decoder, command, now)
         else:
-            raise BadRequest("Give streamId, or organizationToken and vinId.", code="lead_target_missing",
-                             field="streamId")
+            raise InvalidInput("Give streamId, or organizationToken and vinId.", code="lead_target_missing",
+                               field="streamId")
         uow.leads.add(lead)
         uow.outbox.publish(Event(type=LEAD_CREATED, data={"lead": lead_snapshot(lead)}))
         uow.commit()
@@ -56,13 +55,13 @@ def _lead_for_stream(uow: UnitOfWork, command: CreateLead, now: datetime) -> Lea
 def _lead_for_vehicle(uow: UnitOfWork, decoder: VinDecoder, command: CreateLead, now: datetime) -> Lead:
     organization = uow.organizations.by_token_hash(sha256_hex(command.organization_token))
     if organization is None:
-        raise Unauthorized("The organization token is not valid.", code="invalid_organization_token")
+        raise NotAuthenticated("The organization token is not valid.", code="invalid_organization_token")
     role_towards_organization(organization.id, command.principal)
     vin = command.vin.strip().upper()
     try:
         vehicle = decoder.decode(vin).vehicle
     except InvalidVin as exc:
-        raise BadRequest(f"vinId: {exc}", code="invalid_vin", field="vinId") from None
+        raise InvalidInput(f"vinId: {exc}", code="invalid_vin", field="vinId") from None
     return Lead(id=str(uuid.uuid4()), stream_id=None, organization_id=organization.id,
                 organization_name=organization.name, vin=vin, vehicle=vehicle,
                 contact=command.contact, created_at=now)

@@ -13,8 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from dropin_common.auth import Principal
-from dropin_common.errors import Conflict, NotFound, TooManyRequests
+from dropin_common.kernel import Conflict, NotFound, Principal, RateLimited
 
 from ..domain.access import StreamRole, refuse_colleagues
 from ..domain.replica import Organization
@@ -57,8 +56,8 @@ def send_loan_link(uow: UnitOfWork, stream_id: str, sender: str, now: datetime,
         if earlier is not None:
             return LoanLinkSent(earlier, role, queued=False)
         if len({message.recipient.casefold() for message in sent}) >= MAX_RECIPIENTS:
-            raise TooManyRequests(f"This stream's loan link already went to {MAX_RECIPIENTS} addresses.",
-                                  code="loan_link_limit")
+            raise RateLimited(f"This stream's loan link already went to {MAX_RECIPIENTS} addresses.",
+                              code="loan_link_limit")
         message = OutboundMessage(
             id=str(uuid.uuid4()), stream_id=stream.id, lead_id=lead.id, channel=EMAIL_CHANNEL,
             recipient=recipient, subject=f"Your loan application with {organization.name}",

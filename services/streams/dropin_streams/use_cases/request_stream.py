@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from dropin_common.errors import NotFound
+from dropin_common.kernel import NotFound
 from dropin_common.events import STREAM_REQUESTED
 from dropin_common.ids import new_id
 
