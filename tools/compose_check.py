@@ -171,8 +171,12 @@ def walk_through(api: Api, run: int) -> dict:
     api.call("POST", "/leads", expect=201, json={"streamId": sid, "firstName": "Sam", "email": "sam@example.com"})
     api.call("POST", f"/streams/note/{sid}", token=token, json={"note": "Wants a test drive"})
     api.call("POST", f"/streams/sendloanlink/{sid}")
-    calls = api.eventually("the call to reach the dashboard", lambda: (lambda body: body if sid in json.dumps(body) else None)(
-        api.call("GET", "/dashboard/getcalls", token=admin, params={"query": json.dumps({"status": "completed"})})))
+    completed = {"query": json.dumps({"status": "completed"})}
+
+    def completed_calls():
+        body = api.call("GET", "/dashboard/getcalls", token=admin, params=completed)
+        return body if sid in json.dumps(body) else None
+    calls = api.eventually("the call to reach the dashboard", completed_calls)
     api.call("GET", "/dashboard/countcalllead", token=admin,
              params={"from": "2026-01-01", "to": "2026-12-31", "timezoneoffset": "-420"})
     api.call("GET", "/dashboard/exportcsvcalls", token=admin)
@@ -187,10 +191,12 @@ def walk_through(api: Api, run: int) -> dict:
     api.call("POST", "/auth/logout", token=token)
     # Metrics moved, and stay off the public listener.
     streams_metrics = scrape("streams")
-    assert any(k.startswith('dropin_streams_total{outcome="requested"}') and v >= 1 for k, v in streams_metrics.items()), "funnel"
+    assert any(k.startswith('dropin_streams_total{outcome="requested"}') and v >= 1
+               for k, v in streams_metrics.items()), "funnel"
     assert any(k.startswith("dropin_http_requests_total") for k in streams_metrics), "http metrics"
     relay = scrape("streams-relay-pusher")
-    assert any('outcome="sent"' in k and v >= 1 for k, v in relay.items() if k.startswith("dropin_outbox_deliveries_total")), relay
+    assert any('outcome="sent"' in k and v >= 1
+               for k, v in relay.items() if k.startswith("dropin_outbox_deliveries_total")), relay
     assert requests.get(GW + "/metrics", headers={"apikey": ENV["API_KEYS"]}, timeout=5).status_code == 404
     if run == 1:
         show_metrics(before_metrics)
@@ -203,7 +209,8 @@ SHOWN = {"streams": ("dropin_streams_total", "dropin_stream_time_to_answer_secon
          "streams-relay-pusher": ('dropin_outbox_deliveries_total{', "dropin_outbox_waiting_rows",
                                   "dropin_outbox_oldest_waiting_age_seconds"),
          "streams-relay-email": ('dropin_outbox_deliveries_total{',),
-         "dashboard-consumer": ("dropin_consumer_messages_total", "dropin_consumer_last_applied", "dropin_queue_messages")}
+         "dashboard-consumer": ("dropin_consumer_messages_total", "dropin_consumer_last_applied",
+                                "dropin_queue_messages")}
 
 
 def show_metrics(before: dict[str, dict[str, float]]) -> None:

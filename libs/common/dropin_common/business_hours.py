@@ -116,7 +116,8 @@ def _refuse_overlaps(weekly: Mapping[int, tuple[Interval, ...]]) -> None:
             begin = weekday * MINUTES_PER_DAY + interval.start
             spans.append((begin, begin + interval.length, weekday, interval))
     spans.sort()
-    for (begin, finish, day, interval), (next_begin, _f, next_day, next_interval) in zip(spans, spans[1:]):
+    for (_begin, finish, day, interval), (next_begin, _f, next_day, next_interval) in zip(spans, spans[1:],
+                                                                                        strict=False):
         if next_begin < finish:
             raise InvalidBusinessHours("businessHours", _overlap(day, interval, next_day, next_interval))
     if spans:
@@ -174,7 +175,7 @@ class BusinessHours:
     holidays: frozenset[date] = frozenset()
 
     @classmethod
-    def from_wire(cls, timezone_name: str | None, business_hours: Any, holidays: Any) -> "BusinessHours":
+    def from_wire(cls, timezone_name: str | None, business_hours: Any, holidays: Any) -> BusinessHours:
         return cls(parse_timezone(timezone_name or DEFAULT_TIMEZONE), parse_weekly(business_hours),
                    parse_holidays(holidays))
 

@@ -78,7 +78,7 @@ class PusherSocketServer:
 
     # --- lifecycle (a thread of its own, so the REST half and tests stay synchronous) ----------
 
-    def start(self) -> "PusherSocketServer":
+    def start(self) -> PusherSocketServer:
         ready = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(ready,), daemon=True, name="pusher-ws")
         self._thread.start()

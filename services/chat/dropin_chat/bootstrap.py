@@ -45,7 +45,7 @@ class ChatSettings:
     pusher: PusherSettings | None = None  # read only by the pusher relay
 
     @classmethod
-    def from_env(cls) -> "ChatSettings":
+    def from_env(cls) -> ChatSettings:
         common = CommonSettings.from_env(SERVICE)
         refuse_development_secrets(SERVICE, {"JWT_PUBLIC_KEY_FILE": common.jwt_public_key})
         return cls(common=common,

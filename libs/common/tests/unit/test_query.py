@@ -90,7 +90,8 @@ def test_day_range_east_of_utc_starts_the_previous_utc_evening():
 
 
 def test_open_ended_ranges_leave_a_side_unbounded():
-    assert ClientTimezoneOffset(0).day_range_utc(None, date(2016, 6, 16)) == (None, datetime(2016, 6, 17, tzinfo=timezone.utc))
+    utc = ClientTimezoneOffset(0)
+    assert utc.day_range_utc(None, date(2016, 6, 16)) == (None, datetime(2016, 6, 17, tzinfo=timezone.utc))
 
 
 def test_timestamps_render_in_utc_with_z_and_in_the_client_zone():

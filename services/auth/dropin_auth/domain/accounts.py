@@ -33,7 +33,7 @@ class Account:
 
     @classmethod
     def new_dealer(cls, *, id: str, email: str, username: str, first_name: str, last_name: str,
-                   phone: str | None, password_hash: str, now: datetime) -> "Account":
+                   phone: str | None, password_hash: str, now: datetime) -> Account:
         """A self-registered account: an inactive, offline dealer with no organization yet.
         An admin activates it and attaches it to an organization."""
         return cls(id=id, email=normalize_email(email), username=username, first_name=first_name,

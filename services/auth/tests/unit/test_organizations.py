@@ -130,7 +130,8 @@ def test_integration_settings_are_published_and_an_unchanged_setting_publishes_n
 
     update_organization(uow, clock, admin, UpdateOrganization(
         organization.id, crm_lead_emails=["leads@crm.example.com"], manager_emails=["boss@x.com"]))
-    update_organization(uow, clock, admin, UpdateOrganization(organization.id, crm_lead_emails=["leads@crm.example.com"]))
+    update_organization(uow, clock, admin,
+                        UpdateOrganization(organization.id, crm_lead_emails=["leads@crm.example.com"]))
 
     updates = store.events_of(events.ORGANIZATION_UPDATED)
     assert len(updates) == 1

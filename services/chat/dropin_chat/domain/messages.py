@@ -19,7 +19,7 @@ class ChatMessage:
     created_at: datetime
 
     @classmethod
-    def new(cls, stream_id: str, sender: str, text: str, now: datetime) -> "ChatMessage":
+    def new(cls, stream_id: str, sender: str, text: str, now: datetime) -> ChatMessage:
         return cls(id=str(uuid.uuid4()), stream_id=stream_id, sender=sender,
                    text=valid_text(text), created_at=now)
 

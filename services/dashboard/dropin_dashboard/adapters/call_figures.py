@@ -120,7 +120,7 @@ class SqlCallReports(CallReports):
         query = sa.select(per_second.c.idx, sa.func.array_agg(per_second.c.seconds),
                           sa.func.array_agg(per_second.c["count"])).group_by(per_second.c.idx)
         for index, seconds, counts in conn.execute(query):
-            results[index].answer_times.update(dict(zip(seconds, map(int, counts))))
+            results[index].answer_times.update(dict(zip(seconds, map(int, counts), strict=True)))
 
     @staticmethod
     def _ranges(organization_id: str | None, period: Period) -> list[tuple[str, datetime | None, datetime | None]]:
@@ -150,7 +150,8 @@ class SqlCallReports(CallReports):
             sa.func.coalesce(sa.func.sum(m.lead_count), 0).label("leads"),
             sa.func.count().filter(m.lead_count > 0).label("calls_with_lead"),
         ).select_from(wanted.join(matching, sa.true())).group_by(wanted.c.idx)
-        per_second = sa.select(wanted.c.idx, m.time_to_answer_seconds.label("seconds"), sa.func.count().label("count")) \
+        per_second = sa.select(wanted.c.idx, m.time_to_answer_seconds.label("seconds"),
+                               sa.func.count().label("count")) \
             .select_from(wanted.join(matching, sa.true())).where(m.time_to_answer_seconds.is_not(None)) \
             .group_by(wanted.c.idx, m.time_to_answer_seconds).subquery()
         results = [CallFigures() for _ in periods]

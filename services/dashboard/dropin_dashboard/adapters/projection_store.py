@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
-from functools import lru_cache
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -38,7 +38,7 @@ def _upsert(conn: Connection, table: sa.Table, values: dict) -> bool:
     return bool(conn.execute(stmt.returning(sa.literal_column("xmax = 0"))).scalar_one())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _increment_statement(table: sa.Table, key_columns: tuple[str, ...], value_columns: tuple[str, ...]):
     """Adds to counter rows, creating missing ones, in one statement whose rows come as one array
     per column (`unnest` zips them in order). Its text never changes with the number of rows, so

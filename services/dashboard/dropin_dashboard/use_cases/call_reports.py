@@ -61,7 +61,8 @@ def series(reports: CallReports, request: ReportRequest, interval: str,
                            code="invalid_field", field="from")
     wanted = buckets(first, last, interval, zone)
     figures = reports.figures(request.criteria, [Period(bucket.start, bucket.end) for bucket in wanted])
-    return zone, [SeriesBucket(bucket.label.isoformat(), figure.kpis()) for bucket, figure in zip(wanted, figures)]
+    return zone, [SeriesBucket(bucket.label.isoformat(), figure.kpis())
+                  for bucket, figure in zip(wanted, figures, strict=True)]
 
 
 def heatmap(reports: CallReports, request: ReportRequest) -> tuple[Zone, Heatmap]:

@@ -39,7 +39,8 @@ class SqlReplica(Replica):
         values = {"name": organization.name, "crm_lead_emails": list(organization.crm_lead_emails),
                   "manager_emails": list(organization.manager_emails), "timezone": organization.timezone,
                   "updated_at": organization.updated_at}
-        return self._upsert(o, organization.id, values, _newer(o.c.updated_at, sa.literal_column("excluded.updated_at")))
+        newer = _newer(o.c.updated_at, sa.literal_column("excluded.updated_at"))
+        return self._upsert(o, organization.id, values, newer)
 
     def account(self, account_id: str) -> AccountRecord | None:
         a = self._t["accounts"]

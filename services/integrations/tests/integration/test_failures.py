@@ -86,7 +86,8 @@ def test_one_dead_endpoint_does_not_hold_back_the_others(container, handle, rece
     container.relay("webhook").relay_batch()
 
     assert len(receiver.at("/alive")) == 1
-    statuses = {row.target.rsplit("/", 1)[1]: (row.sent_at is not None, row.attempts) for row in rows(container, "deliveries")}
+    statuses = {row.target.rsplit("/", 1)[1]: (row.sent_at is not None, row.attempts)
+                for row in rows(container, "deliveries")}
     assert statuses == {"dead": (False, 1), "alive": (True, 0)}
 
 

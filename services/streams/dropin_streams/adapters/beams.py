@@ -30,7 +30,7 @@ class BeamsSettings:
     ssl: bool = True
 
     @classmethod
-    def from_env(cls) -> "BeamsSettings":
+    def from_env(cls) -> BeamsSettings:
         return cls(instance_id=env_str("BEAMS_INSTANCE_ID", "") or None,
                    secret_key=env_str("BEAMS_SECRET_KEY", "") or None,
                    endpoint=env_str("BEAMS_ENDPOINT", "") or None, ssl=env_bool("BEAMS_SSL", True))

@@ -54,7 +54,7 @@ class Contact:
     phone: str | None = None
     comment: str | None = None
 
-    def with_valid_names(self) -> "Contact":
+    def with_valid_names(self) -> Contact:
         """The names are shown to the dealership and its CRM: only what a name can be."""
         return replace(self, first_name=person_name(self.first_name, "firstName"),
                        last_name=person_name(self.last_name, "lastName"))

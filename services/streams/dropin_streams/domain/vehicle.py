@@ -13,7 +13,7 @@ class Vehicle:
     country: str | None = None
 
     def overridden_by(self, *, make: str | None = None, model: str | None = None,
-                      type: str | None = None, year: int | None = None) -> "Vehicle":
+                      type: str | None = None, year: int | None = None) -> Vehicle:
         """The fields the caller sent win over decoded ones; missing ones keep the decoded value."""
         given = {"make": make, "model": model, "type": type, "year": year}
         return replace(self, **{key: value for key, value in given.items() if value is not None})
