@@ -91,7 +91,7 @@ class TokenVerifier:
                               account_version=float(version) if isinstance(version, (int, float)) else None)
         if self._principals is not None:
             return self._principals.load(principal)
-        if self._revocations.is_revoked(principal):
+        if self._revocations is not None and self._revocations.is_revoked(principal):
             raise Unauthorized("The token has been revoked.", code="token_revoked")
         return principal
 

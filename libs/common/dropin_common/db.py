@@ -48,6 +48,8 @@ def database_fault(exc: BaseException) -> DatabaseFault | None:
     if isinstance(exc, sa.exc.DBAPIError):
         if exc.connection_invalidated:
             return "transient"
+        if exc.orig is None:
+            return None
         exc = exc.orig
     if not isinstance(exc, psycopg.Error):
         return None
@@ -234,5 +236,6 @@ class SqlUnitOfWork:
         try:
             self.rollback()
         finally:
-            self.connection.close()
+            if self.connection is not None:
+                self.connection.close()
             self.connection = None

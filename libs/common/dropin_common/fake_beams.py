@@ -43,7 +43,7 @@ class FakeBeamsServer:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer((host, port), self._handler_class())
         self._server.daemon_threads = True
-        self.host, self.port = self._server.server_address[:2]
+        self.host, self.port = str(host), self._server.server_port
 
     @property
     def endpoint(self) -> str:

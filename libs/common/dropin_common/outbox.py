@@ -231,7 +231,8 @@ class OutboxRelay:
                 _wait_for_notify(listener, self._destination, self._idle_wait)
             except (sa.exc.OperationalError, psycopg.OperationalError) as exc:
                 log.warning("database unavailable for the %s relay: %s", self._destination, exc)
-                listener = _close(listener)
+                _close(listener)
+                listener = None
                 metrics.set_ready(False)
                 time.sleep(1.0)
         _close(listener)
@@ -278,7 +279,6 @@ def _close(conn: psycopg.Connection | None) -> None:
             conn.close()
         except Exception:  # noqa: BLE001
             pass
-    return None
 
 
 def _correlation_id(payload: dict[str, Any]) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import abc
 import uuid
-from typing import Any
+from typing import Any, Self
 
 from .events import Event
 
@@ -36,10 +36,10 @@ class UnitOfWork(abc.ABC):
 
     outbox: Outbox
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.rollback()
 
     @abc.abstractmethod

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from typing import overload
 
 
 def utcnow() -> datetime:
@@ -16,6 +17,12 @@ def iso(moment: datetime | None) -> str | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+@overload
+def parse_iso(text: str) -> datetime: ...
+@overload
+def parse_iso(text: str | None) -> datetime | None: ...
 
 
 def parse_iso(text: str | None) -> datetime | None:

@@ -33,9 +33,10 @@ class WaitSlots:
     @contextmanager
     def slot(self) -> Iterator[bool]:
         """Yields whether a slot was free (then held until the block ends)."""
-        acquired = self._semaphore is not None and self._semaphore.acquire(blocking=False)
+        semaphore = self._semaphore
+        acquired = semaphore.acquire(blocking=False) if semaphore is not None else False
         try:
             yield acquired
         finally:
-            if acquired:
-                self._semaphore.release()
+            if semaphore is not None and acquired:
+                semaphore.release()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from dropin_common.kernel import ROLE_ADMIN, ROLE_DEALER  # the roles tokens carry
+from dropin_common.kernel import ROLE_ADMIN as ROLE_ADMIN, ROLE_DEALER as ROLE_DEALER  # the roles tokens carry
 ROLES = (ROLE_DEALER, ROLE_ADMIN)
 STATUS_ACTIVE = "active"
 STATUS_INACTIVE = "inactive"

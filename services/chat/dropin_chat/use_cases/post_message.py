@@ -40,13 +40,13 @@ class ChatPolicy:
 
 def post_message(command: PostMessage, replica: StreamReplica, uow_factory: UnitOfWorkFactory,
                  now: Callable[[], datetime], policy: ChatPolicy = ChatPolicy()) -> ChatMessage:
-    valid_text(command.text)  # refuse bad input before waiting on anything
+    text = valid_text(command.text)  # refuse bad input before waiting on anything
     stream = _writable_stream(command, replica, policy)
     sender = resolve_sender(command.claimed_sender, command.principal, stream)
     moment = now()
     if stream.is_closed_for_chat(moment, policy.ended_grace):
         raise Conflict("This stream ended; its chat is closed.", code="stream_ended")
-    message = ChatMessage.new(stream.id, sender, command.text, moment)
+    message = ChatMessage.new(stream.id, sender, text, moment)
     snapshot = message_snapshot(message)
     with uow_factory() as uow:
         uow.messages.add(message)

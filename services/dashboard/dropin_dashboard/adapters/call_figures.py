@@ -9,6 +9,7 @@ inside each bucket, UTC hours at its edges. Any other filter reads the matching 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
@@ -43,7 +44,7 @@ def local_time(moment: sa.ColumnElement, zone: Zone) -> sa.ColumnElement:
     return sa.func.timezone(sa.cast(sa.literal(f"{shift} minutes"), INTERVAL), moment)
 
 
-def _ranges_table(ranges: list[tuple[int, str | None, datetime | None, datetime | None]]):
+def _ranges_table(ranges: Sequence[tuple[int, str | None, datetime | None, datetime | None]]):
     """The wanted (idx, grain, lo, hi) ranges as `unnest` of four array parameters: one statement
     text whatever their number (a VALUES list would be compiled anew, row by row, on each request).
     Bounds travel as epoch seconds (an integer array is quicker to send than timestamps)."""
@@ -96,7 +97,7 @@ class SqlCallReports(CallReports):
         results = [CallFigures() for _ in periods]
         stats, times = self._stats, self._times
 
-        def rows_of(table: sa.Table, *columns: sa.ColumnElement) -> sa.Subquery:
+        def rows_of(table: sa.Table, *columns: sa.ColumnElement) -> sa.FromClause:
             # LATERAL: one index range scan per wanted range (flattened into a join, the planner may
             # scan the whole table); OFFSET 0 keeps PostgreSQL from flattening it.
             return sa.select(*columns).where(table.c.scope == scope, table.c.grain == wanted.c.grain,

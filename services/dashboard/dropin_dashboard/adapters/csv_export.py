@@ -9,6 +9,7 @@ in SQL; text cells that a spreadsheet would run as a formula get a leading apost
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 import psycopg
 import sqlalchemy as sa
@@ -86,7 +87,7 @@ class PostgresCsvExporter(CsvExporter):
         # makes psycopg cancel the COPY; the pool then rolls the connection's transaction back.
         raw = self._engine.raw_connection()
         try:
-            connection = raw.driver_connection
+            connection = cast(psycopg.Connection, raw.driver_connection)  # None only once detached
             bound = psycopg.ClientCursor(connection).mogrify(select_sql, params)
             with connection.cursor() as cursor, \
                     cursor.copy(f"COPY ({bound}) TO STDOUT WITH (FORMAT csv, HEADER)") as copy:

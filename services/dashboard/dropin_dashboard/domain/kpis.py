@@ -27,7 +27,7 @@ def percentiles_cont(histogram: dict[int, int], fractions: tuple[float, ...]) ->
     total = sum(count for _, count in ordered)
     if total == 0:
         return [None for _ in fractions]
-    results = []
+    results: list[float | None] = []
     for fraction in fractions:
         position = fraction * (total - 1)
         lower_rank, weight = floor(position), position - floor(position)
@@ -57,7 +57,7 @@ class CallFigures:
     durations: int = 0
     leads: int = 0
     calls_with_lead: int = 0
-    answer_times: Counter = field(default_factory=Counter)  # whole seconds -> answered calls
+    answer_times: Counter[int] = field(default_factory=Counter)  # whole seconds -> answered calls
 
     def add(self, other: CallFigures) -> CallFigures:
         for name in ("calls", "answered", "missed", "expired", "duration_total", "durations", "leads",

@@ -120,8 +120,8 @@ class Lead:
             comment=data.get("comment"), created_at=parse_iso(data["createdAt"]))
 
 
-def _newer(incoming: datetime, stored: datetime | None) -> bool:
-    return stored is None or incoming > stored
+def _newer(incoming: datetime | None, stored: datetime | None) -> bool:
+    return stored is None or (incoming is not None and incoming > stored)
 
 
 @dataclass(frozen=True)

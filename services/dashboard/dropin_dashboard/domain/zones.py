@@ -45,7 +45,8 @@ class Zone:
     def whole_hour_offsets(self, moments: list[datetime]) -> bool:
         """Whether the zone's offset is whole hours at each of these instants (true of almost every
         zone; not of India's +5:30 or Nepal's +5:45), so local hours are UTC hours."""
-        return all(self.local(moment).utcoffset() % timedelta(hours=1) == timedelta(0) for moment in moments)
+        return all((self.local(moment).utcoffset() or timedelta(0)) % timedelta(hours=1) == timedelta(0)
+                   for moment in moments)
 
 
 @dataclass(frozen=True)

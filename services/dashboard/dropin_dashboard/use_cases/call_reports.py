@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -79,7 +79,7 @@ SERIES_CSV_HEADER = ("start", "calls", "answered", "missed", "expired", "answerR
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     """Text a spreadsheet would run as a formula gets a leading apostrophe (as the other exports)."""
     if value is None:
         return ""
@@ -89,7 +89,7 @@ def _cell(value) -> str:
 
 def series_csv(rows: list[SeriesBucket]) -> Iterator[bytes]:
     """One row per bucket, streamed a row at a time."""
-    def line(cells) -> bytes:
+    def line(cells: Iterable[object]) -> bytes:
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\r\n").writerow([_cell(cell) for cell in cells])
         return buffer.getvalue().encode()

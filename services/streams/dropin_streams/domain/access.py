@@ -19,9 +19,12 @@ ROLE_ADMIN = "admin"
 
 
 class Caller(Protocol):
-    account_id: str
-    role: str
-    organization_id: str | None
+    @property
+    def account_id(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def organization_id(self) -> str | None: ...
 
 
 class StreamRole(enum.Enum):

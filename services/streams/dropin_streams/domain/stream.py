@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from dropin_common.kernel import Conflict
 
@@ -135,5 +136,5 @@ class Stream:
             raise Conflict("A note can only be added once the stream has ended.", code="stream_not_ended")
         return self._next(note=note)
 
-    def _next(self, **changes) -> Stream:
+    def _next(self, **changes: Any) -> Stream:
         return replace(self, version=self.version + 1, **changes)

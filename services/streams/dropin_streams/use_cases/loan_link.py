@@ -41,7 +41,7 @@ def send_loan_link(uow: UnitOfWork, stream_id: str, sender: str, now: datetime,
         if not stream.has_ended:
             raise Conflict("The loan link can be sent once the stream has ended.", code="stream_not_ended")
         lead = uow.leads.latest_with_email(stream.id)
-        if lead is None:
+        if lead is None or lead.contact.email is None:
             raise Conflict("The shopper left no e-mail address for this stream.", code="no_lead_email")
         organization = uow.organizations.get(stream.organization_id)
         if organization is None:

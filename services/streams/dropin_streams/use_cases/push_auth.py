@@ -3,15 +3,17 @@ own account id, so pushes published to that user id reach it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from dropin_common.kernel import InvalidInput, NotAllowed, Principal, TryLater
 
 from ..ports import UnitOfWork
 
-TokenIssuer = Callable[[str], dict]
+TokenIssuer = Callable[[str], dict[str, Any]]
 
 
-def beams_token(uow: UnitOfWork, issue: TokenIssuer | None, principal: Principal, user_id: str | None) -> dict:
+def beams_token(uow: UnitOfWork, issue: TokenIssuer | None, principal: Principal,
+                user_id: str | None) -> dict[str, Any]:
     if not user_id:
         raise InvalidInput("user_id: the account id to get a Beams token for is required.", field="user_id")
     if user_id != principal.account_id:

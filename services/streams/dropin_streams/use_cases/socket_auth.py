@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from dropin_common.kernel import NotAllowed, NotAuthenticated, Principal
 
@@ -19,7 +20,7 @@ class ChannelRequest:
     stream_token: str | None
 
 
-def authorize_channel(uow: UnitOfWork, signer: ChannelSigner, request: ChannelRequest) -> dict:
+def authorize_channel(uow: UnitOfWork, signer: ChannelSigner, request: ChannelRequest) -> dict[str, Any]:
     channel = channels.parse_channel(request.channel_name)
     if channel is None:
         raise NotAllowed(f"No subscriptions to {request.channel_name!r} are handed out here.",
@@ -29,7 +30,7 @@ def authorize_channel(uow: UnitOfWork, signer: ChannelSigner, request: ChannelRe
     return signer.authenticate(request.channel_name, request.socket_id, presence_data)
 
 
-def _check_access(uow: UnitOfWork, channel: ChannelRef, request: ChannelRequest) -> dict | None:
+def _check_access(uow: UnitOfWork, channel: ChannelRef, request: ChannelRequest) -> dict[str, Any] | None:
     """Returns the presence member data for presence channels; raises when access is refused."""
     if channel.kind == channels.STREAM:
         stream = uow.streams.get(channel.subject_id)
