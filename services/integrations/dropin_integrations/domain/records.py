@@ -97,7 +97,3 @@ class AccountRecord:
     role: str
     status: str
     updated_at: datetime | None = None
-
-    @property
-    def is_active_admin(self) -> bool:
-        return self.role == "admin" and self.status == "active"

@@ -36,7 +36,6 @@ LOG_TYPES = ("pusher", "push")
 MISSED_CLOSED = "closed"
 MISSED_NOBODY_ONLINE = "nobody_online"
 MISSED_NOT_ANSWERED = "not_answered"
-MISSED_REASONS = (MISSED_CLOSED, MISSED_NOBODY_ONLINE, MISSED_NOT_ANSWERED)
 
 
 @dataclass(frozen=True)

@@ -185,12 +185,10 @@ class FakeUnitOfWork(ports.UnitOfWork):
         self.leads = FakeLeads()
         self.outbound_messages = FakeOutboundMessages()
         self.outbox = FakeOutbox()
-        self.commits = 0
 
     def commit(self) -> None:
         self.outbox.sent.extend(self.outbox.pending)
         self.outbox.pending.clear()
-        self.commits += 1
 
     def rollback(self) -> None:
         self.outbox.pending.clear()
