@@ -26,6 +26,7 @@ def parse_iso(text: str | None) -> datetime | None: ...
 
 
 def parse_iso(text: str | None) -> datetime | None:
+    """An ISO-8601 instant (naive: UTC); None for None or an empty text."""
     if not text:
         return None
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))

@@ -17,8 +17,6 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, INTERVAL
 from sqlalchemy.engine import Engine
 
-from dropin_common.timeutil import ClientTimezoneOffset
-
 from ..domain.filters import Page, Period, RecordFilter
 from ..domain.kpis import CallFigures, DealerStanding, Heatmap
 from ..domain.zones import Zone
@@ -40,7 +38,7 @@ def local_time(moment: sa.ColumnElement, zone: Zone) -> sa.ColumnElement:
     """timestamptz -> wall-clock timestamp in the zone (DST-aware for an IANA name)."""
     if zone.name:
         return sa.func.timezone(zone.name, moment)
-    shift = ClientTimezoneOffset(zone.offset_minutes).utc_offset_minutes
+    shift = zone.client_offset.utc_offset_minutes
     return sa.func.timezone(sa.cast(sa.literal(f"{shift} minutes"), INTERVAL), moment)
 
 

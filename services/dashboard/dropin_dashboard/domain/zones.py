@@ -27,10 +27,14 @@ class Zone:
     name: str | None = None
 
     @property
+    def client_offset(self) -> ClientTimezoneOffset:
+        return ClientTimezoneOffset(self.offset_minutes)
+
+    @property
     def tzinfo(self) -> tzinfo:
         if self.name:
             return ZoneInfo(self.name)
-        return ClientTimezoneOffset(self.offset_minutes).tzinfo
+        return self.client_offset.tzinfo
 
     def midnight_utc(self, day: date) -> datetime:
         """The instant the local `day` starts, in UTC."""
