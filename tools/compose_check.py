@@ -30,14 +30,16 @@ ENV = {
     "COMPOSE_PROJECT_NAME": f"dropin-composetest{SLOT}",
     "COMPOSE_GATEWAY_PORT": str(8580 + 10 * SLOT), "COMPOSE_OPS_PORT": str(8581 + 10 * SLOT),
     "COMPOSE_PUSHER_PORT": str(8582 + 10 * SLOT), "COMPOSE_MAILPIT_PORT": str(8583 + 10 * SLOT),
+    "COMPOSE_BEAMS_PORT": str(8584 + 10 * SLOT),
     "API_KEYS": "compose-test-key", "ADMIN_EMAIL": "admin@example.com", "ADMIN_PASSWORD": "change-me-now",
 }
 GW = f"http://127.0.0.1:{ENV['COMPOSE_GATEWAY_PORT']}"
 OPS = f"http://127.0.0.1:{ENV['COMPOSE_OPS_PORT']}"
 PUSHER = f"http://127.0.0.1:{ENV['COMPOSE_PUSHER_PORT']}"
 MAILPIT = f"http://127.0.0.1:{ENV['COMPOSE_MAILPIT_PORT']}"
-ONE_SHOT = {"keys", "auth-migrate", "streams-migrate", "dashboard-migrate", "chat-migrate"}
-THIRD_PARTY = {"rabbitmq", "mailpit", "auth-db", "streams-db", "dashboard-db", "chat-db"}
+BEAMS = f"http://127.0.0.1:{ENV['COMPOSE_BEAMS_PORT']}"
+ONE_SHOT = {"keys", "auth-migrate", "streams-migrate", "dashboard-migrate", "chat-migrate", "integrations-migrate"}
+THIRD_PARTY = {"rabbitmq", "mailpit", "auth-db", "streams-db", "dashboard-db", "chat-db", "integrations-db"}
 
 
 def say(message: str) -> None:
@@ -185,6 +187,8 @@ def walk_through(api: Api, run: int) -> dict:
     # What left the system: Pusher rang the dealer, the loan link went out by mail.
     api.eventually("Pusher to receive stream events", lambda: any(
         sid in json.dumps(event) for event in requests.get(f"{PUSHER}/_received", timeout=5).json()["events"]))
+    api.eventually("the ringing push to the dealer's phone", lambda: any(
+        dealer["id"] in push["users"] for push in requests.get(f"{BEAMS}/_received", timeout=5).json()["pushes"]))
     api.eventually("the loan link mail", lambda: any(
         "sam@example.com" in json.dumps(message) for message in
         requests.get(f"{MAILPIT}/api/v1/messages", timeout=5).json().get("messages", [])))
