@@ -159,9 +159,11 @@ def walk_through(api: Api, run: int) -> dict:
     token = api.call("POST", "/auth", headers={"Platform": "ios"},
                      json={"username": f"ann{run}", "password": "s3cret-pass"})["token"]
     api.call("POST", "/accounts/status/online", token=token)
-    # The organization and the dealer reach streams through auth's relay and streams' consumer.
-    stream = api.eventually("the organization to reach streams", lambda: api.call(
-        "POST", f"/streams/request/{code}", expect=201, json={"vin": "1HGCM82633A004352"}))
+    # The organization and the dealer (online) reach streams through auth's relay and streams'
+    # consumer; until the dealer has, a request is answered missed at once (nobody online).
+    stream = api.eventually("the organization and the online dealer to reach streams", lambda: (
+        lambda body: body if body["notifiedDealers"] >= 1 else None)(api.call(
+            "POST", f"/streams/request/{code}", expect=201, json={"vin": "1HGCM82633A004352"})))
     sid = stream["id"]
     api.eventually("the dealer to reach streams", lambda: api.call("POST", f"/streams/accept/{sid}", token=token))
     api.call("POST", "/ping", token=token)
