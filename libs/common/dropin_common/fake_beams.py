@@ -8,10 +8,10 @@ see what it received at GET /_received.
 from __future__ import annotations
 
 import argparse
-import signal
-import sys
 import json
 import os
+import signal
+import sys
 import threading
 import uuid
 from dataclasses import dataclass
