@@ -70,8 +70,8 @@ API_KEY = {"type": "apiKey", "in": "header", "name": "apikey",
            "description": "Checked by the gateway on every request."}
 JWT = {"type": "apiKey", "in": "header", "name": "Authorization",
        "description": "`JWT <token>` or `Bearer <token>`, as returned by `POST /auth`."}
-WITH_JWT = [{"apikey": [], "jwt": []}]
-JWT_OPTIONAL = [{"apikey": []}, {"apikey": [], "jwt": []}]
+WITH_JWT: list[dict[str, list[str]]] = [{"apikey": [], "jwt": []}]
+JWT_OPTIONAL: list[dict[str, list[str]]] = [{"apikey": []}, {"apikey": [], "jwt": []}]
 UNAUTHORIZED = "No token, or an invalid, expired or revoked one."
 RETRY_AFTER = {"Retry-After": {"description": "Seconds until trying again makes sense.", "schema": {"type": "integer"}}}
 # The answer of a service whose replica (of accounts, streams, ...) has not yet heard of a record
@@ -271,7 +271,8 @@ def service_document(app: Flask) -> dict[str, Any]:
 
 
 def _error_response(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    error = {"schema": {"$ref": "#/components/schemas/Error"}}
+    return {"description": description, "content": {"application/json": error}}
 
 
 def uses_smorest(app: Flask) -> bool:

@@ -27,6 +27,7 @@ from typing import Any
 log = logging.getLogger("dropin.openapi_merge")
 
 TITLE = "Dropin Auto API"
+NOT_READY = b'{"error":{"code":"not_ready","message":"Not every service has answered yet."}}'
 
 
 def merge(documents: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -102,7 +103,7 @@ def handler(document: MergedDocument) -> type[BaseHTTPRequestHandler]:
                 return self._answer(200, b'{"status":"ok","service":"openapi-merge"}')
             if self.path in ("/openapi.json", "/readyz"):
                 if document.body is None:
-                    return self._answer(503, b'{"error":{"code":"not_ready","message":"Not every service has answered yet."}}')
+                    return self._answer(503, NOT_READY)
                 return self._answer(200, document.body if self.path == "/openapi.json" else b'{"status":"ready"}')
             return self._answer(404, b'{"error":{"code":"not_found","message":"No such endpoint."}}')
 

@@ -14,7 +14,8 @@ def document(paths, schemas, version="1.0"):
 def test_identical_components_are_kept_once_and_clashing_ones_renamed_with_their_references():
     detail = {"type": "object", "properties": {"code": {"type": "string"}}}
     other_detail = {"type": "object", "properties": {"code": {"type": "integer"}}}
-    answer = {"responses": {"400": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}
+    error = {"schema": {"$ref": "#/components/schemas/Error"}}
+    answer = {"responses": {"400": {"content": {"application/json": error}}}}
     merged = merge({
         "auth": document({"/auth": {"post": answer}}, {"Error": ERROR, "ErrorDetail": detail}),
         "chat": document({"/chat/{streamId}": {"get": answer}}, {"Error": ERROR, "ErrorDetail": detail}),

@@ -2,6 +2,8 @@
 into a 400 naming the field (dropin_common.query.load_or_400 / parse_filters)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
@@ -26,7 +28,7 @@ def not_common(password: str) -> None:
         raise ValidationError("This password is on a list of common passwords; choose another.")
 
 
-PASSWORD = [validate.Length(min=MIN_PASSWORD_LENGTH, max=256), not_common]
+PASSWORD: list[Callable[[str], Any]] = [validate.Length(min=MIN_PASSWORD_LENGTH, max=256), not_common]
 
 
 class Trimmed(fields.String):
@@ -296,7 +298,8 @@ class OrganizationSchema(Schema):
     timezone = fields.String(required=True, metadata={"description": "An IANA time zone name."})
     businessHours = fields.Dict(keys=fields.String(), values=fields.List(fields.List(fields.String())),
                                 required=True, allow_none=True,
-                                metadata={"description": '{"mon": [["09:00", "18:00"]], ...}; null or {} = always open.'})
+                                metadata={"description": '{"mon": [["09:00", "18:00"]], ...}; null or {} = '
+                                                         "always open."})
     holidays = fields.List(fields.String(metadata={"format": "date"}), required=True)
     crmLeadEmails = fields.List(fields.String(), required=True)
     managerEmails = fields.List(fields.String(), required=True)
