@@ -20,7 +20,8 @@ Stable API (services build on it; change it only with them):
 - `Blueprint.arguments(Schema)` reads the JSON body (a form-encoded body is accepted too, as the
   contract allows); `Blueprint.filters(Schema)` reads the query string: plain keys overlaid with the
   keys of `?query=<URL-encoded JSON object>`, loaded through the same schema (both forms are
-  documented). Empty plain values are given to the schema as they are: a text filter takes `""` as
+  documented); a plain key the JSON also sets must be valid too. Empty plain values are given to
+  the schema as they are: a text filter takes `""` as
   no filter (`LooseString`, `CommaSeparatedSet`), a number or a day refuses it (400 naming it).
 - Bad input is the usual 400 `{"error": {"code": "invalid_field", "message", "field", "fields"}}`
   (`invalid_query` for a `query` that is not a JSON object, `invalid_json`/`invalid_body` for a
@@ -29,7 +30,12 @@ Stable API (services build on it; change it only with them):
   `Blueprint.authenticated(*roles)` checks the JWT (`dropin_common.http.authenticated`), sets
   `security: [apikey + jwt]` and documents 401 and 403 (a switched-off account; a missing role);
   `Blueprint.optional_jwt()` documents an operation open to all where a JWT, when sent, is checked.
-- No operation gets a `default` response: only the statuses declared are documented.
+- `RETRY_AFTER` documents a Retry-After header; `REPLICA_BEHIND` the retryable 503 of a service
+  whose replica (accounts, streams) has not yet heard of what the request names: every operation
+  whose token is checked against a replica can answer it.
+- No operation gets a `default` response: only the statuses declared are documented, plus what the
+  gateway answers on any operation (`service_document`): 401 for a missing apikey, 413 for a body
+  over its limit.
 - `PageSchema`, `DateRangeSchema`, `FilterSchema`, `LooseString`, `WholeNumber`,
   `CommaSeparatedSet` (from dropin_common.query) are the shared argument schemas and fields.
 - A rule across fields that JSON Schema can state goes in the schema's `Meta.openapi` (merged into
@@ -41,6 +47,7 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -63,9 +70,14 @@ API_KEY = {"type": "apiKey", "in": "header", "name": "apikey",
            "description": "Checked by the gateway on every request."}
 JWT = {"type": "apiKey", "in": "header", "name": "Authorization",
        "description": "`JWT <token>` or `Bearer <token>`, as returned by `POST /auth`."}
-WITH_JWT = [{"apikey": [], "jwt": []}]
-JWT_OPTIONAL = [{"apikey": []}, {"apikey": [], "jwt": []}]
+WITH_JWT: list[dict[str, list[str]]] = [{"apikey": [], "jwt": []}]
+JWT_OPTIONAL: list[dict[str, list[str]]] = [{"apikey": []}, {"apikey": [], "jwt": []}]
 UNAUTHORIZED = "No token, or an invalid, expired or revoked one."
+RETRY_AFTER = {"Retry-After": {"description": "Seconds until trying again makes sense.", "schema": {"type": "integer"}}}
+# The answer of a service whose replica (of accounts, streams, ...) has not yet heard of a record
+# the request names: retryable (dropin_common.waiting.ReplicaBehind).
+REPLICA_BEHIND = {"description": "This service has not yet caught up with a record the request names "
+                                 "(`replica_behind`); try again after `Retry-After`.", "headers": RETRY_AFTER}
 
 
 class ErrorDetailSchema(Schema):
@@ -89,7 +101,11 @@ class DropinParser(FlaskParser):
     DEFAULT_VALIDATION_STATUS = 400
 
     def load_querystring(self, req, schema):
-        return query_args(req.args)
+        merged = query_args(req.args)
+        overridden = {key: value for key, value in req.args.items() if key != "query" and merged.get(key) != value}
+        if overridden:  # a plain value the JSON form replaces must still be a valid one
+            schema.load(overridden, partial=True)
+        return merged
 
     def load_json(self, req, schema):
         from .http import json_body  # http imports this module for the Api
@@ -236,6 +252,34 @@ def service_api(app: Flask) -> Api:
     return app.extensions["dropin.api"]
 
 
+GATEWAY_401 = "A missing or unknown `apikey` (`invalid_api_key`, from the gateway)"
+GATEWAY_413 = "The body is larger than the gateway or the service accepts (`body_too_large`)."
+
+
+def service_document(app: Flask) -> dict[str, Any]:
+    """The service's OpenAPI document, with what the gateway answers on every operation: 401 for a
+    missing apikey, and 413 for a body over its limit."""
+    document = service_api(app).spec.to_dict()
+    for item in document["paths"].values():
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            responses = operation["responses"]
+            if "401" in responses:
+                responses["401"] = {**responses["401"],
+                                    "description": f"{responses['401']['description']} Or: {GATEWAY_401}."}
+            else:
+                responses["401"] = _error_response(GATEWAY_401 + ".")
+            if "requestBody" in operation:
+                responses.setdefault("413", _error_response(GATEWAY_413))
+    return document
+
+
+def _error_response(description: str) -> dict[str, Any]:
+    error = {"schema": {"$ref": "#/components/schemas/Error"}}
+    return {"description": description, "content": {"application/json": error}}
+
+
 def uses_smorest(app: Flask) -> bool:
     """Whether the service documents itself with flask-smorest (else the legacy YAML docstrings)."""
     return bool(app.extensions.get("flask-smorest", {}).get("blp_name_to_api"))
@@ -243,7 +287,9 @@ def uses_smorest(app: Flask) -> bool:
 
 def _field_attributes(_converter, field, ret: dict[str, Any], **_kwargs) -> dict[str, Any]:
     if isinstance(field, CommaSeparatedSet):  # OpenAPI has no enum of lists
-        return {"type": "string", "description": "Comma-separated, any of: " + ", ".join(field.allowed) + "."}
+        one = "(?:" + "|".join(re.escape(value) for value in field.allowed) + ")"
+        return {"type": "string", "pattern": rf"^ *(?:{one} *)?(?:, *(?:{one} *)?)*$",
+                "description": "Comma-separated, any of: " + ", ".join(field.allowed) + "."}
     if isinstance(field, LooseString):  # numbers in JSON are taken as their text
         ret.pop("type", None)
         return {"anyOf": [{"type": "string"}, {"type": "number"}]}

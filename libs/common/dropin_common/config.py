@@ -1,7 +1,6 @@
 """Typed configuration read from the environment, only ever inside a bootstrap (never at import)."""
 from __future__ import annotations
 
-import logging
 import os
 from dataclasses import dataclass
 from datetime import timedelta
@@ -97,7 +96,7 @@ class CommonSettings:
     trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
 
     @classmethod
-    def from_env(cls, service: str) -> "CommonSettings":
+    def from_env(cls, service: str) -> CommonSettings:
         key_file = os.environ.get("JWT_PUBLIC_KEY_FILE")
         return cls(
             service=service,
@@ -135,7 +134,7 @@ class PusherSettings:
     ssl: bool
 
     @classmethod
-    def from_env(cls) -> "PusherSettings":
+    def from_env(cls) -> PusherSettings:
         port = os.environ.get("PUSHER_PORT")
         refuse_development_secrets("pusher", {"PUSHER_SECRET": env_str("PUSHER_SECRET", "dev-secret")})
         return cls(

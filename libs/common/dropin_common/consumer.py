@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[Event, Connection], None]
 # A handler table: event type (meaning version 1) or (event type, version) -> handler.
-Handlers = Mapping[str | tuple[str, int], Handler]
+Handlers = Mapping[str, Handler] | Mapping[tuple[str, int], Handler] | Mapping[str | tuple[str, int], Handler]
 RETRY_HEADER = "x-dropin-attempts"
 DEAD_REASON_HEADER = "x-dropin-dead-reason"
 DEAD_QUEUE_HEADER = "x-dropin-dead-queue"
@@ -158,7 +158,7 @@ class Consumer:
         self._housekeeping_interval = housekeeping_interval
         self._next_housekeeping = 0.0
         self._connection: pika.BlockingConnection | None = None
-        self._channel = None
+        self._channel: Any = None  # pika.BlockingChannel
         self._running = True
         self.outcomes: Counter[tuple[str, str]] = Counter()  # (outcome, event type or "?") -> count
         self.on_outcome = on_outcome  # e.g. a metrics counter
@@ -227,6 +227,8 @@ class Consumer:
                ["queue"], depths)
 
     def _housekeep(self) -> None:
+        if self._housekeeping is None:
+            return
         self._next_housekeeping = time.monotonic() + self._housekeeping_interval
         try:
             pruned = self._housekeeping()

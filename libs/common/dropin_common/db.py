@@ -7,7 +7,6 @@ service's database and are written in the same transaction as its state changes.
 from __future__ import annotations
 
 import dataclasses
-import json
 from datetime import timedelta
 from typing import Any, Literal
 
@@ -49,6 +48,8 @@ def database_fault(exc: BaseException) -> DatabaseFault | None:
     if isinstance(exc, sa.exc.DBAPIError):
         if exc.connection_invalidated:
             return "transient"
+        if exc.orig is None:
+            return None
         exc = exc.orig
     if not isinstance(exc, psycopg.Error):
         return None
@@ -188,13 +189,15 @@ class OutboxWriter:
         self.add("broker", event.type, event.to_envelope())
 
     def add(self, destination: str, topic: str, payload: dict[str, Any]) -> None:
-        self._connection.execute(self._outbox.insert().values(
-            destination=destination, topic=topic, payload=payload))
-        # Delivered only if the transaction commits; wakes the relay at once instead of a poll
-        # (once per destination: the relay sends every waiting row when it wakes).
-        if destination not in self._woken:
-            self._woken.add(destination)
-            self._connection.execute(sa.select(sa.func.pg_notify(OUTBOX_NOTIFY_CHANNEL, destination)))
+        row = self._outbox.insert().values(destination=destination, topic=topic, payload=payload)
+        if destination in self._woken:
+            self._connection.execute(row)
+            return
+        # The first row for a destination also wakes its relay (a NOTIFY, delivered only if the
+        # transaction commits), in the same statement; the relay then sends every waiting row.
+        self._woken.add(destination)
+        inserted = row.returning(self._outbox.c.destination).cte("inserted")
+        self._connection.execute(sa.select(sa.func.pg_notify(OUTBOX_NOTIFY_CHANNEL, inserted.c.destination)))
 
 
 class SqlUnitOfWork:
@@ -235,9 +238,6 @@ class SqlUnitOfWork:
         try:
             self.rollback()
         finally:
-            self.connection.close()
+            if self.connection is not None:
+                self.connection.close()
             self.connection = None
-
-
-def json_dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), default=str)

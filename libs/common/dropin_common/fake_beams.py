@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
+import sys
 import threading
 import uuid
 from dataclasses import dataclass
@@ -43,7 +45,7 @@ class FakeBeamsServer:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer((host, port), self._handler_class())
         self._server.daemon_threads = True
-        self.host, self.port = self._server.server_address[:2]
+        self.host, self.port = str(host), self._server.server_port
 
     @property
     def endpoint(self) -> str:
@@ -53,6 +55,10 @@ class FakeBeamsServer:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            # Keeps connections open between requests, as the real API does (every answer has a
+            # Content-Length), so a relay's sends are not each a new TCP connection.
+            protocol_version = "HTTP/1.1"
+
             def log_message(self, *_args):
                 pass
 
@@ -96,7 +102,7 @@ class FakeBeamsServer:
 
         return Handler
 
-    def start(self) -> "FakeBeamsServer":
+    def start(self) -> FakeBeamsServer:
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
 
@@ -115,8 +121,11 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8191)
     args = parser.parse_args()
     server = FakeBeamsServer(os.environ.get("BEAMS_INSTANCE_ID", "dev-beams-instance"),
-                             os.environ.get("BEAMS_SECRET_KEY", "dev-beams-secret-key-for-the-local-stand-in"), args.host, args.port)
+                             os.environ.get("BEAMS_SECRET_KEY", "dev-beams-secret-key-for-the-local-stand-in"),
+                             args.host, args.port)
     print(f"fake Pusher Beams API on http://{args.host}:{server.port}", flush=True)
+    # A container stop (SIGTERM) is a normal end, not a crash: exit 0.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     server._server.serve_forever()
 
 

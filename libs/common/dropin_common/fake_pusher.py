@@ -59,6 +59,10 @@ class FakePusherServer:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            # Keeps connections open between requests, as the real API does (every answer has a
+            # Content-Length), so a relay's sends are not each a new TCP connection.
+            protocol_version = "HTTP/1.1"
+
             def log_message(self, *_args):  # keep test output clean
                 pass
 
@@ -109,7 +113,7 @@ class FakePusherServer:
     def ws_port(self) -> int | None:
         return self.sockets.port if self.sockets is not None else None
 
-    def start(self) -> "FakePusherServer":
+    def start(self) -> FakePusherServer:
         if self.sockets is not None:
             self.sockets.start()
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)

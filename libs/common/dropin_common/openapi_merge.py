@@ -27,6 +27,7 @@ from typing import Any
 log = logging.getLogger("dropin.openapi_merge")
 
 TITLE = "Dropin Auto API"
+NOT_READY = b'{"error":{"code":"not_ready","message":"Not every service has answered yet."}}'
 
 
 def merge(documents: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -51,22 +52,24 @@ def merge(documents: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 
 def _renamed_clashes(service: str, document: dict[str, Any], merged: dict[str, Any]) -> dict[str, Any]:
-    renames = {}
-    for section, components in document.get("components", {}).items():
-        for key, value in components.items():
-            existing = merged.get(section, {}).get(key)
-            if existing is not None and existing != value:
-                renames[f"#/components/{section}/{key}"] = f"#/components/{section}/{service.capitalize()}{key}"
-    if not renames:
-        return document
-    text = json.dumps(document)
-    for old, new in renames.items():
-        text = text.replace(json.dumps(old), json.dumps(new))
-    document = json.loads(text)
-    for old, new in renames.items():
-        section, key = old.rsplit("/", 2)[-2:]
-        document["components"][section][new.rsplit("/", 1)[-1]] = document["components"][section].pop(key)
-    return document
+    """Renaming one component changes those that refer to it, which may then clash in turn: rename
+    until nothing clashes."""
+    while True:
+        renames = {}
+        for section, components in document.get("components", {}).items():
+            for key, value in components.items():
+                existing = merged.get(section, {}).get(key)
+                if existing is not None and existing != value:
+                    renames[f"#/components/{section}/{key}"] = f"#/components/{section}/{service.capitalize()}{key}"
+        if not renames:
+            return document
+        text = json.dumps(document)
+        for old, new in renames.items():
+            text = text.replace(json.dumps(old), json.dumps(new))
+        document = json.loads(text)
+        for old, new in renames.items():
+            section, key = old.rsplit("/", 2)[-2:]
+            document["components"][section][new.rsplit("/", 1)[-1]] = document["components"][section].pop(key)
 
 
 def fetch(url: str, timeout: float = 5.0) -> dict[str, Any]:
@@ -100,7 +103,7 @@ def handler(document: MergedDocument) -> type[BaseHTTPRequestHandler]:
                 return self._answer(200, b'{"status":"ok","service":"openapi-merge"}')
             if self.path in ("/openapi.json", "/readyz"):
                 if document.body is None:
-                    return self._answer(503, b'{"error":{"code":"not_ready","message":"Not every service has answered yet."}}')
+                    return self._answer(503, NOT_READY)
                 return self._answer(200, document.body if self.path == "/openapi.json" else b'{"status":"ready"}')
             return self._answer(404, b'{"error":{"code":"not_found","message":"No such endpoint."}}')
 

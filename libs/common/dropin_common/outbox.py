@@ -48,7 +48,7 @@ class Undeliverable(Exception):
 
 
 class Sink(Protocol):
-    def send(self, topic: str, payload: dict[str, Any], row_id: int) -> None: ...
+    def send(self, topic: str, payload: dict[str, Any]) -> None: ...
 
     def idle(self, seconds: float) -> None:
         """Called while waiting, e.g. to serve broker heartbeats."""
@@ -65,7 +65,7 @@ class BrokerSink:
         self._publisher = publisher
         self._subscribed = subscribed or is_subscribed
 
-    def send(self, topic: str, payload: dict[str, Any], row_id: int) -> None:
+    def send(self, topic: str, payload: dict[str, Any]) -> None:
         from .broker import CONNECTION_ERRORS, Unroutable
         try:
             self._publisher.publish(topic, payload, message_id=payload.get("id"))
@@ -159,7 +159,7 @@ class OutboxRelay:
         o = self._outbox
         try:
             with correlated(_correlation_id(row.payload)):
-                self._sink.send(row.topic, row.payload, row.id)
+                self._sink.send(row.topic, row.payload)
                 log.info("outbox %s row %s sent: %s", self._destination, row.id, row.topic)
         except SinkUnavailable:
             metrics.OUTBOX_DELIVERIES.labels(self._destination, "unavailable").inc()
@@ -231,7 +231,8 @@ class OutboxRelay:
                 _wait_for_notify(listener, self._destination, self._idle_wait)
             except (sa.exc.OperationalError, psycopg.OperationalError) as exc:
                 log.warning("database unavailable for the %s relay: %s", self._destination, exc)
-                listener = _close(listener)
+                _close(listener)
+                listener = None
                 metrics.set_ready(False)
                 time.sleep(1.0)
         _close(listener)
@@ -278,7 +279,6 @@ def _close(conn: psycopg.Connection | None) -> None:
             conn.close()
         except Exception:  # noqa: BLE001
             pass
-    return None
 
 
 def _correlation_id(payload: dict[str, Any]) -> str | None:

@@ -47,7 +47,7 @@ class StreamsSettings:
     replica_waiters: int = 2
 
     @classmethod
-    def from_env(cls) -> "StreamsSettings":
+    def from_env(cls) -> StreamsSettings:
         common = CommonSettings.from_env(SERVICE)
         refuse_development_secrets(SERVICE, {"JWT_PUBLIC_KEY_FILE": common.jwt_public_key})
         return cls(

@@ -64,6 +64,7 @@ def test_a_filter_given_twice_is_a_400_naming_it(app):
 
 @pytest.mark.parametrize("query_string, field", [
     ("to=", "to"), ("limit=", "limit"), ("limit=0", "limit"), ("limit=1.5", "limit"),
+    ("limit=x&query=" + quote('{"limit": 5}'), "limit"),
     ("query=" + quote('{"from": "nope"}'), "from")])
 def test_a_bad_or_empty_typed_filter_is_a_400_naming_it(app, query_string, field):
     answer = app.test_client().get(f"/things?{query_string}")
@@ -102,7 +103,8 @@ def test_the_document_is_valid_and_states_what_the_views_do(app):
     json_query = next(p for p in find["parameters"] if p["name"] == "query")
     assert "application/json" in json_query["content"]
     create = document["paths"]["/things/{thingId}"]["post"]
-    assert set(create["responses"]) == {"201", "400", "401", "403", "409"}
+    assert set(create["responses"]) == {"201", "400", "401", "403", "409", "413"}  # 413: a body over the limit
+    assert "apikey" in find["responses"]["401"]["description"]  # the gateway's, on every operation
     assert create["security"] == [{"apikey": [], "jwt": []}]
     operations = [op for item in document["paths"].values() for op in item.values() if isinstance(op, dict)]
     assert all("default" not in op.get("responses", {}) for op in operations)

@@ -5,7 +5,7 @@ from flask import g
 
 from dropin_common.api import Blueprint
 from dropin_common.auth import ROLE_ADMIN
-from dropin_common.timeutil import day_range_utc
+from dropin_common.timeutil import ClientTimezoneOffset
 
 from ..domain.filters import DealerFilter, Page
 from ..use_cases.administration import AdministerAccount, administer_account, count_dealers, find_dealers
@@ -92,7 +92,7 @@ def countdealer(filters):
 
 
 def _dealer_filter(filters: dict) -> DealerFilter:
-    start, end = day_range_utc(filters["from_day"], filters["to_day"], filters["timezone_offset"])
+    start, end = ClientTimezoneOffset(filters["timezone_offset"]).day_range_utc(filters["from_day"], filters["to_day"])
     return DealerFilter(
         name=filters["name"], phone=filters["phone"], email=filters["email"],
         organization_name=filters["organization_name"], organization_id=filters["organization_id"],

@@ -5,7 +5,7 @@ import functools
 
 from flask import g, request
 
-from dropin_common.api import Blueprint
+from dropin_common.api import RETRY_AFTER, Blueprint
 from dropin_common.errors import BadRequest
 
 from ..use_cases.registration import RegisterDealer, register_dealer
@@ -21,7 +21,6 @@ PLATFORMS = ("ios", "android")
 PLATFORM_HEADER = {
     "in": "header", "name": "Platform", "required": False, "schema": {"type": "string", "enum": list(PLATFORMS)},
     "description": "Mobile apps send `ios` or `android` (the contract also spells it `Plaform`); web clients send none."}
-RETRY_AFTER = {"Retry-After": {"description": "Seconds until trying again is allowed.", "schema": {"type": "integer"}}}
 CREDENTIAL_ERRORS = {401: "Wrong email/username or password.",
                      403: "The right password for an inactive account (`account_inactive`)."}
 
@@ -29,7 +28,9 @@ CREDENTIAL_ERRORS = {401: "Wrong email/username or password.",
 @sessions.post("/auth/register", tags=["accounts"])
 @sessions.arguments(RegisterSchema)
 @sessions.response(201, AccountSchema)
-@sessions.errors({409: "The email or the username is taken."})
+@sessions.errors({409: "The email or the username is taken.",
+                  429: {"description": "Too many registrations from this client (the gateway's limit).",
+                        "headers": RETRY_AFTER}})
 def register(body):
     """Register a dealer account
 
@@ -60,7 +61,7 @@ def _platform_checked(view):
 @sessions.doc(parameters=[PLATFORM_HEADER])
 @sessions.arguments(LoginSchema)
 @sessions.response(200, SessionSchema)
-@sessions.errors({**CREDENTIAL_ERRORS, 429: {"description": "Too many failed logins for this client and identifier.",
+@sessions.errors({**CREDENTIAL_ERRORS, 429: {"description": "Too many failed logins for this client and identifier, or too many logins from this client (the gateway's limit).",
                                              "headers": RETRY_AFTER}})
 def login(body):
     """Log in with an email or a username and a password
@@ -78,7 +79,7 @@ def login(body):
 @sessions.post("/auth/changepassword")
 @sessions.arguments(ChangePasswordSchema)
 @sessions.response(200, SessionSchema)
-@sessions.errors({**CREDENTIAL_ERRORS, 429: {"description": "Too many failed attempts for this client and identifier.",
+@sessions.errors({**CREDENTIAL_ERRORS, 429: {"description": "Too many failed attempts for this client and identifier, or too many from this client (the gateway's limit).",
                                              "headers": RETRY_AFTER}})
 def changepassword(body):
     """Change a password with the current one, and get a fresh token

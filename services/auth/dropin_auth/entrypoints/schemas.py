@@ -2,6 +2,8 @@
 into a 400 naming the field (dropin_common.query.load_or_400 / parse_filters)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
@@ -26,7 +28,7 @@ def not_common(password: str) -> None:
         raise ValidationError("This password is on a list of common passwords; choose another.")
 
 
-PASSWORD = [validate.Length(min=MIN_PASSWORD_LENGTH, max=256), not_common]
+PASSWORD: list[Callable[[str], Any]] = [validate.Length(min=MIN_PASSWORD_LENGTH, max=256), not_common]
 
 
 class Trimmed(fields.String):
@@ -130,13 +132,17 @@ class RegisterSchema(TolerantSchema):
     phone = Trimmed(load_default=None, allow_none=True, validate=PHONE)
 
 
+NOT_BLANK = {"pattern": r"\S"}  # trimmed, a blank one is not sent at all
+
+
 class _IdentifiedSchema(TolerantSchema):
     """The contract's "email OR username" (email wins when both are sent)."""
-    class Meta:
+    class Meta(TolerantSchema.Meta):
         description = "Send `email` or `username` (not blank; email wins when both are sent) and `password`."
-        openapi = {"anyOf": [{"required": ["email"]}, {"required": ["username"]}]}
-    email = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=254))
-    username = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=254))
+        openapi = {"anyOf": [{"required": [name], "properties": {name: {"type": "string"}}}
+                             for name in ("email", "username")]}
+    email = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=254), metadata=NOT_BLANK)
+    username = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=254), metadata=NOT_BLANK)
     password = fields.String(required=True, validate=validate.Length(min=1, max=256))
 
     @validates_schema
@@ -291,7 +297,9 @@ class OrganizationSchema(Schema):
     updatedAt = fields.String(required=True, metadata=DATE_TIME)
     timezone = fields.String(required=True, metadata={"description": "An IANA time zone name."})
     businessHours = fields.Dict(keys=fields.String(), values=fields.List(fields.List(fields.String())),
-                                required=True, metadata={"description": '{"mon": [["09:00", "18:00"]], ...}; {} = always open.'})
+                                required=True, allow_none=True,
+                                metadata={"description": '{"mon": [["09:00", "18:00"]], ...}; null or {} = '
+                                                         "always open."})
     holidays = fields.List(fields.String(metadata={"format": "date"}), required=True)
     crmLeadEmails = fields.List(fields.String(), required=True)
     managerEmails = fields.List(fields.String(), required=True)

@@ -36,7 +36,8 @@ def test_register_returns_the_account_without_any_password(api):
     ({"email": "not-an-email", "password": PASSWORD, "firstName": "A", "lastName": "B", "username": "abc"}, "email"),
     ({"email": "a@example.com", "password": "short", "firstName": "A", "lastName": "B", "username": "abc"}, "password"),
     ({"email": "a@example.com", "password": PASSWORD, "lastName": "B", "username": "abc"}, "firstName"),
-    ({"email": "a@example.com", "password": PASSWORD, "firstName": "A", "lastName": "B", "username": "a b"}, "username"),
+    ({"email": "a@example.com", "password": PASSWORD, "firstName": "A", "lastName": "B", "username": "a b"},
+     "username"),
     ({"email": "a@example.com", "password": PASSWORD, "firstName": "A", "lastName": "B", "username": "abc",
       "phone": "call me"}, "phone"),
 ])
@@ -76,6 +77,16 @@ def test_login_by_email_or_username_returns_a_token_the_service_accepts(api):
         assert body["account"]["id"] == account["id"]
         me = api.call("GET", "/accounts/me", token=body["token"])
         assert me.status_code == 200 and me.get_json()["id"] == account["id"]
+
+
+def test_login_and_password_change_ignore_fields_they_do_not_know(api):
+    account = api.activated(api.register(1))
+
+    login = api.call("POST", "/auth", json={"email": account["email"], "password": PASSWORD, "device": "x"})
+    change = api.call("POST", "/auth/changepassword", json={
+        "email": account["email"], "password": PASSWORD, "newpassword": "another-long-password", "device": "x"})
+
+    assert (login.status_code, change.status_code) == (200, 200)
 
 
 def test_bearer_scheme_is_accepted_too(api):

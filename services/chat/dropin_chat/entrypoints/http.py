@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, g
 
-from dropin_common.api import Blueprint, service_api
+from dropin_common.api import REPLICA_BEHIND, Blueprint, service_api
 from dropin_common.http import create_service_app
 from dropin_common.readiness import readiness_checks
 
@@ -35,7 +35,7 @@ def chat_blueprint(container: Container) -> Blueprint:
                   403: "`from` is not the caller's account, passes for an account without its token, or "
                        "the JWT is not the stream's dealer's or an admin's (`not_your_stream` for another "
                        "organization's).",
-                  404: "No such stream."})
+                  404: "No such stream.", 503: REPLICA_BEHIND})
     def save_message(body, stream_id: str):
         """Save a message on a stream and deliver it on the stream's Pusher channel
 
@@ -53,7 +53,7 @@ def chat_blueprint(container: Container) -> Blueprint:
     @chat.filters(HistoryQuerySchema)
     @chat.response(200, HistorySchema)
     @chat.errors({400: "A bad `start` or `limit`, or a `query` that is not a JSON object.",
-                  403: "The JWT belongs to another organization.", 404: "No such stream."})
+                  403: "The JWT belongs to another organization.", 404: "No such stream.", 503: REPLICA_BEHIND})
     def history(query, stream_id: str):
         """A stream's messages, oldest first
 

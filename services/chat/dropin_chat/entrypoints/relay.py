@@ -2,7 +2,7 @@
 import sys
 
 from dropin_common.outbox import run_relay
-from dropin_common.pusher_sink import PUSHER_DESTINATION
+from dropin_common.ports import PUSHER_DESTINATION
 
 from ..bootstrap import BROKER_DESTINATION, bootstrap
 

@@ -19,7 +19,7 @@ class Vehicle:
     year: int | None = None
 
     @classmethod
-    def from_payload(cls, data: dict[str, Any] | None) -> "Vehicle":
+    def from_payload(cls, data: dict[str, Any] | None) -> Vehicle:
         data = data or {}
         year = data.get("year")
         return cls(make=data.get("make"), model=data.get("model"), type=data.get("type"),
@@ -78,7 +78,7 @@ class StreamSnapshot:
         return stored_version is None or self.version > stored_version
 
     @classmethod
-    def from_payload(cls, data: dict[str, Any]) -> "StreamSnapshot":
+    def from_payload(cls, data: dict[str, Any]) -> StreamSnapshot:
         """`data` is the event's `stream` (missedReason and dealersRung: absent from older events)."""
         dealer = data.get("dealer")
         dealers_rung = data.get("dealersRung")
@@ -111,7 +111,7 @@ class Lead:
     created_at: datetime
 
     @classmethod
-    def from_payload(cls, data: dict[str, Any]) -> "Lead":
+    def from_payload(cls, data: dict[str, Any]) -> Lead:
         return cls(
             id=str(data["id"]), stream_id=data.get("streamId"), organization_id=data.get("organizationId"),
             organization_name=data.get("organizationName"), vin=data.get("vin"),
@@ -120,8 +120,8 @@ class Lead:
             comment=data.get("comment"), created_at=parse_iso(data["createdAt"]))
 
 
-def _newer(incoming: datetime, stored: datetime | None) -> bool:
-    return stored is None or incoming > stored
+def _newer(incoming: datetime | None, stored: datetime | None) -> bool:
+    return stored is None or (incoming is not None and incoming > stored)
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,7 @@ class Organization:
         return _newer(self.updated_at, stored_updated_at)
 
     @classmethod
-    def from_payload(cls, data: dict[str, Any]) -> "Organization":
+    def from_payload(cls, data: dict[str, Any]) -> Organization:
         zone = data.get("timezone")
         return cls(id=str(data["id"]), name=data["name"], code=data.get("code"), loan_link=data.get("loanLink"),
                    created_at=parse_iso(data.get("createdAt")), updated_at=parse_iso(data["updatedAt"]),
@@ -164,7 +164,7 @@ class Account:
         return _newer(self.updated_at, stored_updated_at)
 
     @classmethod
-    def from_payload(cls, data: dict[str, Any]) -> "Account":
+    def from_payload(cls, data: dict[str, Any]) -> Account:
         return cls(id=str(data["id"]), email=data.get("email"), first_name=data.get("firstName"),
                    last_name=data.get("lastName"), phone=data.get("phone"), role=str(data.get("role", "")),
                    status=data.get("status"), account_status=data.get("accountStatus"),

@@ -8,7 +8,7 @@ from flask import Flask, Response
 
 from dropin_common.auth import ROLE_ADMIN
 from dropin_common.errors import NotFound
-from dropin_common.api import Blueprint, service_api
+from dropin_common.api import REPLICA_BEHIND, Blueprint, service_api
 from dropin_common.http import create_service_app
 from dropin_common.readiness import readiness_checks
 
@@ -36,7 +36,11 @@ def integrations_blueprint(container: Container) -> Blueprint:
     api = Blueprint("integrations", __name__, description="Webhook endpoints and the delivery log (admins).")
     # Admins only. The shared verifier already judges the caller by this service's accounts replica
     # (unknown 401, inactive 403, role from the replica), so no second read of the account here.
-    admin_only = api.authenticated(ROLE_ADMIN, forbidden="Not an admin, or a deactivated account.")
+    authenticated = api.authenticated(ROLE_ADMIN, forbidden="Not an admin, or a deactivated account.")
+    replica = api.errors({503: REPLICA_BEHIND})  # of the caller's account
+
+    def admin_only(view):
+        return authenticated(replica(view))
 
     @api.post("/integrations/webhooks", tags=["webhooks"])
     @admin_only

@@ -5,6 +5,7 @@ late event never rolls the replica back.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from dropin_common.timeutil import parse_iso
@@ -39,10 +40,10 @@ def _is_active(snapshot: dict[str, Any]) -> bool:
     # Organizations carry no status in the event contract today; honour one if auth adds it.
     if "active" in snapshot:
         return bool(snapshot["active"])
-    return snapshot.get("status", "active") == "active"
+    return bool(snapshot.get("status", "active") == "active")
 
 
-def _updated_at(snapshot: dict[str, Any]):
+def _updated_at(snapshot: dict[str, Any]) -> datetime:
     moment = parse_iso(snapshot.get("updatedAt") or snapshot.get("createdAt"))
     if moment is None:
         raise ValueError("a snapshot without updatedAt cannot be ordered")
