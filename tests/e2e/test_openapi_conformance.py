@@ -25,9 +25,6 @@ CHECKS = (not_a_server_error, status_code_conformance, content_type_conformance,
 SEED = 20261207
 EXAMPLES = 5  # per operation, per role and per mode (valid, invalid): the run stays well under 90 s
 SERVICES = ("auth", "chat", "integrations", "streams", "dashboard")
-# Moved to flask-smorest on branch issue-10-http-b; enable them when it merges.
-PENDING = {"streams": "streams' document is fixed on branch issue-10-http-b",
-           "dashboard": "dashboard's document is fixed on branch issue-10-http-b"}
 DEALER_PASSWORD = "s3cret-password"  # helpers.register's
 # It revokes the token it is sent with: last, so the other operations run with a valid one.
 LAST = ("POST", "/auth/logout")
@@ -51,9 +48,7 @@ def world(api, stack, admin_token):
                             "dealer": (account["email"], DEALER_PASSWORD)}}
 
 
-@pytest.mark.parametrize("service", [
-    pytest.param(service, marks=pytest.mark.xfail(reason=PENDING[service], strict=False)) if service in PENDING
-    else service for service in SERVICES])
+@pytest.mark.parametrize("service", SERVICES)
 def test_every_answer_is_what_the_document_says(service, api, stack, world):
     schema = schemathesis.openapi.from_url(f"{stack.gateway_url}/openapi/{service}.json",
                                            headers={"apikey": stack.api_key})

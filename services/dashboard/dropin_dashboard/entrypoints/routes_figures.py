@@ -3,13 +3,12 @@ filters of getcalls (`?query=` or plain parameters) plus `organizationId`; see u
 from __future__ import annotations
 
 from dropin_common.api import Blueprint
-from dropin_common.auth import ROLE_ADMIN
 from dropin_common.timeutil import utcnow
 
 from ..bootstrap import Container
 from ..use_cases import call_reports
 from .csv_download import csv_answer, csv_response
-from .documenting import ADMINS_ONLY, BAD_FILTER, described
+from .documenting import BAD_FILTER, admins_only, described
 from .schemas import (DealerStandingAnswer, HeatmapAnswer, KpisAnswer, LeaderboardSchema, RecordFilterSchema,
                       SeriesAnswer, SeriesSchema, heatmap_json, kpis_json, page_from, report_request_from,
                       series_json, standing_json)
@@ -28,7 +27,7 @@ def add_figures(bp: Blueprint, container: Container) -> None:
     reports = container.call_reports
 
     @bp.get("/kpis")
-    @bp.authenticated(ROLE_ADMIN, forbidden=ADMINS_ONLY)
+    @admins_only(bp)
     @bp.filters(RecordFilterSchema)
     @bp.response(200, KpisAnswer)
     @bp.errors({400: BAD_FILTER})
@@ -42,7 +41,7 @@ def add_figures(bp: Blueprint, container: Container) -> None:
         return zone, rows
 
     @bp.get("/series")
-    @bp.authenticated(ROLE_ADMIN, forbidden=ADMINS_ONLY)
+    @admins_only(bp)
     @bp.filters(SeriesSchema)
     @bp.response(200, SeriesAnswer)
     @bp.errors({400: BAD_FILTER})
@@ -56,7 +55,7 @@ zone; without `from`: 30 days, 12 weeks or 12 months before `to`. At most 1000 b
         return series_json(params["interval"], zone, rows)
 
     @bp.get("/exportcsvkpis")
-    @bp.authenticated(ROLE_ADMIN, forbidden=ADMINS_ONLY)
+    @admins_only(bp)
     @bp.filters(SeriesSchema)
     @csv_answer(bp, "kpis")
     @bp.errors({400: BAD_FILTER})
@@ -71,7 +70,7 @@ spreadsheet would run as a formula gets a leading apostrophe.""")
         return csv_response("kpis", call_reports.series_csv(rows), params["timezone_offset"])
 
     @bp.get("/heatmap")
-    @bp.authenticated(ROLE_ADMIN, forbidden=ADMINS_ONLY)
+    @admins_only(bp)
     @bp.filters(RecordFilterSchema)
     @bp.response(200, HeatmapAnswer)
     @bp.errors({400: BAD_FILTER})
@@ -83,7 +82,7 @@ Admins only. {ZONE} Weekdays and hours are local to the same zone.""")
         return heatmap_json(zone, cells)
 
     @bp.get("/leaderboard")
-    @bp.authenticated(ROLE_ADMIN, forbidden=ADMINS_ONLY)
+    @admins_only(bp)
     @bp.filters(LeaderboardSchema)
     @bp.response(200, DealerStandingAnswer(many=True))
     @bp.errors({400: BAD_FILTER})

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 from dropin_common.api import Blueprint
-from dropin_common.auth import ROLE_ADMIN
 
 from ..bootstrap import Container
 from ..use_cases import reports
-from .documenting import ADMINS_ONLY, BAD_FILTER
+from .documenting import BAD_FILTER, admins_only
 from .schemas import (CallLeadCountsAnswer, OrganizationAnswer, OrganizationListSchema, PeriodSchema,
                       organization_json, page_from, period_from)
 
@@ -15,7 +14,7 @@ def add_overview(bp: Blueprint, container: Container) -> None:
     read_models = container.read_models
 
     @bp.get("/getorganizations")
-    @bp.authenticated(ROLE_ADMIN, forbidden=ADMINS_ONLY)
+    @admins_only(bp)
     @bp.filters(OrganizationListSchema)
     @bp.response(200, OrganizationAnswer(many=True))
     @bp.errors({400: BAD_FILTER})
@@ -29,7 +28,7 @@ def add_overview(bp: Blueprint, container: Container) -> None:
         return [organization_json(row) for row in rows]
 
     @bp.get("/countcalllead")
-    @bp.authenticated(ROLE_ADMIN, forbidden=ADMINS_ONLY)
+    @admins_only(bp)
     @bp.filters(PeriodSchema)
     @bp.response(200, CallLeadCountsAnswer, description='`{"calls": n, "leads": n}`.')
     @bp.errors({400: "A bad `from`, `to` (before `from`) or `timezoneoffset`; the error's `field` names it."})
@@ -44,7 +43,7 @@ def add_overview(bp: Blueprint, container: Container) -> None:
         return {"calls": counts.calls, "leads": counts.leads}
 
     @bp.get("/countallcalllead")
-    @bp.authenticated(ROLE_ADMIN, forbidden=ADMINS_ONLY)
+    @admins_only(bp)
     @bp.response(200, CallLeadCountsAnswer, description='`{"calls": n, "leads": n}`.')
     def count_all_calls_and_leads():
         """Count every call and every lead.

@@ -10,12 +10,11 @@ from marshmallow import Schema
 
 from dropin_common.answers import CountAnswer
 from dropin_common.api import Blueprint
-from dropin_common.auth import ROLE_ADMIN
 
 from ..bootstrap import Container
 from ..use_cases import reports
 from .csv_download import csv_answer, csv_response
-from .documenting import ADMINS_ONLY, BAD_FILTER, described
+from .documenting import BAD_FILTER, admins_only, described
 from .schemas import (CallAnswer, LeadAnswer, RecordExportSchema, RecordFilterSchema, RecordListSchema, call_json,
                       lead_json, page_from, record_filter_from)
 
@@ -56,7 +55,7 @@ def add_records(bp: Blueprint, container: Container, endpoints: RecordEndpoints)
     records = endpoints.records
 
     @bp.get(f"/get{records}", endpoint=f"get{records}")
-    @bp.authenticated(ROLE_ADMIN, forbidden=ADMINS_ONLY)
+    @admins_only(bp)
     @bp.filters(RecordListSchema)
     @bp.response(200, endpoints.answer(many=True), description=endpoints.listed_described)
     @bp.errors({400: BAD_FILTER})
@@ -68,7 +67,7 @@ Admins only. {endpoints.filters_described}, {ZONE}. A page at a time (`skip`, `l
         return [endpoints.to_json(item) for item in found]
 
     @bp.get(f"/count{endpoints.record}", endpoint=f"count{endpoints.record}")
-    @bp.authenticated(ROLE_ADMIN, forbidden=ADMINS_ONLY)
+    @admins_only(bp)
     @bp.filters(RecordFilterSchema)
     @bp.response(200, CountAnswer, description='`{"count": n}`: the number of matching records.')
     @bp.errors({400: BAD_FILTER})
@@ -79,7 +78,7 @@ Admins only. The filters of `GET /dashboard/get{records}`, without paging, {ZONE
         return {"count": endpoints.count(read_models, record_filter_from(params))}
 
     @bp.get(f"/exportcsv{records}", endpoint=f"exportcsv{records}")
-    @bp.authenticated(ROLE_ADMIN, forbidden=ADMINS_ONLY)
+    @admins_only(bp)
     @bp.filters(RecordExportSchema)
     @csv_answer(bp, records)
     @bp.errors({400: BAD_FILTER})

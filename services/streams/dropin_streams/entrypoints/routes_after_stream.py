@@ -1,7 +1,7 @@
 """Around and after a stream: delivery logs, the dealer's note, the loan link, the shopper's lead."""
 from __future__ import annotations
 
-from dropin_common.api import UNAUTHORIZED, WITH_JWT, Blueprint
+from dropin_common.api import REPLICA_BEHIND, UNAUTHORIZED, WITH_JWT, Blueprint
 from dropin_common.http import optional_principal
 from dropin_common.timeutil import iso
 
@@ -22,7 +22,7 @@ NOT_YOUR_STREAM = "`not_your_stream`: the JWT belongs to another organization."
 @api.optional_jwt()
 @api.response(201, schemas.StreamLogAnswer, description="The recorded entry.")
 @api.errors({400: "A missing or unknown `type`, or a `code` that is not a 32-bit integer.",
-             403: NOT_YOUR_STREAM, 404: "`stream_not_found`: no such stream."})
+             403: NOT_YOUR_STREAM, 404: "`stream_not_found`: no such stream.", 503: REPLICA_BEHIND})
 def log(body, stream_id: str):
     """Record a client-side delivery report (a Pusher or push notification code).
 
@@ -42,7 +42,7 @@ def log(body, stream_id: str):
 @api.errors({400: "A missing or over-long `note`.", 401: UNAUTHORIZED,
              403: "The JWT is neither an admin's nor the stream's dealer's.",
              404: "`stream_not_found`: no such stream.",
-             409: "The stream has not ended yet, or was edited at the same moment."})
+             409: "The stream has not ended yet, or was edited at the same moment.", 503: REPLICA_BEHIND})
 def note(body, stream_id: str):
     """The stream's dealer (or an admin) adds or replaces the note of an ended stream.
 
@@ -62,7 +62,8 @@ def note(body, stream_id: str):
              404: "No such stream, or its organization is unknown.",
              409: "The stream has not ended, the shopper left no e-mail address, or the organization has no loan link.",
              429: "`loan_link_limit`: the stream's loan link already went to 3 addresses; or `rate_limited`, "
-                  "the gateway's limit."})
+                  "the gateway's limit.",
+             503: REPLICA_BEHIND})
 def send_loan_link(stream_id: str):
     """E-mail the organization's loan application link to the stream's shopper.
 
@@ -92,7 +93,7 @@ def send_loan_link(stream_id: str):
                   "e-mail, a name that is not a name (`invalid_name`, naming the field), an over-long field, "
                   "or a malformed VIN.",
              401: "The organization token, or a JWT that was sent, is not valid.",
-             403: NOT_YOUR_STREAM, 404: "`stream_not_found`: no such stream."})
+             403: NOT_YOUR_STREAM, 404: "`stream_not_found`: no such stream.", 503: REPLICA_BEHIND})
 def create_lead(body):
     """Shopper feedback becomes a lead.
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import request
 
-from dropin_common.api import Blueprint
+from dropin_common.api import REPLICA_BEHIND, Blueprint
 from dropin_common.errors import BadRequest
 from dropin_common.http import optional_principal
 
@@ -12,7 +12,6 @@ from ..use_cases import socket_auth
 from ..use_cases.snapshots import decoded_vin_view
 from . import schemas
 from .request_context import container
-from .routes_streams import NO_API_KEY
 
 api = Blueprint("lookups", __name__)
 VIN_PARAMETER = {"in": "path", "name": "vinId", "required": True, "schema": {
@@ -23,7 +22,7 @@ VIN_PARAMETER = {"in": "path", "name": "vinId", "required": True, "schema": {
 @api.get("/vin/<vin_id>", tags=["vin"])
 @api.doc(parameters=[VIN_PARAMETER])
 @api.response(200, schemas.DecodedVinAnswer)
-@api.errors({400: "`invalid_vin`: a malformed VIN.", 401: NO_API_KEY})
+@api.errors({400: "`invalid_vin`: a malformed VIN."})
 def decode_vin(vin_id: str):
     """Decode a VIN."""
     try:
@@ -42,7 +41,7 @@ def decode_vin(vin_id: str):
     "Pusher's signature: `{auth}`, plus `channel_data` for presence channels."))
 @api.errors({400: "A missing or malformed `socket_id` or `channel_name`.",
              401: "The channel needs a JWT and none was sent, or the one sent is not valid.",
-             403: "The caller may not listen on that channel."})
+             403: "The caller may not listen on that channel.", 503: REPLICA_BEHIND})
 def authorize_socket(body):
     """Authorize a Pusher channel subscription (called by the Pusher SDK).
 

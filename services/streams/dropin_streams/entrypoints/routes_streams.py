@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import g
 
 from dropin_common import metrics
-from dropin_common.api import Blueprint
+from dropin_common.api import REPLICA_BEHIND, Blueprint
 from dropin_common.auth import ROLE_DEALER
 from dropin_common.http import optional_principal
 from dropin_common.timeutil import iso
@@ -21,9 +21,6 @@ from .request_context import STREAM_FOR_CALLER, container, replica_grace, stream
 
 api = Blueprint("streams", __name__)
 RATE_LIMITED = "Too many requests from this client (`rate_limited`, the gateway's limit)."
-NO_API_KEY = "`invalid_api_key`: no valid `apikey` header (the gateway's answer)."
-REPLICA_BEHIND = ("`replica_behind`: too many requests are already waiting for the replica of auth's "
-                  "data to catch up; try again (`Retry-After`).")
 
 
 def iso_with_offset(moment) -> str | None:
@@ -38,7 +35,7 @@ def iso_with_offset(moment) -> str | None:
     "dealers rung) and, when `missedReason` is `closed`, `nextOpenAt`. Later reads without the "
     "organization's JWT get only the shopper's fields (see `GET /streams/{streamId}`)."))
 @api.errors({400: "A missing or blank `vin`, an over-long field, or a `year` outside 1900-2100.",
-             401: NO_API_KEY, 404: "`organization_not_found`: no active organization has that code.",
+             404: "`organization_not_found`: no active organization has that code.",
              429: RATE_LIMITED, 503: REPLICA_BEHIND})
 def request_a_stream(body, organization_code: str):
     """A shopper asks an organization for a live walk-around of a vehicle.
@@ -70,8 +67,7 @@ def request_a_stream(body, organization_code: str):
 
 @api.get("/streams/availability/<organization_code>")
 @api.response(200, schemas.AvailabilityAnswer)
-@api.errors({401: NO_API_KEY, 404: "`organization_not_found`: no active organization has that code.",
-             429: RATE_LIMITED})
+@api.errors({404: "`organization_not_found`: no active organization has that code.", 429: RATE_LIMITED})
 def availability(organization_code: str):
     """Whether a request now would ring anybody (for the shopper's page, before the button).
 
@@ -118,7 +114,7 @@ def accept(stream_id: str):
     "organization's JWT, only the shopper's fields)."))
 @api.errors({403: "`not_your_stream`: the JWT belongs to another organization.",
              404: "`stream_not_found`: no such stream.",
-             409: "The stream kept changing while stopping it; try again."})
+             409: "The stream kept changing while stopping it; try again.", 503: REPLICA_BEHIND})
 def stop(stream_id: str):
     """Either side ends a stream (idempotent).
 
@@ -141,7 +137,7 @@ def stop(stream_id: str):
     "With a JWT of the stream's organization (or an admin's): the whole stream. Without: what the "
     "shopper's app needs (`dealer` as `{firstName}`, null until accepted)."))
 @api.errors({403: "`not_your_stream`: the JWT belongs to another organization.",
-             404: "`stream_not_found`: no such stream."})
+             404: "`stream_not_found`: no such stream.", 503: REPLICA_BEHIND})
 def get_stream(stream_id: str):
     """One stream; its internals only for its organization.
 
@@ -155,7 +151,8 @@ def get_stream(stream_id: str):
 @api.authenticated(forbidden="`no_organization`: the caller belongs to no organization; or `account_inactive`.")
 @api.filters(schemas.StreamListSchema)
 @api.response(200, schemas.StreamAnswer(many=True), description="Streams, newest first (as `GET /streams/{streamId}`).")
-@api.errors({400: "An unknown `status`, or a bad `skip` or `limit`; the error's `field` names it."})
+@api.errors({400: "An unknown `status`, or a bad `skip` or `limit`; the error's `field` names it.",
+             503: REPLICA_BEHIND})
 def list_streams(filters):
     """Streams, newest first.
 
@@ -169,6 +166,7 @@ def list_streams(filters):
 @api.post("/ping", tags=["presence"])
 @api.authenticated(ROLE_DEALER)
 @api.response(200, schemas.PingAnswer)
+@api.errors({503: REPLICA_BEHIND})
 def ping():
     """A dealer's heartbeat, while online and during a stream.
 
@@ -186,7 +184,8 @@ def ping():
 @api.filters(schemas.BeamsAuthSchema)
 @api.response(200, schemas.BeamsTokenAnswer, description="The Beams token for that user id.")
 @api.errors({400: "No `user_id`.",
-             503: "`push_disabled`: push notifications are not configured (no BEAMS_INSTANCE_ID / BEAMS_SECRET_KEY)."})
+             503: {**REPLICA_BEHIND, "description": "`push_disabled`: push notifications are not configured (no "
+                   f"BEAMS_INSTANCE_ID / BEAMS_SECRET_KEY); or {REPLICA_BEHIND['description']}"}})
 def beams_auth(query):
     """The Pusher Beams token for the calling dealer (the Beams SDK's token provider).
 

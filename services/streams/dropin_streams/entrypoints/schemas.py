@@ -6,7 +6,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from dropin_common.answers import Answer, Moment
 from dropin_common.query import CommaSeparatedSet, FilterSchema, LooseString, PageSchema, WholeNumber
 
-from ..domain.stream import ALL_STATUSES, LOG_TYPES, MISSED_REASONS
+from ..domain.stream import ALL_STATUSES, LOG_TYPES, MISSED_CLOSED, MISSED_NOBODY_ONLINE, MISSED_NOT_ANSWERED
 
 
 def Text(max_length: int, *, required: bool = False, **kwargs) -> LooseString:  # noqa: N802 - used like a field class
@@ -77,6 +77,9 @@ class ChannelAuthSchema(_Body):
     channel_name = fields.String(required=True, validate=[validate.Length(min=1, max=200),
                                                           validate.Regexp(r"^[-a-zA-Z0-9_=@,.;]+$")])
     stream_token = fields.String(data_key="streamToken", load_default=None, allow_none=True)
+
+
+MISSED_REASONS = (MISSED_CLOSED, MISSED_NOBODY_ONLINE, MISSED_NOT_ANSWERED)
 
 
 # --- Answers: what the views return, key for key. Dumping through them keeps only documented keys.

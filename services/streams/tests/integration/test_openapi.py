@@ -43,7 +43,7 @@ def test_a_stream_request_needs_a_vin_and_may_be_rate_limited(document):
     assert set(body["properties"]) == {"vin", "make", "model", "type", "year"}
     assert body["properties"]["year"]["minimum"] == 1900
     assert "security" not in operation  # the global apikey only: shoppers have no login
-    assert set(operation["responses"]) == {"201", "400", "404", "429", "503"}
+    assert set(operation["responses"]) == {"201", "400", "401", "404", "413", "429", "503"}  # 401, 413: the gateway
     assert operation["responses"]["404"]["content"] == ERROR
     created = operation["responses"]["201"]["content"]["application/json"]["schema"]
     assert created == {"$ref": "#/components/schemas/RequestedStreamAnswer"}
@@ -112,7 +112,7 @@ def test_the_after_stream_actions_document_their_conflicts(document):
     assert {"400", "401", "403", "404", "409"} <= set(note["responses"])
     log = paths["/streams/log/{streamId}"]["post"]
     assert document["components"]["schemas"]["StreamLog"]["properties"]["type"]["enum"] == ["pusher", "push"]
-    assert set(log["responses"]) == {"201", "400", "401", "403", "404"}
+    assert set(log["responses"]) == {"201", "400", "401", "403", "404", "413", "503"}
 
 
 def test_every_operation_documents_its_success_body_and_no_catch_all(document):
