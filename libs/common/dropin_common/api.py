@@ -280,11 +280,6 @@ def _error_response(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": error}}
 
 
-def uses_smorest(app: Flask) -> bool:
-    """Whether the service documents itself with flask-smorest (else the legacy YAML docstrings)."""
-    return bool(app.extensions.get("flask-smorest", {}).get("blp_name_to_api"))
-
-
 def _field_attributes(_converter, field, ret: dict[str, Any], **_kwargs) -> dict[str, Any]:
     if isinstance(field, CommaSeparatedSet):  # OpenAPI has no enum of lists
         one = "(?:" + "|".join(re.escape(value) for value in field.allowed) + ")"

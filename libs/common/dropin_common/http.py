@@ -4,7 +4,6 @@ the caller's address as trusted proxies tell it, `/healthz`, `/readyz`, and JWT 
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 import ipaddress
 import json
 import logging
@@ -23,8 +22,7 @@ from .input_guard import StrictJSONProvider, refuse_unstorable_text
 from .kernel import TryLater
 from .logs import bind_request
 from .metrics import HTTP_LATENCY, HTTP_REQUESTS, exposition
-from .api import create_api, service_document, uses_smorest
-from .openapi import build_openapi
+from .api import create_api, service_document
 
 log = logging.getLogger("dropin.http")
 access_log = logging.getLogger("dropin.access")
@@ -125,25 +123,11 @@ def create_service_app(name: str, *, max_body_bytes: int, readiness_checks: dict
     def openapi():
         # Built on first use, once every blueprint is registered; the gateway serves it as
         # /openapi/<service>.json.
-        if uses_smorest(app):
-            if "dropin.openapi" not in app.extensions:
-                app.extensions["dropin.openapi"] = service_document(app)
-            return app.extensions["dropin.openapi"]
-        # Services not yet on flask-smorest (streams, dashboard) document views in YAML docstrings.
         if "dropin.openapi" not in app.extensions:
-            app.extensions["dropin.openapi"] = build_openapi(
-                app, title=f"Dropin Auto {name} API", version=_package_version(f"dropin-{name}"),
-                description=f"The {name} service's part of the Dropin Auto API, as served by the gateway.")
+            app.extensions["dropin.openapi"] = service_document(app)
         return app.extensions["dropin.openapi"]
 
     return app
-
-
-def _package_version(distribution: str) -> str:
-    try:
-        return importlib.metadata.version(distribution)
-    except importlib.metadata.PackageNotFoundError:
-        return "0.0.0"
 
 
 def _register_error_handlers(app: Flask) -> None:

@@ -110,3 +110,15 @@ def test_the_document_is_valid_and_states_what_the_views_do(app):
     assert all("default" not in op.get("responses", {}) for op in operations)
     error = document["components"]["schemas"]["ErrorDetail"]["properties"]
     assert set(error) == {"code", "message", "field", "fields"}
+
+
+def test_documented_api_passes_the_routes_the_kit_declares(app):
+    from dropin_common.testing import documented_api
+    assert "/things/{thingId}" in documented_api(app.test_client())["paths"]
+
+
+def test_documented_api_catches_a_route_declared_outside_the_kit(app):
+    from dropin_common.testing import documented_api
+    app.add_url_rule("/plain/<thing_id>", "plain", lambda thing_id: {})
+    with pytest.raises(AssertionError, match="routes without OpenAPI docs"):
+        documented_api(app.test_client())

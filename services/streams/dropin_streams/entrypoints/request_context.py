@@ -1,4 +1,5 @@
-"""What every streams view shares: the container of this app, and patience with the replica."""
+"""What every streams view shares: the container of this app, patience with the replica, and a stream
+answered as much as the caller may see."""
 from __future__ import annotations
 
 import time

@@ -61,7 +61,7 @@ class LeadSchema(_Body):
                                                                "without I, O or Q) when the lead is for it."})
     first_name = Text(100, data_key="firstName")
     last_name = Text(100, data_key="lastName")
-    email = EmailText(254, metadata={"description": "An e-mail address."})
+    email = EmailText(254, metadata={"format": "email", "description": "An e-mail address."})
     phone = Text(50)
     comment = Text(5000)
 
