@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 
+from .contracts.auth import AccountTokensRevoked
 from .errors import Forbidden, Unauthorized
 from .principals import VERSION_CLAIM, PrincipalLoader, SqlAccountReplica
 from .timeutil import parse_iso
@@ -62,14 +63,14 @@ class SqlRevocationList:
             return conn.execute(query.limit(1)).first() is not None
 
 
-def apply_revocation(conn: Connection, revoked_tokens: sa.Table, token_cutoffs: sa.Table, data: dict) -> None:
+def apply_revocation(conn: Connection, revoked_tokens: sa.Table, token_cutoffs: sa.Table,
+                     revocation: AccountTokensRevoked) -> None:
     """Handler body for `account.tokens_revoked` (also used by auth on its own transaction)."""
-    if data.get("jti"):
+    if revocation.jti:
         conn.execute(pg_insert(revoked_tokens).values(
-            jti=data["jti"], expires_at=parse_iso(data.get("expiresAt"))).on_conflict_do_nothing())
-    if data.get("notBefore") is not None:
-        not_before = float(data["notBefore"])
-        stmt = pg_insert(token_cutoffs).values(account_id=data["accountId"], not_before=not_before)
+            jti=revocation.jti, expires_at=revocation.expires_at).on_conflict_do_nothing())
+    if revocation.not_before is not None:
+        stmt = pg_insert(token_cutoffs).values(account_id=revocation.account_id, not_before=revocation.not_before)
         conn.execute(stmt.on_conflict_do_update(
             index_elements=["account_id"],
             set_={"not_before": sa.func.greatest(token_cutoffs.c.not_before, stmt.excluded.not_before)}))
@@ -77,8 +78,8 @@ def apply_revocation(conn: Connection, revoked_tokens: sa.Table, token_cutoffs: 
 
 def revocation_handler(tables: dict[str, sa.Table]):
     """The consumer handler for `account.tokens_revoked`, on a service's messaging tables."""
-    def handle(event, conn: Connection) -> None:
-        apply_revocation(conn, tables["revoked_tokens"], tables["token_cutoffs"], event.data)
+    def handle(event: AccountTokensRevoked, conn: Connection) -> None:
+        apply_revocation(conn, tables["revoked_tokens"], tables["token_cutoffs"], event)
     return handle
 
 
