@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 
 from .contracts.auth import AccountTokensRevoked
+from .config import ConfigError
 from .errors import Forbidden, Unauthorized
 from .principals import VERSION_CLAIM, PrincipalLoader, SqlAccountReplica
 from .timeutil import parse_iso
@@ -133,11 +134,12 @@ def require_role(principal: Principal, *roles: str) -> None:
         raise Forbidden(f"This needs the {' or '.join(roles)} role.", code="forbidden_role")
 
 
-def sql_token_verifier(public_key: str | None, engine: Engine, tables: dict[str, sa.Table], *,
-                       accounts: sa.Table, replica_wait_seconds: float = 2.0) -> TokenVerifier | None:
+def sql_token_verifier(public_key: str, engine: Engine, tables: dict[str, sa.Table], *,
+                       accounts: sa.Table, replica_wait_seconds: float = 2.0) -> TokenVerifier:
     """A verifier backed by the service's own accounts replica (`accounts`: a table with id, role,
-    status, organization_id, updated_at) and revocation tables; None when no public key is set."""
+    status, organization_id, updated_at) and revocation tables. No key is a start-up error
+    (`CommonSettings.public_key()` says which variable to set)."""
     if not public_key:
-        return None
+        raise ConfigError("a token verifier needs the JWT public key (JWT_PUBLIC_KEY_FILE)")
     replica = SqlAccountReplica(engine, accounts, tables["revoked_tokens"], tables["token_cutoffs"])
     return TokenVerifier(public_key, principals=PrincipalLoader(replica, wait_seconds=replica_wait_seconds))

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from . import contracts, metrics
 from .broker import CONNECTION_ERRORS, DEAD_LETTER_EXCHANGE, QueueSpec, connection_parameters, declare_queue
-from .config import CommonSettings, configure_logging
+from .config import CommonSettings
 from .db import database_fault, prune_consumer_tables
 from .events import ENVELOPE_VERSION, Event
 from .input_guard import UNSTORABLE_ESCAPE, _unstorable, strict_loads
@@ -222,6 +222,10 @@ class Consumer:
                 metrics.set_ready(False)
                 self._close()
 
+    def collectors(self):
+        """What its /metrics adds: the data age of what it applied, and its queue depths."""
+        return (metrics.LastAppliedCollector(), metrics.CallbackCollector(self.dead_letter_depth))
+
     def _beat(self) -> None:
         """Liveness while idle: pika's loop turns, so /healthz keeps answering."""
         metrics.heartbeat()
@@ -386,12 +390,3 @@ def service_consumer(settings: CommonSettings, engine: Engine, tables: dict[str,
     return Consumer(settings.amqp_url, settings.event_exchange, queue,
                     EventProcessor(engine, tables["inbox"], handlers, ignored=ignored, on_applied=on_applied),
                     housekeeping=lambda: prune_consumer_tables(engine, tables, settings.inbox_retention))
-
-
-def run_consumer(consumer: Consumer) -> None:
-    """Entry point body of a consumer process: logging, metrics on METRICS_PORT, then consume until
-    SIGTERM."""
-    configure_logging()
-    metrics.serve_background(None, metrics.LastAppliedCollector(),
-                             metrics.CallbackCollector(consumer.dead_letter_depth))
-    consumer.run_forever()

@@ -64,8 +64,8 @@ class AccountTokensRevoked(EventContract):
 class OrganizationSnapshot(Payload):
     """tokenHash is the sha256 hex of the organization token (the token never leaves auth).
     businessHours ({"mon": [["09:00", "18:00"]], ...}; {} = always open) and holidays
-    (["2026-12-25", ...]) are read in `timezone` (IANA), as dropin_common.business_hours does.
-    Events older than these fields lack them: UTC, {}, [], [], []."""
+    (["2026-12-25", ...]) are read in `timezone` (IANA; null or absent in older events: UTC), as
+    dropin_common.business_hours does. Events older than the other fields lack them: {}, [], [], []."""
     id: str
     name: str
     code: str
@@ -73,7 +73,7 @@ class OrganizationSnapshot(Payload):
     token_hash: str | None
     created_at: datetime
     updated_at: datetime
-    timezone: str = "UTC"
+    timezone: str | None = None
     business_hours: dict[str, Any] = dataclasses.field(default_factory=dict)
     holidays: tuple[str, ...] = ()
     crm_lead_emails: tuple[str, ...] = ()  # at most 5: each lead as an ADF/XML mail

@@ -9,12 +9,14 @@ the change gets a new version (a new class and example) or, for a compatible cha
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from ..events import Event
-from . import CONTRACTS, contract_for
+from ..timeutil import utcnow
+from . import CONTRACTS, EventContract, contract_for, parse
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
 # Envelope members that may or may not be there (a correlation id comes from the request).
@@ -100,3 +102,19 @@ def golden_mismatches(envelope: dict[str, Any]) -> list[str]:
 def assert_matches_golden(envelope: dict[str, Any]) -> None:
     problems = golden_mismatches(envelope)
     assert not problems, "\n".join(problems)
+
+
+def example_event(event_type: str, *, event_version: int = 1, occurred_at: datetime | None = None,
+                  **changes: Any) -> Event:
+    """The golden event as a new event (fresh id), with `changes` (JSON keys) merged into its
+    snapshot (the one object member of `data`, e.g. `stream`), or into `data` if it has none."""
+    data = golden_envelope(event_type, event_version)["data"]
+    members = [value for value in data.values() if isinstance(value, dict)]
+    (members[0] if len(members) == 1 else data).update(changes)
+    return Event(type=event_type, data=data, version=event_version, occurred_at=occurred_at or utcnow())
+
+
+def example(event_type: str, *, event_version: int = 1, occurred_at: datetime | None = None,
+            **changes: Any) -> EventContract:
+    """`example_event`, parsed into its contract class (what a consumer's handler receives)."""
+    return parse(example_event(event_type, event_version=event_version, occurred_at=occurred_at, **changes))

@@ -12,7 +12,7 @@ import pika
 import pytest
 import sqlalchemy as sa
 
-from dropin_auth.entrypoints.consumer import QUEUE
+from dropin_common.topology import AUTH_QUEUE as QUEUE
 from dropin_auth.entrypoints.http import create_app
 from dropin_common.broker import ConfirmingPublisher
 from dropin_common.events import Event

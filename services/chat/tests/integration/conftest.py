@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from dropin_common.auth import ROLE_DEALER
 from dropin_common.broker import ConfirmingPublisher
 from dropin_common.config import CommonSettings, PusherSettings
+from dropin_common.contracts import parse
 from dropin_common.events import STREAM_REQUESTED, Event
 from dropin_common.fake_pusher import FakePusherServer
 from dropin_common.testing import TokenFactory, known_account, migrated_database, throwaway_vhost, wait_until
@@ -141,7 +142,8 @@ def known_stream(container):
     def add(stream_id: str | None = None, **snapshot) -> str:
         stream_id = stream_id or str(uuid.uuid4())
         with container.engine.begin() as conn:
-            apply_stream_event(stream_event(stream_id, **snapshot), SqlStreamReplicaWriter(conn, container.tables))
+            apply_stream_event(parse(stream_event(stream_id, **snapshot)),
+                               SqlStreamReplicaWriter(conn, container.tables))
         return stream_id
     return add
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from dropin_common.contracts.auth import AccountTokensRevoked
+
 from ..domain.records import Account, Lead, Organization, Shopper, StreamSnapshot
 from ..ports import ProjectionStore
 
@@ -78,6 +80,6 @@ def apply_account(store: ProjectionStore, account: Account) -> bool:
     return True
 
 
-def apply_token_revocation(store: ProjectionStore, revocation: dict) -> None:
+def apply_token_revocation(store: ProjectionStore, revocation: AccountTokensRevoked) -> None:
     store.revoke_tokens(revocation)
 

@@ -19,7 +19,7 @@ from dropin_common.config import CommonSettings
 from dropin_common.events import Event
 from dropin_common.testing import TokenFactory, known_account, migrated_database, throwaway_vhost, wait_until
 from dropin_dashboard.bootstrap import bootstrap
-from dropin_dashboard.entrypoints.consumer import QUEUE
+from dropin_common.topology import DASHBOARD_QUEUE as QUEUE
 from dropin_dashboard.entrypoints.http import create_app
 
 pytestmark = pytest.mark.integration

@@ -16,7 +16,7 @@ def apply_organization(organizations: OrganizationRepository, event: Organizatio
     return organizations.save_if_newer(Organization(
         id=snapshot.id, name=snapshot.name, code=snapshot.code, loan_link=snapshot.loan_link,
         token_hash=snapshot.token_hash, active=True, updated_at=snapshot.updated_at,
-        timezone=snapshot.timezone, business_hours=snapshot.business_hours, holidays=list(snapshot.holidays)))
+        timezone=snapshot.timezone or "UTC", business_hours=snapshot.business_hours, holidays=list(snapshot.holidays)))
 
 
 def apply_account(accounts: AccountRepository, event: AccountEvent) -> bool:
