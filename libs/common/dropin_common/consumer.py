@@ -177,6 +177,10 @@ class Consumer:
         self.outcomes: Counter[tuple[str, str]] = Counter()  # (outcome, event type or "?") -> count
         self.on_outcome = on_outcome  # e.g. a metrics counter
 
+    @property
+    def processor(self) -> EventProcessor:
+        return self._processor
+
     def stop(self, *_args) -> None:
         self._running = False
         if self._connection is not None and self._connection.is_open:
