@@ -43,7 +43,7 @@ class Container:
     call_reports: CallReports
     exporter: CsvExporter
     maintenance: ReadModelMaintenance
-    verifier: TokenVerifier
+    verifier: TokenVerifier | None  # None only for operator commands (bootstrap(verifying=False))
 
     @property
     def common(self) -> CommonSettings:
@@ -61,14 +61,18 @@ class Container:
         raise ConfigError(f"the dashboard publishes nothing: no outbox destination {destination!r}")
 
 
-def bootstrap(settings: CommonSettings | None = None, *, engine: Engine | None = None) -> Container:
+def bootstrap(settings: CommonSettings | None = None, *, engine: Engine | None = None,
+              verifying: bool = True) -> Container:
+    """`verifying`: the process accepts tokens, so the JWT public key is required now (operator
+    commands, which answer no requests, pass False)."""
     if settings is None:
         settings = CommonSettings.from_env(SERVICE)
-        refuse_development_secrets(SERVICE, {"JWT_PUBLIC_KEY_FILE": settings.jwt_public_key})
+        if verifying:
+            refuse_development_secrets(SERVICE, {"JWT_PUBLIC_KEY_FILE": settings.jwt_public_key})
     engine = engine or make_engine(settings.database_url)
     _metadata, tables = build_tables()
     verifier = sql_token_verifier(settings.public_key(), engine, tables, accounts=tables["dealers"],
-                                  replica_wait_seconds=settings.replica_wait_seconds)
+                                  replica_wait_seconds=settings.replica_wait_seconds) if verifying else None
     return Container(settings=settings, engine=engine, tables=tables,
                      read_models=SqlReadModels(engine, tables), call_reports=SqlCallReports(engine, tables),
                      exporter=PostgresCsvExporter(engine, tables),

@@ -113,3 +113,12 @@ def test_producers_build_contracts_not_dictionaries():
     revoked = auth.AccountTokensRevoked(account_id="a-1", jti="j-1")
     assert revoked.to_data() == {"accountId": "a-1", "jti": "j-1", "expiresAt": None, "notBefore": None}
     assert json.loads(json.dumps(revoked.to_event().to_envelope()))["data"] == copy.deepcopy(revoked.to_data())
+
+
+def test_the_keys_of_a_free_form_object_are_data_not_shape():
+    envelope = golden_envelope(events.ORGANIZATION_UPDATED)
+    envelope["data"]["organization"]["businessHours"] = {"tue": [["08:00", "17:00"]]}
+    assert golden_mismatches(envelope) == []
+    envelope["data"]["organization"]["businessHours"] = ["mon"]
+    assert golden_mismatches(envelope) == ["breaks its contract: data.organization.businessHours: expected an "
+                                           "object, got list"]
