@@ -188,13 +188,15 @@ class OutboxWriter:
         self.add("broker", event.type, event.to_envelope())
 
     def add(self, destination: str, topic: str, payload: dict[str, Any]) -> None:
-        self._connection.execute(self._outbox.insert().values(
-            destination=destination, topic=topic, payload=payload))
-        # Delivered only if the transaction commits; wakes the relay at once instead of a poll
-        # (once per destination: the relay sends every waiting row when it wakes).
-        if destination not in self._woken:
-            self._woken.add(destination)
-            self._connection.execute(sa.select(sa.func.pg_notify(OUTBOX_NOTIFY_CHANNEL, destination)))
+        row = self._outbox.insert().values(destination=destination, topic=topic, payload=payload)
+        if destination in self._woken:
+            self._connection.execute(row)
+            return
+        # The first row for a destination also wakes its relay (a NOTIFY, delivered only if the
+        # transaction commits), in the same statement; the relay then sends every waiting row.
+        self._woken.add(destination)
+        inserted = row.returning(self._outbox.c.destination).cte("inserted")
+        self._connection.execute(sa.select(sa.func.pg_notify(OUTBOX_NOTIFY_CHANNEL, inserted.c.destination)))
 
 
 class SqlUnitOfWork:

@@ -59,6 +59,10 @@ class FakePusherServer:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            # Keeps connections open between requests, as the real API does (every answer has a
+            # Content-Length), so a relay's sends are not each a new TCP connection.
+            protocol_version = "HTTP/1.1"
+
             def log_message(self, *_args):  # keep test output clean
                 pass
 
