@@ -7,10 +7,11 @@ Each service's entrypoints are one line over this module, with the same command 
     python -m dropin_<service>.entrypoints.relay <destination>    # one of Container.DESTINATIONS
     python -m dropin_streams.entrypoints.worker
 
-`run` is the one run loop around them: JSON logs, /metrics, /healthz and /readyz on METRICS_PORT
-(with the process's own gauges), SIGTERM/SIGINT to stop, then the process's loop until stopped. A
-configuration the process cannot start with (dropin_common.config.ConfigError) ends it at once with
-the message on stderr and exit status 2, before anything connects.
+`start` is the one way in: JSON logs, the process built from the configuration, then `run`, the one
+run loop around it: /metrics, /healthz and /readyz on METRICS_PORT (with the process's own gauges),
+SIGTERM/SIGINT to stop, the process's loop until stopped. A configuration the process cannot start
+with (dropin_common.config.ConfigError) ends it at once with the message on stderr and exit
+status 1, before anything connects. (A wrong command line exits 2, as argparse does.)
 """
 from __future__ import annotations
 
@@ -61,7 +62,6 @@ class ServiceContainer(Protocol):
 
 def run(process: Process) -> None:
     """The body of every background process (see the module's docstring)."""
-    configure_logging()
     metrics.serve_background(None, *process.collectors())
     signal.signal(signal.SIGTERM, process.stop)
     signal.signal(signal.SIGINT, process.stop)
