@@ -6,13 +6,13 @@ SERVICES := auth streams dashboard chat integrations
 PACKAGES := libs/common $(addprefix services/,$(SERVICES))
 STAMP := $(VENV)/.installed
 
-.PHONY: help install nginx chromium web run stop status logs test test-unit test-integration test-e2e \
+.PHONY: help install nginx chromium web run stop status logs lint test test-unit test-integration test-e2e \
         $(addprefix test-,$(SERVICES)) bench-auth bench-streams bench-dashboard bench-chat bench-web chaos create-admin up down test-compose test-helm clean
 
 help:
 	@echo "make run      start the whole stack (gateway on http://127.0.0.1:$${GATEWAY_PORT:-8080})"
-	@echo "make test     run every test (unit, integration, end-to-end)"
-	@echo "make stop | status | logs | test-unit | test-integration | test-e2e | test-<service> | web"
+	@echo "make test     lint, then run every test (unit, integration, end-to-end)"
+	@echo "make stop | status | logs | lint | test-unit | test-integration | test-e2e | test-<service> | web"
 	@echo "make bench-auth | bench-streams | bench-dashboard | bench-chat | bench-web | create-admin | up | down"
 
 # One virtual environment for the monorepo; each service can also install alone (make -C services/x).
@@ -55,8 +55,16 @@ status:
 logs:
 	$(PY) tools/stack.py logs --profile dev
 
+# The rules the structure keeps (.importlinter), ruff.toml and mypy.ini: strict on the kernel,
+# every domain and use case package; lenient elsewhere.
+lint: install
+	@echo "== lint: import-linter, ruff, mypy"
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
 # Each package's tests run in their own pytest process: every service is its own project.
-test: test-unit test-integration test-e2e
+test: lint test-unit test-integration test-e2e
 
 test-unit: install
 	@set -e; for p in $(PACKAGES); do echo "== unit: $$p"; (cd $$p && $(PY) -m pytest -q tests/unit); done

@@ -121,7 +121,8 @@ def main() -> None:
         print(f"  {kind}: first contentful paint  {summary([r['fcp'] for r in runs])}")
         print(f"  {kind}: figures shown           {summary([r['figures'] for r in runs])}")
         print(f"  {kind}: chart drawn             {summary([r['chart'] for r in runs])}")
-        print(f"  {kind}: bytes transferred       {statistics.median(r['transferred'] for r in runs) / 1024:.1f} KB (median)")
+        transferred = statistics.median(r['transferred'] for r in runs) / 1024
+        print(f"  {kind}: bytes transferred       {transferred:.1f} KB (median)")
 
 
 if __name__ == "__main__":

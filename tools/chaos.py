@@ -151,7 +151,8 @@ def setup_organization(client: Client) -> tuple[dict, list[str]]:
             "lastName": name, "username": name}).json()
         client.call("PATCH", f"/accounts/{account['id']}", "activate", token=admin,
                     json={"status": "active", "organizationId": organization["id"]})
-        token = client.call("POST", "/auth", "login", json={"username": name, "password": "s3cret-password"}).json()["token"]
+        login = {"username": name, "password": "s3cret-password"}
+        token = client.call("POST", "/auth", "login", json=login).json()["token"]
         client.call("POST", "/accounts/status/online", "online", token=token)
         tokens.append(token)
     return {**organization, "adminToken": admin}, tokens
@@ -295,7 +296,8 @@ def check(profile, engines, ledger: Ledger, mailbox: Mailbox) -> bool:
     return lost == 0 and stuck == 0
 
 
-def duplicates_by_fault(mailbox: Mailbox, push_events: list[dict], push_faults: dict[str, str]) -> dict[str, tuple[int, int]]:
+def duplicates_by_fault(mailbox: Mailbox, push_events: list[dict],
+                        push_faults: dict[str, str]) -> dict[str, tuple[int, int]]:
     seen_mail, mail_dupes = set(), Counter()
     for message_id, _to, fault in mailbox.received:
         if message_id in seen_mail:

@@ -30,14 +30,16 @@ ENV = {
     "COMPOSE_PROJECT_NAME": f"dropin-composetest{SLOT}",
     "COMPOSE_GATEWAY_PORT": str(8580 + 10 * SLOT), "COMPOSE_OPS_PORT": str(8581 + 10 * SLOT),
     "COMPOSE_PUSHER_PORT": str(8582 + 10 * SLOT), "COMPOSE_MAILPIT_PORT": str(8583 + 10 * SLOT),
+    "COMPOSE_BEAMS_PORT": str(8584 + 10 * SLOT),
     "API_KEYS": "compose-test-key", "ADMIN_EMAIL": "admin@example.com", "ADMIN_PASSWORD": "change-me-now",
 }
 GW = f"http://127.0.0.1:{ENV['COMPOSE_GATEWAY_PORT']}"
 OPS = f"http://127.0.0.1:{ENV['COMPOSE_OPS_PORT']}"
 PUSHER = f"http://127.0.0.1:{ENV['COMPOSE_PUSHER_PORT']}"
 MAILPIT = f"http://127.0.0.1:{ENV['COMPOSE_MAILPIT_PORT']}"
-ONE_SHOT = {"keys", "auth-migrate", "streams-migrate", "dashboard-migrate", "chat-migrate"}
-THIRD_PARTY = {"rabbitmq", "mailpit", "auth-db", "streams-db", "dashboard-db", "chat-db"}
+BEAMS = f"http://127.0.0.1:{ENV['COMPOSE_BEAMS_PORT']}"
+ONE_SHOT = {"keys", "auth-migrate", "streams-migrate", "dashboard-migrate", "chat-migrate", "integrations-migrate"}
+THIRD_PARTY = {"rabbitmq", "mailpit", "auth-db", "streams-db", "dashboard-db", "chat-db", "integrations-db"}
 
 
 def say(message: str) -> None:
@@ -157,9 +159,11 @@ def walk_through(api: Api, run: int) -> dict:
     token = api.call("POST", "/auth", headers={"Platform": "ios"},
                      json={"username": f"ann{run}", "password": "s3cret-pass"})["token"]
     api.call("POST", "/accounts/status/online", token=token)
-    # The organization and the dealer reach streams through auth's relay and streams' consumer.
-    stream = api.eventually("the organization to reach streams", lambda: api.call(
-        "POST", f"/streams/request/{code}", expect=201, json={"vin": "1HGCM82633A004352"}))
+    # The organization and the dealer (online) reach streams through auth's relay and streams'
+    # consumer; until the dealer has, a request is answered missed at once (nobody online).
+    stream = api.eventually("the organization and the online dealer to reach streams", lambda: (
+        lambda body: body if body["notifiedDealers"] >= 1 else None)(api.call(
+            "POST", f"/streams/request/{code}", expect=201, json={"vin": "1HGCM82633A004352"})))
     sid = stream["id"]
     api.eventually("the dealer to reach streams", lambda: api.call("POST", f"/streams/accept/{sid}", token=token))
     api.call("POST", "/ping", token=token)
@@ -171,8 +175,12 @@ def walk_through(api: Api, run: int) -> dict:
     api.call("POST", "/leads", expect=201, json={"streamId": sid, "firstName": "Sam", "email": "sam@example.com"})
     api.call("POST", f"/streams/note/{sid}", token=token, json={"note": "Wants a test drive"})
     api.call("POST", f"/streams/sendloanlink/{sid}")
-    calls = api.eventually("the call to reach the dashboard", lambda: (lambda body: body if sid in json.dumps(body) else None)(
-        api.call("GET", "/dashboard/getcalls", token=admin, params={"query": json.dumps({"status": "completed"})})))
+    completed = {"query": json.dumps({"status": "completed"})}
+
+    def completed_calls():
+        body = api.call("GET", "/dashboard/getcalls", token=admin, params=completed)
+        return body if sid in json.dumps(body) else None
+    calls = api.eventually("the call to reach the dashboard", completed_calls)
     api.call("GET", "/dashboard/countcalllead", token=admin,
              params={"from": "2026-01-01", "to": "2026-12-31", "timezoneoffset": "-420"})
     api.call("GET", "/dashboard/exportcsvcalls", token=admin)
@@ -181,16 +189,20 @@ def walk_through(api: Api, run: int) -> dict:
     # What left the system: Pusher rang the dealer, the loan link went out by mail.
     api.eventually("Pusher to receive stream events", lambda: any(
         sid in json.dumps(event) for event in requests.get(f"{PUSHER}/_received", timeout=5).json()["events"]))
+    api.eventually("the ringing push to the dealer's phone", lambda: any(
+        dealer["id"] in push["users"] for push in requests.get(f"{BEAMS}/_received", timeout=5).json()["pushes"]))
     api.eventually("the loan link mail", lambda: any(
         "sam@example.com" in json.dumps(message) for message in
         requests.get(f"{MAILPIT}/api/v1/messages", timeout=5).json().get("messages", [])))
     api.call("POST", "/auth/logout", token=token)
     # Metrics moved, and stay off the public listener.
     streams_metrics = scrape("streams")
-    assert any(k.startswith('dropin_streams_total{outcome="requested"}') and v >= 1 for k, v in streams_metrics.items()), "funnel"
+    assert any(k.startswith('dropin_streams_total{outcome="requested"}') and v >= 1
+               for k, v in streams_metrics.items()), "funnel"
     assert any(k.startswith("dropin_http_requests_total") for k in streams_metrics), "http metrics"
     relay = scrape("streams-relay-pusher")
-    assert any('outcome="sent"' in k and v >= 1 for k, v in relay.items() if k.startswith("dropin_outbox_deliveries_total")), relay
+    assert any('outcome="sent"' in k and v >= 1
+               for k, v in relay.items() if k.startswith("dropin_outbox_deliveries_total")), relay
     assert requests.get(GW + "/metrics", headers={"apikey": ENV["API_KEYS"]}, timeout=5).status_code == 404
     if run == 1:
         show_metrics(before_metrics)
@@ -203,7 +215,8 @@ SHOWN = {"streams": ("dropin_streams_total", "dropin_stream_time_to_answer_secon
          "streams-relay-pusher": ('dropin_outbox_deliveries_total{', "dropin_outbox_waiting_rows",
                                   "dropin_outbox_oldest_waiting_age_seconds"),
          "streams-relay-email": ('dropin_outbox_deliveries_total{',),
-         "dashboard-consumer": ("dropin_consumer_messages_total", "dropin_consumer_last_applied", "dropin_queue_messages")}
+         "dashboard-consumer": ("dropin_consumer_messages_total", "dropin_consumer_last_applied",
+                                "dropin_queue_messages")}
 
 
 def show_metrics(before: dict[str, dict[str, float]]) -> None:

@@ -101,16 +101,17 @@ def cleanup() -> None:
 
 def start_local_stack() -> None:
     docker("network", "create", NETWORK)
-    docker("run", "-d", "--label", PREFIX, "--network", NETWORK, "--name", f"{PREFIX}-pg", "--network-alias", "postgresql",
-           "-e", "POSTGRES_HOST_AUTH_METHOD=trust", "postgres:15")
-    docker("run", "-d", "--label", PREFIX, "--network", NETWORK, "--name", f"{PREFIX}-mq", "--network-alias", "rabbitmq",
-           "--hostname", "rabbitmq", "rabbitmq:3.13-management")
+    docker("run", "-d", "--label", PREFIX, "--network", NETWORK, "--name", f"{PREFIX}-pg",
+           "--network-alias", "postgresql", "-e", "POSTGRES_HOST_AUTH_METHOD=trust", "postgres:15")
+    docker("run", "-d", "--label", PREFIX, "--network", NETWORK, "--name", f"{PREFIX}-mq",
+           "--network-alias", "rabbitmq", "--hostname", "rabbitmq", "rabbitmq:3.13-management")
     docker("run", "-d", "--label", PREFIX, "--network", NETWORK, "--name", f"{PREFIX}-smtp", "--network-alias", "smtp",
            "axllent/mailpit:latest")
     wait_for("PostgreSQL", lambda: docker("exec", f"{PREFIX}-pg", "psql", "-h", "127.0.0.1", "-U", "postgres",
                                           "-tAc", "SELECT 1", check=False).returncode == 0, 120)
     for service in ("auth", "streams", "dashboard", "chat"):
-        docker("exec", f"{PREFIX}-pg", "psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"CREATE DATABASE dropin_{service}")
+        docker("exec", f"{PREFIX}-pg", "psql", "-h", "127.0.0.1", "-U", "postgres",
+               "-c", f"CREATE DATABASE dropin_{service}")
     wait_for("RabbitMQ", lambda: docker("exec", f"{PREFIX}-mq", "rabbitmq-diagnostics", "-q",
                                         "check_port_connectivity", check=False).returncode == 0, 180)
 
@@ -193,7 +194,8 @@ def docker_args(name: str, pod: dict, container: dict, objects: dict, files: Pat
 
 
 def container_ip(name: str) -> str:
-    return docker("inspect", "-f", f"{{{{(index .NetworkSettings.Networks \"{NETWORK}\").IPAddress}}}}", name).stdout.strip()
+    template = f"{{{{(index .NetworkSettings.Networks \"{NETWORK}\").IPAddress}}}}"
+    return docker("inspect", "-f", template, name).stdout.strip()
 
 
 def probe(name: str, container: dict, kind: str) -> bool:
@@ -220,7 +222,8 @@ def run_rendered(objects_list: list[dict], files: Path) -> None:
         docker(*docker_args(name, pod, container, objects, files, []))
         code = docker("wait", name).stdout.strip()
         if code != "0":
-            raise SystemExit(f"Job {job['metadata']['name']} exited {code}:\n{docker('logs', name, check=False).stderr[-3000:]}")
+            logs = docker("logs", name, check=False).stderr[-3000:]
+            raise SystemExit(f"Job {job['metadata']['name']} exited {code}:\n{logs}")
         say(f"Job {job['metadata']['name']}: exited 0")
     started = []
     # The gateway resolves the web Services' names when it starts: it goes last.
@@ -288,8 +291,9 @@ def main() -> None:
             say("local PostgreSQL and RabbitMQ ready; running every rendered container")
             run_rendered(objects, files)
             gateway = f"{PREFIX}-{RELEASE}-gateway"
+            login = {"email": "admin@example.com", "password": "change-me-now"}
             request = urllib.request.Request(f"http://{container_ip(gateway)}:8080/auth", method="POST",
-                                             data=json.dumps({"email": "admin@example.com", "password": "change-me-now"}).encode(),
+                                             data=json.dumps(login).encode(),
                                              headers={"apikey": "helm-check-key", "Content-Type": "application/json"})
             with urllib.request.urlopen(request, timeout=60) as response:  # argon2 on a busy host
                 assert "token" in json.loads(response.read()), "no token"
@@ -298,7 +302,8 @@ def main() -> None:
                 if 'route="/auth"' not in response.read().decode():
                     raise SystemExit("auth's /metrics, through the gateway's operator port, did not count the login")
             say("auth's metrics, read through the gateway's operator port, counted the login")
-            listed = docker("exec", f"{PREFIX}-mq", "rabbitmqctl", "-q", "list_queues", "--no-table-headers", "name", "type").stdout
+            listed = docker("exec", f"{PREFIX}-mq", "rabbitmqctl", "-q", "list_queues", "--no-table-headers",
+                            "name", "type").stdout
             types = dict(line.split()[:2] for line in listed.splitlines() if line.strip())
             for queue in ("streams", "dashboard", "chat"):
                 if types.get(queue) != "quorum" or types.get(f"{queue}.dead") != "quorum":

@@ -169,7 +169,8 @@ def service_env(profile: Profile, service: str, keys: Path) -> dict[str, str]:
     return values
 
 
-LOCAL_BEAMS = {"BEAMS_INSTANCE_ID": "dev-beams-instance", "BEAMS_SECRET_KEY": "dev-beams-secret-key-for-the-local-stand-in"}
+LOCAL_BEAMS = {"BEAMS_INSTANCE_ID": "dev-beams-instance",
+               "BEAMS_SECRET_KEY": "dev-beams-secret-key-for-the-local-stand-in"}
 
 
 def beams_local() -> bool:

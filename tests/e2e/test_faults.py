@@ -14,8 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def supervisorctl(*args: str) -> None:
-    subprocess.run([str(Path(sys.executable).parent / "supervisorctl"), "-c", str(ROOT / "var" / "test" / "supervisord.conf"),
-                    *args], check=True, capture_output=True, timeout=60)
+    subprocess.run([str(Path(sys.executable).parent / "supervisorctl"),
+                    "-c", str(ROOT / "var" / "test" / "supervisord.conf"), *args],
+                   check=True, capture_output=True, timeout=60)
 
 
 def test_a_service_that_is_down_for_a_moment_is_a_json_503_with_retry_after(api):

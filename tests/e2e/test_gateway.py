@@ -337,5 +337,5 @@ def test_refusals_are_security_log_lines_with_the_gateways_request_id(api):
     line = security_line()
     assert (line["securityEvent"], line["code"], line["status"]) == ("unauthorized", "invalid_credentials", 401)
     assert line["client"] == "127.0.0.1"
-    access = [json.loads(l) for l in log.read_text().splitlines() if request_id in l and '"ms"' in l]
+    access = [json.loads(line) for line in log.read_text().splitlines() if request_id in line and '"ms"' in line]
     assert any(entry["status"] == 401 and entry["path"] == "/auth" for entry in access)

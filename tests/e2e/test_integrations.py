@@ -81,7 +81,8 @@ def test_a_walk_around_to_a_lead_reaches_the_crm_as_adf_and_the_integrator_as_si
 
     path = f"/{organization['code']}"
     lead_hook = wait_until(lambda: receiver.of_type(path, "lead.created"), timeout=60, message="lead.created")[0]
-    completed = wait_until(lambda: receiver.of_type(path, "stream.completed"), timeout=60, message="stream.completed")[0]
+    completed = wait_until(lambda: receiver.of_type(path, "stream.completed"), timeout=60,
+                           message="stream.completed")[0]
     print("\n--- webhook request as received ---\nPOST " + path + "\n"
           + "\n".join(f"{k}: {v}" for k, v in lead_hook.headers.items()) + "\n\n" + lead_hook.body.decode())
     assert lead_hook.error is None and completed.error is None  # signatures verified
@@ -108,7 +109,8 @@ def test_a_missed_call_alerts_the_managers_and_fires_stream_missed(api, admin_to
         "organizationId": organization["id"], "url": receiver.url(path), "events": ["stream.missed"]}).json()
     receiver.secrets[path] = hook["secret"]
 
-    stream = api.request("POST", f"/streams/request/{organization['code']}", json={"vin": VIN, "model": "Accord"}).json()
+    stream = api.request("POST", f"/streams/request/{organization['code']}",
+                         json={"vin": VIN, "model": "Accord"}).json()
     assert api.request("POST", f"/streams/stop/{stream['id']}").json()["status"] == "missed"
 
     alert = wait_until(lambda: mails_to(stack, organization["managerEmails"][0]), timeout=60,

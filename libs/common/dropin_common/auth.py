@@ -6,7 +6,6 @@ Both lists live in each service's own database, fed by `account.tokens_revoked` 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol
 
 import jwt
@@ -17,33 +16,13 @@ from sqlalchemy.engine import Connection, Engine
 from .contracts.auth import AccountTokensRevoked
 from .config import ConfigError
 from .errors import Forbidden, Unauthorized
+from .kernel import ROLE_ADMIN, ROLE_DEALER, Principal  # noqa: F401 - the roles re-exported for the edge
 from .principals import VERSION_CLAIM, PrincipalLoader, SqlAccountReplica
-from .timeutil import parse_iso
 
 JWT_ALGORITHM = "EdDSA"
 JWT_AUDIENCE = "dropin"
 JWT_ISSUER = "dropin-auth"
 ACCEPTED_SCHEMES = ("jwt", "bearer")
-
-ROLE_DEALER = "dealer"
-ROLE_ADMIN = "admin"
-
-
-@dataclass(frozen=True)
-class Principal:
-    account_id: str
-    role: str
-    organization_id: str | None
-    jti: str
-    issued_at: float
-    expires_at: float
-    # The account's `updatedAt` (epoch seconds) when the token was issued: how new a replica must
-    # be to judge it (see principals.py). None for tokens issued before the claim existed.
-    account_version: float | None = None
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == ROLE_ADMIN
 
 
 class RevocationList(Protocol):
@@ -113,7 +92,7 @@ class TokenVerifier:
                               account_version=float(version) if isinstance(version, (int, float)) else None)
         if self._principals is not None:
             return self._principals.load(principal)
-        if self._revocations.is_revoked(principal):
+        if self._revocations is not None and self._revocations.is_revoked(principal):
             raise Unauthorized("The token has been revoked.", code="token_revoked")
         return principal
 

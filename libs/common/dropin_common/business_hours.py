@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -116,11 +117,11 @@ def _refuse_overlaps(weekly: Mapping[int, tuple[Interval, ...]]) -> None:
             begin = weekday * MINUTES_PER_DAY + interval.start
             spans.append((begin, begin + interval.length, weekday, interval))
     spans.sort()
-    for (begin, finish, day, interval), (next_begin, _f, next_day, next_interval) in zip(spans, spans[1:]):
+    for (_b, finish, day, interval), (next_begin, _f, next_day, next_interval) in pairwise(spans):
         if next_begin < finish:
             raise InvalidBusinessHours("businessHours", _overlap(day, interval, next_day, next_interval))
     if spans:
-        last_begin, last_finish, day, interval = spans[-1]
+        _b, last_finish, day, interval = spans[-1]
         first_begin, _f, first_day, first_interval = spans[0]
         if last_finish > MINUTES_PER_WEEK and last_finish - MINUTES_PER_WEEK > first_begin:
             raise InvalidBusinessHours("businessHours", _overlap(day, interval, first_day, first_interval))
@@ -174,7 +175,7 @@ class BusinessHours:
     holidays: frozenset[date] = frozenset()
 
     @classmethod
-    def from_wire(cls, timezone_name: str | None, business_hours: Any, holidays: Any) -> "BusinessHours":
+    def from_wire(cls, timezone_name: str | None, business_hours: Any, holidays: Any) -> BusinessHours:
         return cls(parse_timezone(timezone_name or DEFAULT_TIMEZONE), parse_weekly(business_hours),
                    parse_holidays(holidays))
 

@@ -4,7 +4,6 @@ A value that cannot be used stops the process at start-up with a ConfigError nam
 (`dropin_common.process` prints it and exits), never later at the first request that needs it."""
 from __future__ import annotations
 
-import logging
 import os
 from dataclasses import dataclass
 from datetime import timedelta
@@ -87,8 +86,10 @@ def read_key_file(path: str, variable: str = "JWT_PUBLIC_KEY_FILE") -> str:
     """The text of a PEM key file; a ConfigError naming `variable` if it cannot be read."""
     try:
         text = Path(path).read_text()
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise ConfigError(f"{variable}={path} cannot be read: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{variable}={path} is not a PEM key file: {exc}") from exc
     if "-----BEGIN " not in text:
         raise ConfigError(f"{variable}={path} is not a PEM key file")
     return text
@@ -121,7 +122,7 @@ class CommonSettings:
     trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
 
     @classmethod
-    def from_env(cls, service: str) -> "CommonSettings":
+    def from_env(cls, service: str) -> CommonSettings:
         return cls(
             service=service,
             database_url=database_url_for(service),
@@ -176,7 +177,7 @@ class PusherSettings:
     ssl: bool
 
     @classmethod
-    def from_env(cls) -> "PusherSettings":
+    def from_env(cls) -> PusherSettings:
         port = os.environ.get("PUSHER_PORT")
         refuse_development_secrets("pusher", {"PUSHER_SECRET": env_str("PUSHER_SECRET", "dev-secret")})
         return cls(

@@ -32,8 +32,9 @@ log = logging.getLogger(__name__)
 
 # A handler takes the typed event (a contracts.EventContract) and the consumer's transaction.
 Handler = Callable[[Any, Connection], None]
-# A service's handler table: (event type, version) -> handler, e.g. {StreamStopped.key(): ...}.
-Handlers = Mapping[str | tuple[str, int], Handler]
+# A service's handler table: (event type, version) -> handler, e.g. {StreamStopped.key(): ...}; a
+# bare type means version 1.
+Handlers = Mapping[str, Handler] | Mapping[tuple[str, int], Handler] | Mapping[str | tuple[str, int], Handler]
 RETRY_HEADER = "x-dropin-attempts"
 DEAD_REASON_HEADER = "x-dropin-dead-reason"
 DEAD_QUEUE_HEADER = "x-dropin-dead-queue"
@@ -172,7 +173,7 @@ class Consumer:
         self._housekeeping_interval = housekeeping_interval
         self._next_housekeeping = 0.0
         self._connection: pika.BlockingConnection | None = None
-        self._channel = None
+        self._channel: Any = None  # pika.BlockingChannel
         self._running = True
         self.outcomes: Counter[tuple[str, str]] = Counter()  # (outcome, event type or "?") -> count
         self.on_outcome = on_outcome  # e.g. a metrics counter
@@ -249,6 +250,8 @@ class Consumer:
                ["queue"], depths)
 
     def _housekeep(self) -> None:
+        if self._housekeeping is None:
+            return
         self._next_housekeeping = time.monotonic() + self._housekeeping_interval
         try:
             pruned = self._housekeeping()

@@ -7,7 +7,6 @@ service's database and are written in the same transaction as its state changes.
 from __future__ import annotations
 
 import dataclasses
-import json
 from datetime import timedelta
 from typing import Any, Literal
 
@@ -49,6 +48,8 @@ def database_fault(exc: BaseException) -> DatabaseFault | None:
     if isinstance(exc, sa.exc.DBAPIError):
         if exc.connection_invalidated:
             return "transient"
+        if exc.orig is None:
+            return None
         exc = exc.orig
     if not isinstance(exc, psycopg.Error):
         return None
@@ -237,9 +238,6 @@ class SqlUnitOfWork:
         try:
             self.rollback()
         finally:
-            self.connection.close()
+            if self.connection is not None:
+                self.connection.close()
             self.connection = None
-
-
-def json_dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), default=str)

@@ -1,66 +1,26 @@
-"""Application errors. Each maps to one HTTP status and a stable machine-readable code."""
+"""The HTTP edge's view of the kernel's errors: the status each kind is answered with, and the
+names the edge raises them by. The domain raises `dropin_common.kernel` errors and knows nothing
+of this module."""
 from __future__ import annotations
 
+from .kernel import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound, RateLimited, TryLater
 
-class AppError(Exception):
-    status = 500
-    code = "internal_error"
+# The same classes under their HTTP names, for code at the edge (views, schemas, request parsing).
+AppError = DomainError
+BadRequest = InvalidInput
+Unauthorized = NotAuthenticated
+Forbidden = NotAllowed
+TooManyRequests = RateLimited
 
-    def __init__(self, message: str, *, code: str | None = None, field: str | None = None,
-                 details: dict | None = None):
-        super().__init__(message)
-        self.message = message
-        if code:
-            self.code = code
-        self.field = field
-        self.details = details
-
-    def to_dict(self) -> dict:
-        body: dict = {"code": self.code, "message": self.message}
-        if self.field:
-            body["field"] = self.field
-        if self.details:
-            body["fields"] = self.details
-        return {"error": body}
+HTTP_STATUS: dict[type[DomainError], int] = {
+    InvalidInput: 400, NotAuthenticated: 401, NotAllowed: 403, NotFound: 404, Conflict: 409,
+    RateLimited: 429, TryLater: 503,
+}
 
 
-class BadRequest(AppError):
-    status = 400
-    code = "bad_request"
-
-
-class Unauthorized(AppError):
-    status = 401
-    code = "unauthorized"
-
-
-class Forbidden(AppError):
-    status = 403
-    code = "forbidden"
-
-
-class NotFound(AppError):
-    status = 404
-    code = "not_found"
-
-
-class Conflict(AppError):
-    status = 409
-    code = "conflict"
-
-
-class TooManyRequests(AppError):
-    status = 429
-    code = "rate_limited"
-
-
-class Unavailable(AppError):
-    """Retryable: answered with `Retry-After: retry_after` seconds."""
-    status = 503
-    code = "unavailable"
-    retry_after = 1
-
-    def __init__(self, message: str, *, retry_after: int | None = None, **kwargs):
-        super().__init__(message, **kwargs)
-        if retry_after is not None:
-            self.retry_after = retry_after
+def http_status(error: DomainError) -> int:
+    """The status for the most specific kind `error` is (500 for a bare DomainError)."""
+    for kind in type(error).__mro__:
+        if kind in HTTP_STATUS:
+            return HTTP_STATUS[kind]
+    return 500

@@ -56,7 +56,7 @@ class Event:
         return envelope
 
     @classmethod
-    def from_envelope(cls, body: Any) -> "Event":
+    def from_envelope(cls, body: Any) -> Event:
         """The event in a decoded envelope; ValueError naming what is wrong with anything else."""
         if not isinstance(body, dict):
             raise ValueError("not an event envelope: not a JSON object")

@@ -43,7 +43,7 @@ class FakeBeamsServer:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer((host, port), self._handler_class())
         self._server.daemon_threads = True
-        self.host, self.port = self._server.server_address[:2]
+        self.host, self.port = str(host), self._server.server_port
 
     @property
     def endpoint(self) -> str:
@@ -100,7 +100,7 @@ class FakeBeamsServer:
 
         return Handler
 
-    def start(self) -> "FakeBeamsServer":
+    def start(self) -> FakeBeamsServer:
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
 
@@ -119,7 +119,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8191)
     args = parser.parse_args()
     server = FakeBeamsServer(os.environ.get("BEAMS_INSTANCE_ID", "dev-beams-instance"),
-                             os.environ.get("BEAMS_SECRET_KEY", "dev-beams-secret-key-for-the-local-stand-in"), args.host, args.port)
+                             os.environ.get("BEAMS_SECRET_KEY", "dev-beams-secret-key-for-the-local-stand-in"),
+                             args.host, args.port)
     print(f"fake Pusher Beams API on http://{args.host}:{server.port}", flush=True)
     server._server.serve_forever()
 

@@ -113,7 +113,7 @@ class FakePusherServer:
     def ws_port(self) -> int | None:
         return self.sockets.port if self.sockets is not None else None
 
-    def start(self) -> "FakePusherServer":
+    def start(self) -> FakePusherServer:
         if self.sockets is not None:
             self.sockets.start()
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)

@@ -78,7 +78,7 @@ class PusherSocketServer:
 
     # --- lifecycle (a thread of its own, so the REST half and tests stay synchronous) ----------
 
-    def start(self) -> "PusherSocketServer":
+    def start(self) -> PusherSocketServer:
         ready = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(ready,), daemon=True, name="pusher-ws")
         self._thread.start()
@@ -91,7 +91,7 @@ class PusherSocketServer:
         self._loop.run_until_complete(self._serve(ready))
 
     async def _serve(self, ready: threading.Event) -> None:
-        self._stopped = self._loop.create_future()
+        self._stopped = asyncio.get_running_loop().create_future()
         async with serve(self._handle, self.host, self.port) as server:
             self.port = server.sockets[0].getsockname()[1]
             ready.set()
@@ -138,7 +138,7 @@ class PusherSocketServer:
             pass
 
     async def _handle(self, connection: ServerConnection) -> None:
-        refusal = self._refusal(connection.request.path)
+        refusal = self._refusal(connection.request.path if connection.request else "/")
         if refusal:
             code, reason = refusal
             await connection.send(_message("pusher:error", {"code": code, "message": reason}))

@@ -18,8 +18,9 @@ from werkzeug.exceptions import HTTPException
 
 from .auth import Principal, TokenVerifier, require_role, token_from_header
 from .db import database_fault
-from .errors import AppError, BadRequest, Unauthorized, Unavailable
+from .errors import AppError, BadRequest, Unauthorized, http_status
 from .input_guard import StrictJSONProvider, refuse_unstorable_text
+from .kernel import TryLater
 from .logs import bind_request
 from .metrics import HTTP_LATENCY, HTTP_REQUESTS, exposition
 from .openapi import build_openapi
@@ -142,10 +143,10 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(AppError)
     def app_error(exc: AppError):
         response = jsonify(exc.to_dict())
-        response.status_code = exc.status
-        if exc.status == 401:
+        response.status_code = http_status(exc)
+        if response.status_code == 401:
             response.headers["WWW-Authenticate"] = 'JWT realm="dropin"'
-        if isinstance(exc, Unavailable):
+        if exc.retry_after is not None:
             response.headers["Retry-After"] = str(exc.retry_after)
         return response
 
@@ -165,7 +166,7 @@ def _register_error_handlers(app: Flask) -> None:
             # Not the request's fault, and it may well work a second later: say so (a 500 would
             # tell the client not to retry).
             log.warning("database unavailable on %s %s: %s", request.method, request.path, exc)
-            return app_error(Unavailable("The database is unavailable for a moment; try again.",
+            return app_error(TryLater("The database is unavailable for a moment; try again.",
                                          code="database_unavailable", retry_after=DATABASE_RETRY_AFTER_SECONDS))
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(500, "internal_error", "Something went wrong on our side.")

@@ -43,7 +43,8 @@ CONSUMER_MESSAGES = Counter("dropin_consumer_messages_total", "Messages a consum
 _last_applied: dict[str, float] = {}
 
 # --- business funnel (streams) ---------------------------------------------------------------------
-STREAMS = Counter("dropin_streams_total", "Streams by what happened to them.", ["outcome"])  # requested, accepted, missed, expired
+# outcome: requested, accepted, missed, expired
+STREAMS = Counter("dropin_streams_total", "Streams by what happened to them.", ["outcome"])
 TIME_TO_ANSWER = Histogram("dropin_stream_time_to_answer_seconds",
                            "From a shopper's request to a dealer's accept.",
                            buckets=(1, 2, 5, 10, 15, 20, 30, 45, 60, 90, 120))

@@ -55,6 +55,7 @@ def build_openapi(app: Flask, *, title: str, version: str, description: str = ""
                    plugins=[marshmallow], info={"description": description},
                    security=[{"apikey": []}])
     marshmallow.map_to_openapi_type(CommaSeparatedSet, "string", None)
+    assert marshmallow.converter is not None  # made when APISpec took the plugin
     marshmallow.converter.add_attribute_function(_allowed_values)
     spec.components.security_scheme("apikey", {
         "type": "apiKey", "in": "header", "name": "apikey",

@@ -50,7 +50,7 @@ class Undeliverable(Exception):
 
 
 class Sink(Protocol):
-    def send(self, topic: str, payload: dict[str, Any], row_id: int) -> None: ...
+    def send(self, topic: str, payload: dict[str, Any]) -> None: ...
 
     def idle(self, seconds: float) -> None:
         """Called while waiting, e.g. to serve broker heartbeats."""
@@ -67,7 +67,7 @@ class BrokerSink:
         self._publisher = publisher
         self._subscribed = subscribed or is_subscribed
 
-    def send(self, topic: str, payload: dict[str, Any], row_id: int) -> None:
+    def send(self, topic: str, payload: dict[str, Any]) -> None:
         from .broker import CONNECTION_ERRORS, Unroutable
         try:
             self._publisher.publish(topic, payload, message_id=payload.get("id"))
@@ -161,7 +161,7 @@ class OutboxRelay:
         o = self._outbox
         try:
             with correlated(_correlation_id(row.payload)):
-                self._sink.send(row.topic, row.payload, row.id)
+                self._sink.send(row.topic, row.payload)
                 log.info("outbox %s row %s sent: %s", self._destination, row.id, row.topic)
         except SinkUnavailable:
             metrics.OUTBOX_DELIVERIES.labels(self._destination, "unavailable").inc()
@@ -233,7 +233,8 @@ class OutboxRelay:
                 _wait_for_notify(listener, self._destination, self._idle_wait)
             except (sa.exc.OperationalError, psycopg.OperationalError) as exc:
                 log.warning("database unavailable for the %s relay: %s", self._destination, exc)
-                listener = _close(listener)
+                _close(listener)
+                listener = None
                 metrics.set_ready(False)
                 time.sleep(1.0)
         _close(listener)
@@ -284,7 +285,6 @@ def _close(conn: psycopg.Connection | None) -> None:
             conn.close()
         except Exception:  # noqa: BLE001
             pass
-    return None
 
 
 def _correlation_id(payload: dict[str, Any]) -> str | None:

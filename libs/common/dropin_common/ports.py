@@ -3,7 +3,8 @@ Each service's own `ports.py` subclasses `UnitOfWork` to list its repositories."
 from __future__ import annotations
 
 import abc
-from typing import Any
+import uuid
+from typing import Any, Self
 
 from .events import Event
 
@@ -20,15 +21,25 @@ class Outbox(abc.ABC):
         """A message for another destination (`pusher`, `email`)."""
 
 
+PUSHER_DESTINATION = "pusher"
+
+
+def pusher_message(channels: list[str], data: dict[str, Any]) -> dict[str, Any]:
+    """A `pusher` outbox row's payload; the row's topic is the Pusher event name. The id, made now,
+    reaches clients as the event's `eventId`: a message re-sent after a relay crash carries the same
+    one, so a client can drop the repeat."""
+    return {"channels": channels, "data": data, "id": str(uuid.uuid4())}
+
+
 class UnitOfWork(abc.ABC):
     """One transaction: `with uow: ...; uow.commit()`. Leaving without commit rolls back."""
 
     outbox: Outbox
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.rollback()
 
     @abc.abstractmethod
@@ -36,31 +47,3 @@ class UnitOfWork(abc.ABC):
 
     @abc.abstractmethod
     def rollback(self) -> None: ...
-
-
-class RecordingOutbox(Outbox):
-    """In-memory outbox for unit tests: what a use case sent, kept only if the work committed."""
-
-    def __init__(self):
-        self.pending: list[tuple[str, str, dict[str, Any]]] = []
-        self.sent: list[tuple[str, str, dict[str, Any]]] = []
-
-    def publish(self, event: Event) -> None:
-        self.add("broker", event.type, event.to_envelope())
-
-    def add(self, destination: str, topic: str, payload: dict[str, Any]) -> None:
-        self.pending.append((destination, topic, payload))
-
-    def commit(self) -> None:
-        self.sent.extend(self.pending)
-        self.pending.clear()
-
-    def rollback(self) -> None:
-        self.pending.clear()
-
-    def events(self, event_type: str | None = None) -> list[dict[str, Any]]:
-        return [payload for destination, topic, payload in self.sent
-                if destination == "broker" and (event_type is None or topic == event_type)]
-
-    def messages(self, destination: str) -> list[tuple[str, dict[str, Any]]]:
-        return [(topic, payload) for dest, topic, payload in self.sent if dest == destination]

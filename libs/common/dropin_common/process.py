@@ -24,10 +24,9 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
 from . import metrics
-from .config import CommonSettings, ConfigError, configure_logging
+from .config import ConfigError, configure_logging
 
 log = logging.getLogger(__name__)
 
@@ -45,15 +44,10 @@ class Process(Protocol):
 
 
 class ServiceContainer(Protocol):
-    """What every service's `bootstrap()` returns, whatever else it carries: its settings (with
-    `common`), engine and tables, and a factory per kind of process it runs. A service without an
-    outbox has no destinations; one that consumes nothing raises from `consumer()`."""
-    DESTINATIONS: tuple[str, ...]
-    engine: Engine
-    tables: dict[str, sa.Table]
-
-    @property
-    def common(self) -> CommonSettings: ...
+    """What every service's `bootstrap()` returns, whatever else it carries: `settings` (with
+    `common`, the CommonSettings), `engine`, `tables`, `uow()`, its outbox destinations
+    (`DESTINATIONS`), and a factory per kind of process it runs (these two are what the commands
+    below need). A service without an outbox has no destinations and its `relay()` raises."""
 
     def consumer(self) -> Process: ...
 

@@ -1,12 +1,7 @@
-"""Pusher through the outbox: requests queue `pusher` rows, a relay triggers them.
-
-Row payload: {"channels": [...], "data": {...}, "id": ...}; the row's topic is the Pusher event
-name. The id, made when the row is written, is sent in the event's data as `eventId`: a message
-re-sent after a relay crash carries the same one, so a client can drop the repeat.
-"""
+"""Pusher through the outbox: requests queue `pusher` rows (`ports.pusher_message`), a relay
+triggers them. The row's id is sent in the event's data as `eventId`."""
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pusher
@@ -16,7 +11,6 @@ from pusher.errors import PusherBadAuth, PusherBadRequest, PusherBadStatus, Push
 from .config import PusherSettings
 from .outbox import SinkUnavailable, Undeliverable
 
-PUSHER_DESTINATION = "pusher"
 MAX_CHANNELS_PER_TRIGGER = 100  # Pusher's own limit
 
 
@@ -25,24 +19,15 @@ def pusher_client(settings: PusherSettings) -> pusher.Pusher:
                          host=settings.host, port=settings.port, ssl=settings.ssl, timeout=5)
 
 
-def pusher_message(channels: list[str], data: dict[str, Any]) -> dict[str, Any]:
-    return {"channels": channels, "data": data, "id": str(uuid.uuid4())}
-
-
-def pusher_event_id(payload: dict[str, Any], row_id: int) -> str:
-    """The message's stable id (rows written before ids existed: their outbox row id)."""
-    return str(payload.get("id") or f"outbox-{row_id}")
-
-
 class PusherSink:
     def __init__(self, client: pusher.Pusher):
         self._client = client
 
-    def send(self, topic: str, payload: dict[str, Any], row_id: int) -> None:
+    def send(self, topic: str, payload: dict[str, Any]) -> None:
         channels = payload["channels"]
         data = payload["data"]
-        if isinstance(data, dict):
-            data = {**data, "eventId": pusher_event_id(payload, row_id)}
+        if isinstance(data, dict) and payload.get("id"):
+            data = {**data, "eventId": payload["id"]}
         try:
             for start in range(0, len(channels), MAX_CHANNELS_PER_TRIGGER):
                 self._client.trigger(channels[start:start + MAX_CHANNELS_PER_TRIGGER], topic, data)

@@ -3,13 +3,13 @@ one SMTP delivery per row, with smtplib.
 
 An unreachable server raises SinkUnavailable, so the relay keeps the row and retries it
 later: a mail is delayed by an outage, never lost. A 4xx reply is retried too; a 5xx reply (the
-server refuses this mail or recipient for good) raises Undeliverable, and the row is set aside. The Message-ID is the outbound message's id,
-so a re-send after a crash can be recognised by the receiving side.
+server refuses this mail or recipient for good) raises Undeliverable, and the row is set aside.
+The Message-ID is the outbound message's id, so a re-send after a crash can be recognised by the
+receiving side.
 """
 from __future__ import annotations
 
 import smtplib
-import socket
 from email.message import EmailMessage
 from typing import Any
 
@@ -22,7 +22,7 @@ class SmtpSink:
         self._port = port
         self._timeout = timeout
 
-    def send(self, topic: str, payload: dict[str, Any], row_id: int) -> None:
+    def send(self, topic: str, payload: dict[str, Any]) -> None:
         try:
             message = EmailMessage()
             message["From"] = payload["from"]
@@ -42,8 +42,7 @@ class SmtpSink:
         try:
             with smtplib.SMTP(self._host, self._port, timeout=self._timeout) as smtp:
                 smtp.send_message(message)
-        except (ConnectionError, socket.timeout, smtplib.SMTPServerDisconnected,
-                smtplib.SMTPConnectError) as exc:
+        except (TimeoutError, ConnectionError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError) as exc:
             raise SinkUnavailable(f"SMTP server {self._host}:{self._port} unreachable: {exc!r}") from exc
         except smtplib.SMTPRecipientsRefused as exc:
             if all(code >= 500 for code, _reply in exc.recipients.values()):

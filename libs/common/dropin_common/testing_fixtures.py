@@ -123,8 +123,10 @@ def publish(amqp_url: str, service_under_test: ServiceUnderTest):
 @pytest.fixture(scope="session")
 def running_consumer(container: Any, amqp_url: str, service_under_test: ServiceUnderTest):
     """The service's consumer in a thread; yields once its queue is declared and bound."""
+    queue = service_under_test.queue
+    assert queue is not None, "running_consumer needs the service's queue (ServiceUnderTest.queue)"
     running = Running(container.consumer())
-    wait_until(lambda: queue_exists(amqp_url, service_under_test.queue.name),
+    wait_until(lambda: queue_exists(amqp_url, queue.name),
                message=f"the {service_under_test.name} queue")
     yield running.process
     running.stop()

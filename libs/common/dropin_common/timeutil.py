@@ -1,7 +1,9 @@
-"""UTC clock and the contract's calendar-day arithmetic (JavaScript getTimezoneOffset sign)."""
+"""UTC clock, ISO-8601 text, and the client's time zone offset as the contract gives it."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from typing import overload
 
 
 def utcnow() -> datetime:
@@ -17,27 +19,45 @@ def iso(moment: datetime | None) -> str | None:
     return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
+@overload
+def parse_iso(text: str) -> datetime: ...
+@overload
+def parse_iso(text: str | None) -> datetime | None: ...
+
+
 def parse_iso(text: str | None) -> datetime | None:
+    """An ISO-8601 instant (naive: UTC); None for None or an empty text."""
     if not text:
         return None
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def local_midnight_utc(day: date, timezone_offset_minutes: int) -> datetime:
-    """UTC instant of local midnight of `day`. JavaScript's offset is UTC minus local (-420 = GMT+7)."""
-    return datetime.combine(day, time.min, tzinfo=timezone.utc) + timedelta(minutes=timezone_offset_minutes)
+@dataclass(frozen=True)
+class ClientTimezoneOffset:
+    """The contract's `timezoneoffset`: JavaScript's `Date.getTimezoneOffset()`, the minutes of UTC
+    minus local time, so -420 is GMT+7. The one place that sign is turned around."""
 
+    minutes: int = 0
 
-def day_range_utc(from_day: date | None, to_day: date | None,
-                  timezone_offset_minutes: int = 0) -> tuple[datetime | None, datetime | None]:
-    """Half-open UTC range [start, end) covering both calendar days inclusive in the client's zone."""
-    start = local_midnight_utc(from_day, timezone_offset_minutes) if from_day else None
-    end = local_midnight_utc(to_day + timedelta(days=1), timezone_offset_minutes) if to_day else None
-    return start, end
+    @property
+    def utc_offset_minutes(self) -> int:
+        """Local time minus UTC, the sign ISO-8601, `datetime` and PostgreSQL use (420 for GMT+7)."""
+        return -self.minutes
 
+    @property
+    def tzinfo(self) -> timezone:
+        return timezone(timedelta(minutes=self.utc_offset_minutes))
 
-def to_client_zone(moment: datetime | None, timezone_offset_minutes: int) -> datetime | None:
-    if moment is None:
-        return None
-    return moment.astimezone(timezone(timedelta(minutes=-timezone_offset_minutes)))
+    def midnight_utc(self, day: date) -> datetime:
+        """The UTC instant the client's calendar `day` starts."""
+        return datetime.combine(day, time.min, tzinfo=self.tzinfo).astimezone(timezone.utc)
+
+    def day_range_utc(self, from_day: date | None, to_day: date | None) -> tuple[datetime | None, datetime | None]:
+        """Half-open UTC range [start, end) covering both calendar days inclusive in the client's zone."""
+        start = self.midnight_utc(from_day) if from_day else None
+        end = self.midnight_utc(to_day + timedelta(days=1)) if to_day else None
+        return start, end
+
+    def today(self, now: datetime) -> date:
+        return now.astimezone(self.tzinfo).date()

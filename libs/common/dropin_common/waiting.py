@@ -12,10 +12,10 @@ import threading
 from contextlib import contextmanager
 from collections.abc import Iterator
 
-from .errors import Unavailable
+from .kernel import TryLater
 
 
-class ReplicaBehind(Unavailable):
+class ReplicaBehind(TryLater):
     code = "replica_behind"
 
     def __init__(self, what: str = "this", retry_after: int = 1):
@@ -33,9 +33,10 @@ class WaitSlots:
     @contextmanager
     def slot(self) -> Iterator[bool]:
         """Yields whether a slot was free (then held until the block ends)."""
-        acquired = self._semaphore is not None and self._semaphore.acquire(blocking=False)
+        semaphore = self._semaphore
+        acquired = semaphore.acquire(blocking=False) if semaphore is not None else False
         try:
             yield acquired
         finally:
-            if acquired:
-                self._semaphore.release()
+            if semaphore is not None and acquired:
+                semaphore.release()

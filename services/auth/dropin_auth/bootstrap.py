@@ -78,7 +78,7 @@ class Container:
         return JwtTokenIssuer(self.private_key, self.settings.token_ttl_seconds)
 
     @cached_property
-    def verifier(self) -> TokenVerifier:
+    def verifier(self) -> TokenVerifier | None:
         # Auth's accounts table is the source the other replicas copy: nothing to wait for.
         return sql_token_verifier(self.public_key, self.engine, messaging, accounts=accounts_table,
                                   replica_wait_seconds=0.0)

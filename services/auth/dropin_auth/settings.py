@@ -21,7 +21,7 @@ class AuthSettings:
     login_max_identifier_failures: int = 30  # from any number of addresses
 
     @classmethod
-    def from_env(cls) -> "AuthSettings":
+    def from_env(cls) -> AuthSettings:
         private_key_file = os.environ.get("JWT_PRIVATE_KEY_FILE") or _private_key_beside_public()
         refuse_development_secrets("auth", {"JWT_PRIVATE_KEY_FILE": private_key_file})
         return cls(

@@ -50,7 +50,7 @@ class IntegrationsSettings:
     replica_wait_seconds: float = 2.0  # how long a request waits for a just-created organization
 
     @classmethod
-    def from_env(cls) -> "IntegrationsSettings":
+    def from_env(cls) -> IntegrationsSettings:
         return cls(
             common=CommonSettings.from_env(SERVICE),
             delivery=DeliverySettings(mail_from=env_str("MAIL_FROM", "no-reply@dropin.local"),

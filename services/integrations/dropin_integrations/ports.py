@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import abc
+import builtins
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -68,10 +69,10 @@ class Webhooks(abc.ABC):
     def delete(self, endpoint_id: str) -> None: ...
 
     @abc.abstractmethod
-    def list(self, organization_id: str | None, skip: int, limit: int) -> list[WebhookEndpoint]: ...
+    def list(self, organization_id: str | None, skip: int, limit: int) -> builtins.list[WebhookEndpoint]: ...
 
     @abc.abstractmethod
-    def subscribed(self, organization_id: str, event_type: str) -> list[WebhookEndpoint]: ...
+    def subscribed(self, organization_id: str, event_type: str) -> builtins.list[WebhookEndpoint]: ...
 
 
 @dataclass(frozen=True)

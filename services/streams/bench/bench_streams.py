@@ -91,7 +91,8 @@ def setup() -> tuple[Client, dict, list[Client], Client]:
             "email": f"{name}@example.com", "password": "bench-password", "firstName": "Bench",
             "lastName": f"Dealer{n}", "username": name})
         admin.ok("PATCH", f"/accounts/{account['id']}", json={"status": "active", "organizationId": organization["id"]})
-        token = anonymous.ok("POST", "/auth", json={"email": f"{name}@example.com", "password": "bench-password"})["token"]
+        login = {"email": f"{name}@example.com", "password": "bench-password"}
+        token = anonymous.ok("POST", "/auth", json=login)["token"]
         dealer = Client(token)
         dealer.ok("POST", "/accounts/status/online")
         dealers.append(dealer)
@@ -223,8 +224,8 @@ def main() -> None:
     every, winners = bench_accept(shopper, code, dealers)
     print(figures(f"accept, {DEALERS} concurrent dealers (all answers)", every), flush=True)
     print(figures("accept, the winning dealer", winners), flush=True)
-    print(figures("request to a closed organization (missed)", bench_closed_request(shopper, closed_organization(admin))),
-          flush=True)
+    closed = bench_closed_request(shopper, closed_organization(admin))
+    print(figures("request to a closed organization (missed)", closed), flush=True)
 
     stream_id = shopper.ok("POST", f"/streams/request/{code}", 201, json={"vin": VIN})["id"]
     service_path, baseline_path = f"/streams/{stream_id}", f"/__baseline/streams/{stream_id}"

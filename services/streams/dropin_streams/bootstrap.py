@@ -18,7 +18,8 @@ from dropin_common.config import (CommonSettings, ConfigError, PusherSettings, e
 from dropin_common.consumer import Consumer, service_consumer
 from dropin_common.db import make_engine
 from dropin_common.outbox import BROKER_DESTINATION, BrokerSink, OutboxRelay, Sink
-from dropin_common.pusher_sink import PUSHER_DESTINATION, PusherSink, pusher_client
+from dropin_common.ports import PUSHER_DESTINATION
+from dropin_common.pusher_sink import PusherSink, pusher_client
 from dropin_common.smtp_sink import SmtpSink
 from dropin_common.timeutil import utcnow
 from dropin_common.topology import STREAMS_QUEUE
@@ -56,7 +57,7 @@ class StreamsSettings:
     replica_waiters: int = 2
 
     @classmethod
-    def from_env(cls) -> "StreamsSettings":
+    def from_env(cls) -> StreamsSettings:
         common = CommonSettings.from_env(SERVICE)
         refuse_development_secrets(SERVICE, {"JWT_PUBLIC_KEY_FILE": common.jwt_public_key})
         return cls(

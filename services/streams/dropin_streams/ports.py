@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import abc
+import builtins
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
@@ -56,11 +57,11 @@ class StreamRepository(abc.ABC):
     def add_log(self, stream_id: str, log: StreamLog) -> None: ...
 
     @abc.abstractmethod
-    def list(self, query: StreamQuery) -> list[Stream]: ...
+    def list(self, query: StreamQuery) -> builtins.list[Stream]: ...
 
     @abc.abstractmethod
     def claim_overdue(self, *, ring_deadline: datetime, ping_deadline: datetime,
-                      limit: int) -> list[Stream]:
+                      limit: int) -> builtins.list[Stream]:
         """Locks (skipping rows other workers hold) requested streams requested before
         `ring_deadline` and streaming streams whose dealer's last sign of life (last ping, else
         acceptedAt) is before `ping_deadline`."""

@@ -13,6 +13,7 @@ import dataclasses
 import types
 import typing
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from typing import Any, ClassVar, Self
@@ -28,9 +29,13 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-@cache
 def _fields(cls: type) -> tuple[tuple[str, str, Any, bool], ...]:
     """(attribute, JSON key, type, has a default) of each payload field of `cls`."""
+    return _fields_of(cls)
+
+
+@cache
+def _fields_of(cls: Any) -> tuple[tuple[str, str, Any, bool], ...]:  # Any: a class is hashable
     hints = typing.get_type_hints(cls)
     return tuple((f.name, f.metadata.get("json", _camel(f.name)), hints[f.name],
                   f.default is not _MISSING or f.default_factory is not _MISSING)
@@ -53,7 +58,7 @@ def decode(tp: Any, value: Any, path: str) -> Any:
         return None if value is None else decode(inner, value, path)
     if tp is Any:
         return value
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and issubclass(tp, Payload):
         return tp.from_data(value, path)
     origin = typing.get_origin(tp)
     if origin is tuple:
@@ -111,7 +116,7 @@ class Payload:
         return {key: encode(getattr(self, name)) for name, key, _tp, _default in _fields(type(self))}
 
 
-def _envelope_field(default_factory=None, default=None) -> Any:
+def _envelope_field(default_factory: Callable[[], Any] | None = None, default: Any = None) -> Any:
     if default_factory is not None:
         return dataclasses.field(default_factory=default_factory, metadata={"envelope": True})
     return dataclasses.field(default=default, metadata={"envelope": True})

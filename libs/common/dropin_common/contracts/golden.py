@@ -37,7 +37,8 @@ def _golden_text(event_type: str, version: int) -> str:
 
 def golden_envelope(event_type: str, version: int = 1) -> dict[str, Any]:
     """A fresh copy of the golden envelope (callers may change it)."""
-    return json.loads(_golden_text(event_type, version))
+    envelope: dict[str, Any] = json.loads(_golden_text(event_type, version))
+    return envelope
 
 
 def golden_event(event_type: str, version: int = 1) -> Event:
@@ -88,16 +89,16 @@ def shape_differences(actual: Any, expected: Any, path: str = "") -> list[str]:
 def golden_mismatches(envelope: dict[str, Any]) -> list[str]:
     """Why `envelope` (as written to the outbox) does not match its golden example; [] if it does.
     Its payload must also parse into its contract class."""
-    event_type, version = envelope.get("type"), envelope.get("version")
-    if contract_for(event_type, version) is None:
+    event_type, version = str(envelope.get("type")), envelope.get("version")
+    cls = contract_for(event_type, version) if isinstance(version, int) else None
+    if cls is None or not isinstance(version, int):
         return [f"no contract for {event_type} version {version}"]
     if not golden_path(event_type, version).exists():
         return [f"no golden example {golden_path(event_type, version).name}"]
     try:
-        contract_for(event_type, version).from_event(Event.from_envelope(envelope))
+        cls.from_event(Event.from_envelope(envelope))
     except ValueError as exc:
         return [f"breaks its contract: {exc}"]
-    cls = contract_for(event_type, version)
     actual, expected = (_opaque({k: v for k, v in each.items() if k not in OPTIONAL_ENVELOPE_KEYS}, cls)
                         for each in (envelope, golden_envelope(event_type, version)))
     return [f"{event_type} v{version}: {problem}" for problem in shape_differences(shape(actual), shape(expected))]
@@ -111,13 +112,13 @@ def _opaque(envelope: dict[str, Any], cls: type) -> dict[str, Any]:
     def walk(value: Any, payload_cls: type) -> None:
         if not isinstance(value, dict):
             return
-        for name, key, tp, _default in _fields(payload_cls):
+        for _name, key, tp, _default in _fields(payload_cls):
             inner = _optional(tp) or tp
             if key not in value or value[key] is None:
                 continue
             if inner is dict or typing.get_origin(inner) is dict:
                 value[key] = "object"
-            elif dataclasses.is_dataclass(inner):
+            elif isinstance(inner, type) and dataclasses.is_dataclass(inner):
                 walk(value[key], inner)
     walk(envelope.get("data"), cls)
     return envelope

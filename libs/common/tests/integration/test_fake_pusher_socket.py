@@ -8,6 +8,7 @@ from contextlib import ExitStack
 
 import pusher
 import pytest
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from dropin_common.fake_pusher import FakePusherServer
@@ -51,7 +52,7 @@ class Socket:
             f"ws://127.0.0.1:{fake.ws_port}/app/{key}?protocol={protocol}&client=js&version=8.4.0", open_timeout=5))
         self.socket_id: str | None = None
 
-    def established(self) -> "Socket":
+    def established(self) -> Socket:
         hello = self.next()
         assert hello["event"] == "pusher:connection_established"
         self.socket_id = hello["data"]["socket_id"]
@@ -98,7 +99,7 @@ def test_an_unknown_app_key_is_refused_with_4001(fake):
     socket = Socket(fake, key="someone-elses-key")
     error = socket.next()
     assert error["event"] == "pusher:error" and error["data"]["code"] == 4001
-    with pytest.raises(Exception):
+    with pytest.raises(ConnectionClosed):
         socket.next(timeout=2)
     assert socket.ws.close_code == 4001
 

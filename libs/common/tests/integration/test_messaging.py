@@ -13,7 +13,7 @@ from dropin_common.broker import ConfirmingPublisher, QueueSpec
 from dropin_common.consumer import DUPLICATE, HANDLED, Consumer, EventProcessor
 from dropin_common.db import SqlUnitOfWork, prune_consumer_tables
 from dropin_common.events import Event
-from dropin_common.outbox import BrokerSink, OutboxRelay, Undeliverable
+from dropin_common.outbox import BrokerSink, OutboxRelay, SinkUnavailable, Undeliverable
 from dropin_common.testing import (bind_probe_queue, close_vhost_connections, drain_queue, wait_until)
 from dropin_common.timeutil import utcnow
 
@@ -75,7 +75,7 @@ def test_events_wait_in_the_outbox_while_the_broker_is_unreachable(engine, table
     write_events(engine, tables, 2)
     unreachable = OutboxRelay(engine, tables["outbox"], "broker",
                               BrokerSink(ConfirmingPublisher("amqp://guest:guest@127.0.0.1:1/%2F", EXCHANGE)))
-    with pytest.raises(Exception):
+    with pytest.raises(SinkUnavailable):
         unreachable.relay_batch()
     probe = bind_probe_queue(amqp_url, EXCHANGE, ["thing.#"])
     assert relay(engine, tables, amqp_url).relay_batch() == 2
@@ -109,7 +109,8 @@ def publish_raw(amqp_url, events):
 
 def start_consumer(engine, tables, amqp_url, handler, queue):
     consumer = Consumer(amqp_url, EXCHANGE, queue,
-                        EventProcessor(engine, tables["inbox"], {"thing.happened": handler}, typed=False), max_attempts=3)
+                        EventProcessor(engine, tables["inbox"], {"thing.happened": handler}, typed=False),
+                        max_attempts=3)
     thread = run_in_thread(lambda: consumer.run_forever(handle_signals=False))
     return consumer, thread
 
@@ -161,7 +162,7 @@ def test_cutting_relay_and_consumer_connections_while_events_flow_loses_none(eng
     relay_thread = run_in_thread(lambda: the_relay.run_forever(handle_signals=False))
     written = []
     try:
-        for round_ in range(4):
+        for _round in range(4):
             written += write_events(engine, tables, 50)
             time.sleep(0.2)
             close_vhost_connections(amqp_url)
@@ -254,7 +255,7 @@ class RefusingSink:
         self.refused = refused
         self.sent = []
 
-    def send(self, topic, payload, row_id):
+    def send(self, topic, payload):
         if payload["data"]["n"] in self.refused:
             raise Undeliverable(f"refused n={payload['data']['n']}")
         self.sent.append(payload["data"]["n"])
@@ -305,7 +306,8 @@ def test_a_consumer_runs_its_housekeeping_on_start_and_keeps_consuming_if_it_fai
         calls.append(time.monotonic())
         raise RuntimeError("disk full")
     consumer = Consumer(amqp_url, EXCHANGE, queue,
-                        EventProcessor(engine, tables["inbox"], {"thing.happened": recording_handler(tables)}, typed=False),
+                        EventProcessor(engine, tables["inbox"], {"thing.happened": recording_handler(tables)},
+                                       typed=False),
                         housekeeping=failing_housekeeping, housekeeping_interval=0.2)
     thread = run_in_thread(lambda: consumer.run_forever(handle_signals=False))
     try:

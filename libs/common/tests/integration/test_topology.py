@@ -53,7 +53,8 @@ def test_an_event_returned_unroutable_stays_unsent_and_is_delivered_once_its_que
         uow.outbox.publish(event)
         uow.commit()
     relay = OutboxRelay(engine, tables["outbox"], "broker",
-                        BrokerSink(ConfirmingPublisher(amqp_url, EXCHANGE), subscribed=lambda key: key in queue.bindings))
+                        BrokerSink(ConfirmingPublisher(amqp_url, EXCHANGE),
+                                   subscribed=lambda key: key in queue.bindings))
 
     assert relay.relay_batch() == 0  # nobody bound yet: a failure, not "sent"
     o = tables["outbox"]

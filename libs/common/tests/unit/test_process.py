@@ -46,7 +46,7 @@ def test_every_relay_takes_its_destination_the_same_way():
                                  ("dropin_integrations.entrypoints.relay", "{email,webhook}")):
         result = run_module(module, "nowhere", env={})
         assert result.returncode == 2
-        assert f"argument destination: invalid choice: 'nowhere' (choose from" in result.stderr
+        assert "argument destination: invalid choice: 'nowhere' (choose from" in result.stderr
         assert destinations.strip("{}").split(",")[0] in result.stderr
 
 

@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 from dropin_common.errors import BadRequest
 from dropin_common.query import (CommaSeparatedSet, DateRangeSchema, FilterSchema, LooseString, PageSchema,
                                  merge_query_args, parse_filters)
-from dropin_common.timeutil import day_range_utc, iso, to_client_zone
+from dropin_common.timeutil import ClientTimezoneOffset, iso
 
 
 class CallFilters(PageSchema, DateRangeSchema):
@@ -55,7 +55,7 @@ def test_bad_values_are_400s_naming_the_field(key, value):
 def test_the_widest_accepted_days_still_shift_by_any_time_zone():
     for offset in (-840, 840):
         filters = parse(**{"from": "1900-01-01", "to": "9998-12-31", "timezoneoffset": str(offset)})
-        day_range_utc(filters["from_day"], filters["to_day"], offset)
+        ClientTimezoneOffset(offset).day_range_utc(filters["from_day"], filters["to_day"])
 
 
 def test_query_that_is_not_json_is_rejected_naming_query():
@@ -78,25 +78,32 @@ def test_empty_plain_parameters_mean_no_filter():
 
 
 def test_day_range_west_of_utc_starts_later_in_utc():
-    start, end = day_range_utc(date(2016, 6, 16), date(2016, 6, 16), 300)  # GMT-5
+    start, end = ClientTimezoneOffset(300).day_range_utc(date(2016, 6, 16), date(2016, 6, 16))  # GMT-5
     assert start == datetime(2016, 6, 16, 5, tzinfo=timezone.utc)
     assert end == datetime(2016, 6, 17, 5, tzinfo=timezone.utc)
 
 
 def test_day_range_east_of_utc_starts_the_previous_utc_evening():
-    start, end = day_range_utc(date(2016, 6, 16), date(2016, 6, 17), -420)  # GMT+7
+    start, end = ClientTimezoneOffset(-420).day_range_utc(date(2016, 6, 16), date(2016, 6, 17))  # GMT+7
     assert start == datetime(2016, 6, 15, 17, tzinfo=timezone.utc)
     assert end == datetime(2016, 6, 17, 17, tzinfo=timezone.utc)
 
 
 def test_open_ended_ranges_leave_a_side_unbounded():
-    assert day_range_utc(None, date(2016, 6, 16), 0) == (None, datetime(2016, 6, 17, tzinfo=timezone.utc))
+    utc = ClientTimezoneOffset(0)
+    assert utc.day_range_utc(None, date(2016, 6, 16)) == (None, datetime(2016, 6, 17, tzinfo=timezone.utc))
 
 
 def test_timestamps_render_in_utc_with_z_and_in_the_client_zone():
     moment = datetime(2016, 6, 16, 20, 30, tzinfo=timezone.utc)
     assert iso(moment) == "2016-06-16T20:30:00Z"
-    assert to_client_zone(moment, -420).isoformat() == "2016-06-17T03:30:00+07:00"
+    assert moment.astimezone(ClientTimezoneOffset(-420).tzinfo).isoformat() == "2016-06-17T03:30:00+07:00"
+
+
+def test_the_client_s_day_is_its_local_calendar_day():
+    late_evening_utc = datetime(2016, 6, 16, 20, 30, tzinfo=timezone.utc)
+    assert ClientTimezoneOffset(-420).today(late_evening_utc) == date(2016, 6, 17)  # GMT+7
+    assert ClientTimezoneOffset(300).today(late_evening_utc) == date(2016, 6, 16)  # GMT-5
 
 
 def test_blank_text_filter_is_no_filter_even_with_validators():

@@ -4,9 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-# Same strings as dropin_common.auth.ROLE_*, which the tokens carry.
-ROLE_DEALER = "dealer"
-ROLE_ADMIN = "admin"
+from dropin_common.kernel import ROLE_ADMIN as ROLE_ADMIN, ROLE_DEALER as ROLE_DEALER  # the roles tokens carry
 ROLES = (ROLE_DEALER, ROLE_ADMIN)
 STATUS_ACTIVE = "active"
 STATUS_INACTIVE = "inactive"
@@ -35,7 +33,7 @@ class Account:
 
     @classmethod
     def new_dealer(cls, *, id: str, email: str, username: str, first_name: str, last_name: str,
-                   phone: str | None, password_hash: str, now: datetime) -> "Account":
+                   phone: str | None, password_hash: str, now: datetime) -> Account:
         """A self-registered account: an inactive, offline dealer with no organization yet.
         An admin activates it and attaches it to an organization."""
         return cls(id=id, email=normalize_email(email), username=username, first_name=first_name,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dropin_common.errors import Forbidden
+from dropin_common.kernel import NotAllowed
 
 from .accounts import ROLE_ADMIN
 
@@ -20,4 +20,4 @@ class Actor:
 
     def require_admin(self) -> None:
         if not self.is_admin:
-            raise Forbidden("This needs the admin role.", code="forbidden_role")
+            raise NotAllowed("This needs the admin role.", code="forbidden_role")

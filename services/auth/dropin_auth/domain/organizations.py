@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 DEFAULT_TIMEZONE = "UTC"
 MAX_CRM_LEAD_EMAILS = 5
@@ -46,7 +47,7 @@ class Organization:
         self.token = token
         self.updated_at = now
 
-    def set_hours(self, now: datetime, **hours) -> bool:
+    def set_hours(self, now: datetime, **hours: Any) -> bool:
         """Sets any of timezone, business_hours, holidays, crm_lead_emails, manager_emails; True
         when something changed."""
         changed = {name: value for name, value in hours.items() if getattr(self, name) != value}

@@ -1,13 +1,12 @@
 """`create_app()` for gunicorn: the shared Flask edge plus auth's three blueprints."""
 from __future__ import annotations
 
-from flask import Flask, jsonify
+from flask import Flask
 
 from dropin_common.readiness import readiness_checks
 from dropin_common.http import create_service_app
 
 from ..bootstrap import Container, bootstrap
-from ..domain.errors import LoginRateLimited
 from .request_context import CONTAINER_KEY
 from .routes_accounts import accounts
 from .routes_organizations import organizations
@@ -21,14 +20,7 @@ def create_app(container: Container | None = None) -> Flask:
         readiness_checks=readiness_checks(container.engine, container.settings.common.amqp_url),
         verifier=container.verifier, trusted_proxies=container.settings.common.trusted_proxies)
     app.extensions[CONTAINER_KEY] = container
-    app.register_error_handler(LoginRateLimited, _rate_limited)
     for blueprint in (sessions, accounts, organizations):
         app.register_blueprint(blueprint)
     return app
 
-
-def _rate_limited(exc: LoginRateLimited):
-    response = jsonify(exc.to_dict())
-    response.status_code = exc.status
-    response.headers["Retry-After"] = str(exc.retry_after_seconds)
-    return response

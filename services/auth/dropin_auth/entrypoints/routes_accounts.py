@@ -6,7 +6,7 @@ from flask import Blueprint, abort, g, request
 from dropin_common.auth import ROLE_ADMIN
 from dropin_common.http import authenticated, json_body
 from dropin_common.query import load_or_400, parse_filters
-from dropin_common.timeutil import day_range_utc
+from dropin_common.timeutil import ClientTimezoneOffset
 
 from ..domain.accounts import PRESENCES
 from ..domain.filters import DealerFilter, Page
@@ -143,7 +143,7 @@ def countdealer():
 
 
 def _dealer_filter(filters: dict) -> DealerFilter:
-    start, end = day_range_utc(filters["from_day"], filters["to_day"], filters["timezone_offset"])
+    start, end = ClientTimezoneOffset(filters["timezone_offset"]).day_range_utc(filters["from_day"], filters["to_day"])
     return DealerFilter(
         name=filters["name"], phone=filters["phone"], email=filters["email"],
         organization_name=filters["organization_name"], organization_id=filters["organization_id"],

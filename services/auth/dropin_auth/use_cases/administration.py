@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dropin_common import events
-from dropin_common.errors import Conflict
+from dropin_common.kernel import Conflict
 
 from ..domain.accounts import STATUS_ACTIVE, Account
 from ..domain.actors import Actor

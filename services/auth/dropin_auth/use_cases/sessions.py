@@ -102,7 +102,8 @@ def _check_credentials(uow: UnitOfWork, deps: Credentials, identifier: str, pass
     if retry_after is not None:
         raise LoginRateLimited(retry_after)
     account = uow.accounts.find_by_login(identifier)
-    if not deps.hasher.verify(account.password_hash if account else None, password):
+    verified = deps.hasher.verify(account.password_hash if account else None, password)  # time spent alike
+    if account is None or not verified:
         for key in keys:
             uow.login_attempts.record_failure(key, now)
         uow.commit()  # the failure must count even though the request fails

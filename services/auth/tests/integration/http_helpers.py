@@ -63,7 +63,8 @@ class AuthClient:
             return conn.execute(sa.select(outbox).where(outbox.c.destination == "broker", outbox.c.topic == topic)
                                 .order_by(outbox.c.id)).all()
 
-    def active_dealer(self, admin: str, n: int | str, organization_id: str | None = None, **overrides) -> tuple[dict, str]:
+    def active_dealer(self, admin: str, n: int | str, organization_id: str | None = None,
+                      **overrides) -> tuple[dict, str]:
         account = self.register(n, **overrides)
         patch = {"status": "active"}
         if organization_id:

@@ -205,8 +205,10 @@ def set_created_at(engine, account_id: str, moment: datetime) -> None:
 
 
 def test_dealer_list_applies_the_contracts_filters(api, admin, engine):
-    acme, zenith = api.organization(admin, code="acme", name="Acme Motors"), api.organization(admin, code="zen", name="Zenith")
-    ann, ann_token = api.active_dealer(admin, "ann", acme["id"], firstName="Annabel", lastName="Smith", phone="555-0101")
+    acme = api.organization(admin, code="acme", name="Acme Motors")
+    zenith = api.organization(admin, code="zen", name="Zenith")
+    ann, ann_token = api.active_dealer(admin, "ann", acme["id"], firstName="Annabel", lastName="Smith",
+                                       phone="555-0101")
     bob, _ = api.active_dealer(admin, "bob", zenith["id"], firstName="Bob", lastName="Mcann")
     cid = api.register("cid", firstName="Cid", lastName="Jones")
     api.call("POST", "/accounts/status/online", token=ann_token)

@@ -36,7 +36,8 @@ def test_register_returns_the_account_without_any_password(api):
     ({"email": "not-an-email", "password": PASSWORD, "firstName": "A", "lastName": "B", "username": "abc"}, "email"),
     ({"email": "a@example.com", "password": "short", "firstName": "A", "lastName": "B", "username": "abc"}, "password"),
     ({"email": "a@example.com", "password": PASSWORD, "lastName": "B", "username": "abc"}, "firstName"),
-    ({"email": "a@example.com", "password": PASSWORD, "firstName": "A", "lastName": "B", "username": "a b"}, "username"),
+    ({"email": "a@example.com", "password": PASSWORD, "firstName": "A", "lastName": "B", "username": "a b"},
+     "username"),
     ({"email": "a@example.com", "password": PASSWORD, "firstName": "A", "lastName": "B", "username": "abc",
       "phone": "call me"}, "phone"),
 ])

@@ -9,7 +9,7 @@ from dropin_auth.domain.accounts import Account
 from dropin_auth.domain.errors import EmailTaken, OrganizationCodeTaken, UsernameTaken
 from dropin_auth.domain.filters import DealerFilter, Page
 from dropin_auth.domain.organizations import Organization
-from dropin_common.timeutil import day_range_utc
+from dropin_common.timeutil import ClientTimezoneOffset
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 
@@ -121,11 +121,11 @@ def test_day_range_uses_the_clients_time_zone(container):
     store(container, make_account(1, created_at=late_evening_utc), make_account(2, created_at=morning_utc))
     march_1, march_2 = date(2026, 3, 1), date(2026, 3, 2)
 
-    start, end = day_range_utc(march_2, march_2, -420)
+    start, end = ClientTimezoneOffset(-420).day_range_utc(march_2, march_2)
     assert search(container, created_from=start, created_before=end) == [make_account(1).id]
-    start, end = day_range_utc(march_1, march_1, 0)
+    start, end = ClientTimezoneOffset(0).day_range_utc(march_1, march_1)
     assert count(container, created_from=start, created_before=end) == 2
-    start, end = day_range_utc(march_1, march_1, -420)
+    start, end = ClientTimezoneOffset(-420).day_range_utc(march_1, march_1)
     assert search(container, created_from=start, created_before=end) == [make_account(2).id]
 
 

@@ -147,7 +147,6 @@ class FakeUnitOfWork(ports.UnitOfWork):
 
     def __init__(self, store: Store):
         self.store = store
-        self.commits = 0
 
     def __enter__(self):
         self._before = copy.deepcopy(self.store)
@@ -163,7 +162,6 @@ class FakeUnitOfWork(ports.UnitOfWork):
         self.store.events.extend(self._pending)
         self._pending.clear()
         self._before = copy.deepcopy(self.store)
-        self.commits += 1
 
     def rollback(self) -> None:
         restored = self._before

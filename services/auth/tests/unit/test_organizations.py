@@ -11,6 +11,7 @@ from dropin_auth.use_cases.organizations import (
 from dropin_auth.use_cases.snapshots import organization_view
 from dropin_common import events
 from dropin_common.errors import Forbidden
+from dropin_common.kernel import Conflict
 
 from .conftest import dealer_actor
 
@@ -35,7 +36,7 @@ def test_duplicate_code_conflicts(uow, clock, admin):
 
     with pytest.raises(OrganizationCodeTaken) as raised:
         create(uow, clock, admin, code="acme", name="Other")
-    assert raised.value.status == 409
+    assert isinstance(raised.value, Conflict)
 
 
 def test_rotating_the_token_replaces_it_and_publishes_the_new_hash(uow, clock, admin, store):
@@ -129,7 +130,8 @@ def test_integration_settings_are_published_and_an_unchanged_setting_publishes_n
 
     update_organization(uow, clock, admin, UpdateOrganization(
         organization.id, crm_lead_emails=["leads@crm.example.com"], manager_emails=["boss@x.com"]))
-    update_organization(uow, clock, admin, UpdateOrganization(organization.id, crm_lead_emails=["leads@crm.example.com"]))
+    update_organization(uow, clock, admin,
+                        UpdateOrganization(organization.id, crm_lead_emails=["leads@crm.example.com"]))
 
     updates = store.events_of(events.ORGANIZATION_UPDATED)
     assert len(updates) == 1

@@ -4,6 +4,7 @@ from dropin_auth.domain.accounts import ROLE_ADMIN, ROLE_DEALER, STATUS_ACTIVE, 
 from dropin_auth.domain.errors import EmailTaken, UsernameTaken
 from dropin_auth.use_cases.registration import EnsureAdmin, ensure_admin
 from dropin_common import events
+from dropin_common.kernel import Conflict
 
 
 def test_registered_account_is_an_inactive_offline_dealer_without_organization(register, store):
@@ -29,7 +30,7 @@ def test_registering_a_taken_email_in_other_case_conflicts(register, store):
 
     with pytest.raises(EmailTaken) as raised:
         register(email="ANN@example.com", username="ann2")
-    assert raised.value.status == 409 and raised.value.code == "email_taken"
+    assert isinstance(raised.value, Conflict) and raised.value.code == "email_taken"
     assert len(store.accounts) == 1
 
 

@@ -1,6 +1,8 @@
 """SQL repositories for messages and the stream replica, and the chat unit of work."""
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
@@ -15,7 +17,7 @@ from ..ports import ChatUnitOfWork, MessageRepository, StreamReplica, StreamRepl
 def history_page_query(messages: sa.Table, stream_id: str, offset: int, limit: int, *,
                        newest_first: bool = False) -> sa.Select:
     """Walks ix_chat_messages_stream_created_id (forwards or backwards): no sort, ever."""
-    order = (messages.c.created_at, messages.c.id)
+    order: tuple[sa.ColumnElement[Any], ...] = (messages.c.created_at, messages.c.id)
     if newest_first:
         order = tuple(column.desc() for column in order)
     return (sa.select(messages).where(messages.c.stream_id == stream_id)
@@ -48,7 +50,7 @@ class SqlMessageRepository(MessageRepository):
             query = history_page_query(self._messages, stream_id, after_page, limit, newest_first=True)
             rows = list(reversed(self._conn.execute(query).all()))
         else:
-            rows = self._conn.execute(history_page_query(self._messages, stream_id, start, limit)).all()
+            rows = list(self._conn.execute(history_page_query(self._messages, stream_id, start, limit)))
         return [ChatMessage(id=str(row.id), stream_id=row.stream_id, sender=row.sender,
                             text=row.body, created_at=row.created_at) for row in rows]
 

@@ -5,7 +5,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from dropin_common.errors import BadRequest
+from dropin_common.kernel import InvalidInput
 
 MAX_MESSAGE_LENGTH = 4000
 
@@ -19,7 +19,7 @@ class ChatMessage:
     created_at: datetime
 
     @classmethod
-    def new(cls, stream_id: str, sender: str, text: str, now: datetime) -> "ChatMessage":
+    def new(cls, stream_id: str, sender: str, text: str, now: datetime) -> ChatMessage:
         return cls(id=str(uuid.uuid4()), stream_id=stream_id, sender=sender,
                    text=valid_text(text), created_at=now)
 
@@ -27,10 +27,10 @@ class ChatMessage:
 def valid_text(text: str | None) -> str:
     """The text as sent (not trimmed: whitespace may be meaningful), if it says anything."""
     if text is None:
-        raise BadRequest("message is required.", code="invalid_field", field="message")
+        raise InvalidInput("message is required.", code="invalid_field", field="message")
     if not text.strip():
-        raise BadRequest("message must not be empty.", code="invalid_field", field="message")
+        raise InvalidInput("message must not be empty.", code="invalid_field", field="message")
     if len(text) > MAX_MESSAGE_LENGTH:
-        raise BadRequest(f"message must be at most {MAX_MESSAGE_LENGTH} characters.",
-                         code="invalid_field", field="message")
+        raise InvalidInput(f"message must be at most {MAX_MESSAGE_LENGTH} characters.",
+                           code="invalid_field", field="message")
     return text

@@ -14,8 +14,7 @@ from __future__ import annotations
 import unicodedata
 import uuid
 
-from dropin_common.auth import Principal
-from dropin_common.errors import BadRequest, Forbidden
+from dropin_common.kernel import InvalidInput, NotAllowed, Principal
 
 from .streams import StreamMembership
 
@@ -31,7 +30,7 @@ _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 def ensure_may_act(principal: Principal | None, stream: StreamMembership) -> None:
     """The rule for every chat action: no token (the shopper), or one of the stream's side."""
     if principal is not None and not belongs_to_stream(principal, stream):
-        raise Forbidden("This token belongs to another organization.", code="not_your_stream")
+        raise NotAllowed("This token belongs to another organization.", code="not_your_stream")
 
 
 def belongs_to_stream(principal: Principal, stream: StreamMembership) -> bool:
@@ -42,8 +41,8 @@ def belongs_to_stream(principal: Principal, stream: StreamMembership) -> bool:
 
 def resolve_sender(claimed: str | None, principal: Principal | None, stream: StreamMembership) -> str:
     if claimed is not None and not claimed.strip():
-        raise BadRequest("from must not be empty; omit it to use the default.",
-                         code="invalid_field", field="from")
+        raise InvalidInput("from must not be empty; omit it to use the default.",
+                           code="invalid_field", field="from")
     ensure_may_act(principal, stream)
     if principal is not None:
         return _account_sender(claimed, principal, stream)
@@ -56,10 +55,10 @@ def may_write(principal: Principal, stream: StreamMembership) -> bool:
 
 def _account_sender(claimed: str | None, principal: Principal, stream: StreamMembership) -> str:
     if claimed is not None and claimed.strip() != principal.account_id:
-        raise Forbidden("from must be the account of the token.", code="sender_mismatch", field="from")
+        raise NotAllowed("from must be the account of the token.", code="sender_mismatch", field="from")
     if not may_write(principal, stream):
-        raise Forbidden("Only the stream's dealer or an admin can write on this stream.",
-                        code="not_stream_dealer")
+        raise NotAllowed("Only the stream's dealer or an admin can write on this stream.",
+                         code="not_stream_dealer")
     return principal.account_id
 
 
@@ -68,17 +67,17 @@ def _shopper_sender(claimed: str | None, stream: StreamMembership) -> str:
         return SHOPPER
     name = unicodedata.normalize("NFKC", claimed).strip()
     if not name:
-        raise BadRequest("from must not be empty; omit it to use the default.",
-                         code="invalid_field", field="from")
+        raise InvalidInput("from must not be empty; omit it to use the default.",
+                           code="invalid_field", field="from")
     if any(unicodedata.category(char) in _INVISIBLE_CATEGORIES for char in name):
-        raise BadRequest("from must not contain control or invisible characters.",
-                         code="invalid_field", field="from")
+        raise InvalidInput("from must not contain control or invisible characters.",
+                           code="invalid_field", field="from")
     if len(name) > MAX_DISPLAY_NAME_LENGTH:
-        raise BadRequest(f"from must be at most {MAX_DISPLAY_NAME_LENGTH} characters.",
-                         code="invalid_field", field="from")
+        raise InvalidInput(f"from must be at most {MAX_DISPLAY_NAME_LENGTH} characters.",
+                           code="invalid_field", field="from")
     if name == stream.dealer_id or _looks_like_account_id(name) or name.casefold() in RESERVED_NAMES:
-        raise Forbidden("Writing as an account needs that account's token.",
-                        code="sender_requires_token", field="from")
+        raise NotAllowed("Writing as an account needs that account's token.",
+                         code="sender_requires_token", field="from")
     return name
 
 

@@ -27,5 +27,5 @@ class StreamMembership:
             return False
         return self.ended_at is None or now - self.ended_at > grace
 
-    def is_newer_than(self, other: "StreamMembership | None") -> bool:
+    def is_newer_than(self, other: StreamMembership | None) -> bool:
         return other is None or self.version > other.version

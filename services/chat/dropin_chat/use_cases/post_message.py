@@ -5,10 +5,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from dropin_common.auth import Principal
-from dropin_common.errors import Conflict, NotFound
 from dropin_common.contracts.chat import ChatMessageSaved
-from dropin_common.pusher_sink import PUSHER_DESTINATION, pusher_message
+from dropin_common.kernel import Conflict, NotFound, Principal
+from dropin_common.ports import PUSHER_DESTINATION, pusher_message
 
 from ..domain.messages import ChatMessage, valid_text
 from ..domain.senders import belongs_to_stream, may_write, resolve_sender
@@ -41,13 +40,13 @@ class ChatPolicy:
 
 def post_message(command: PostMessage, replica: StreamReplica, uow_factory: UnitOfWorkFactory,
                  now: Callable[[], datetime], policy: ChatPolicy = ChatPolicy()) -> ChatMessage:
-    valid_text(command.text)  # refuse bad input before waiting on anything
+    text = valid_text(command.text)  # refuse bad input before waiting on anything
     stream = _writable_stream(command, replica, policy)
     sender = resolve_sender(command.claimed_sender, command.principal, stream)
     moment = now()
     if stream.is_closed_for_chat(moment, policy.ended_grace):
         raise Conflict("This stream ended; its chat is closed.", code="stream_ended")
-    message = ChatMessage.new(stream.id, sender, command.text, moment)
+    message = ChatMessage.new(stream.id, sender, text, moment)
     snapshot = message_snapshot(message)
     with uow_factory() as uow:
         uow.messages.add(message)

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dropin_common.auth import Principal
-from dropin_common.errors import NotFound
+from dropin_common.kernel import NotFound, Principal
 
 from ..domain.messages import ChatMessage
 from ..domain.senders import ensure_may_act

@@ -9,6 +9,7 @@ inside each bucket, UTC hours at its edges. Any other filter reads the matching 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
@@ -37,10 +38,11 @@ def local_time(moment: sa.ColumnElement, zone: Zone) -> sa.ColumnElement:
     """timestamptz -> wall-clock timestamp in the zone (DST-aware for an IANA name)."""
     if zone.name:
         return sa.func.timezone(zone.name, moment)
-    return sa.func.timezone(sa.cast(sa.literal(f"{-zone.offset_minutes} minutes"), INTERVAL), moment)
+    shift = zone.client_offset.utc_offset_minutes
+    return sa.func.timezone(sa.cast(sa.literal(f"{shift} minutes"), INTERVAL), moment)
 
 
-def _ranges_table(ranges: list[tuple[int, str | None, datetime | None, datetime | None]]):
+def _ranges_table(ranges: Sequence[tuple[int, str | None, datetime | None, datetime | None]]):
     """The wanted (idx, grain, lo, hi) ranges as `unnest` of four array parameters: one statement
     text whatever their number (a VALUES list would be compiled anew, row by row, on each request).
     Bounds travel as epoch seconds (an integer array is quicker to send than timestamps)."""
@@ -93,7 +95,7 @@ class SqlCallReports(CallReports):
         results = [CallFigures() for _ in periods]
         stats, times = self._stats, self._times
 
-        def rows_of(table: sa.Table, *columns: sa.ColumnElement) -> sa.Subquery:
+        def rows_of(table: sa.Table, *columns: sa.ColumnElement) -> sa.FromClause:
             # LATERAL: one index range scan per wanted range (flattened into a join, the planner may
             # scan the whole table); OFFSET 0 keeps PostgreSQL from flattening it.
             return sa.select(*columns).where(table.c.scope == scope, table.c.grain == wanted.c.grain,
@@ -117,7 +119,7 @@ class SqlCallReports(CallReports):
         query = sa.select(per_second.c.idx, sa.func.array_agg(per_second.c.seconds),
                           sa.func.array_agg(per_second.c["count"])).group_by(per_second.c.idx)
         for index, seconds, counts in conn.execute(query):
-            results[index].answer_times.update(dict(zip(seconds, map(int, counts))))
+            results[index].answer_times.update(dict(zip(seconds, map(int, counts), strict=True)))
 
     @staticmethod
     def _ranges(organization_id: str | None, period: Period) -> list[tuple[str, datetime | None, datetime | None]]:
@@ -147,7 +149,8 @@ class SqlCallReports(CallReports):
             sa.func.coalesce(sa.func.sum(m.lead_count), 0).label("leads"),
             sa.func.count().filter(m.lead_count > 0).label("calls_with_lead"),
         ).select_from(wanted.join(matching, sa.true())).group_by(wanted.c.idx)
-        per_second = sa.select(wanted.c.idx, m.time_to_answer_seconds.label("seconds"), sa.func.count().label("count")) \
+        per_second = sa.select(wanted.c.idx, m.time_to_answer_seconds.label("seconds"),
+                               sa.func.count().label("count")) \
             .select_from(wanted.join(matching, sa.true())).where(m.time_to_answer_seconds.is_not(None)) \
             .group_by(wanted.c.idx, m.time_to_answer_seconds).subquery()
         results = [CallFigures() for _ in periods]

@@ -48,7 +48,8 @@ class RecordColumns:
         c = self.table.c
         clauses: list[sa.ColumnElement] = []
         if criteria.name:
-            clauses.append(sa.or_(contains_text(c.first_name, criteria.name), contains_text(c.last_name, criteria.name)))
+            clauses.append(sa.or_(contains_text(c.first_name, criteria.name),
+                                  contains_text(c.last_name, criteria.name)))
         if criteria.phone:
             clauses.append(contains_text(c.phone, criteria.phone))
         if criteria.organization_name:

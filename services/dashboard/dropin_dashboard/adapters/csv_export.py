@@ -9,11 +9,14 @@ in SQL; text cells that a spreadsheet would run as a formula get a leading apost
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 import psycopg
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import INTERVAL
 from sqlalchemy.engine import Engine
+
+from dropin_common.timeutil import ClientTimezoneOffset
 
 from ..domain.filters import Page, RecordFilter
 from ..ports import CsvExporter
@@ -28,9 +31,9 @@ def csv_safe(text: sa.ColumnElement) -> sa.ColumnElement:
 
 
 def local_time(moment: sa.ColumnElement, timezone_offset: int) -> sa.ColumnElement:
-    """UTC instant -> wall-clock text in the client's zone (JavaScript offset: local = UTC - offset)."""
-    shift = sa.cast(sa.literal(f"{int(timezone_offset)} minutes"), INTERVAL)
-    return sa.func.to_char(sa.func.timezone("UTC", moment) - shift, LOCAL_TIME_FORMAT)
+    """UTC instant -> wall-clock text in the client's zone (`timezone_offset` as the contract gives it)."""
+    shift = sa.cast(sa.literal(f"{ClientTimezoneOffset(timezone_offset).utc_offset_minutes} minutes"), INTERVAL)
+    return sa.func.to_char(sa.func.timezone("UTC", moment) + shift, LOCAL_TIME_FORMAT)
 
 
 def call_csv_columns(calls: sa.Table, offset: int) -> list[sa.ColumnElement]:
@@ -84,7 +87,7 @@ class PostgresCsvExporter(CsvExporter):
         # makes psycopg cancel the COPY; the pool then rolls the connection's transaction back.
         raw = self._engine.raw_connection()
         try:
-            connection = raw.driver_connection
+            connection = cast(psycopg.Connection, raw.driver_connection)  # None only once detached
             bound = psycopg.ClientCursor(connection).mogrify(select_sql, params)
             with connection.cursor() as cursor, \
                     cursor.copy(f"COPY ({bound}) TO STDOUT WITH (FORMAT csv, HEADER)") as copy:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from sqlalchemy.engine import Connection
 
-from dropin_common.consumer import Handlers
+from dropin_common.consumer import Handler, Handlers
 from dropin_common.contracts.auth import (ACCOUNT_EVENTS, ORGANIZATION_EVENTS, AccountEvent, AccountTokensRevoked,
                                           OrganizationEvent)
 from dropin_common.contracts.streams import STREAM_EVENTS, LeadCreated, StreamEvent
@@ -33,7 +33,9 @@ def event_handlers(store_for: Callable[[Connection], ProjectionStore]) -> Handle
     def revocation(event: AccountTokensRevoked, conn: Connection) -> None:
         projections.apply_token_revocation(store_for(conn), event)
 
-    return {**{contract.key(): stream for contract in STREAM_EVENTS}, LeadCreated.key(): lead,
-            **{contract.key(): account for contract in ACCOUNT_EVENTS},
-            **{contract.key(): organization for contract in ORGANIZATION_EVENTS},
-            AccountTokensRevoked.key(): revocation}
+    table: dict[tuple[str, int], Handler] = {
+        **{contract.key(): stream for contract in STREAM_EVENTS}, LeadCreated.key(): lead,
+        **{contract.key(): account for contract in ACCOUNT_EVENTS},
+        **{contract.key(): organization for contract in ORGANIZATION_EVENTS},
+        AccountTokensRevoked.key(): revocation}
+    return table

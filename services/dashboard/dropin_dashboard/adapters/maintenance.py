@@ -37,7 +37,8 @@ SELECT 'leads', coalesce(lower(first_name), ''), coalesce(lower(last_name), ''),
 
 # Also the migration's backfill (0008): call figures per scope and UTC hour / day, answer times.
 RECOUNT_CALL_STATS = """
-INSERT INTO call_stats (scope, grain, bucket, calls, answered, missed, expired, duration_total, durations, leads, calls_with_lead)
+INSERT INTO call_stats (scope, grain, bucket, calls, answered, missed, expired, duration_total, durations, leads,
+                        calls_with_lead)
 WITH hourly AS (  -- each organization's calls per UTC hour
   SELECT organization_id AS org, date_bin('1 hour', requested_at, timestamptz '2000-01-01 00:00Z') AS hour,
          count(*) AS calls, count(accepted_at) AS answered, count(*) FILTER (WHERE status = 'missed') AS missed,
@@ -45,16 +46,25 @@ WITH hourly AS (  -- each organization's calls per UTC hour
          coalesce(sum(duration_seconds), 0) AS duration_total, count(duration_seconds) AS durations,
          sum(lead_count) AS leads, count(*) FILTER (WHERE lead_count > 0) AS calls_with_lead
     FROM calls WHERE requested_at IS NOT NULL GROUP BY 1, 2),
-everyone AS (SELECT hour, sum(calls) AS calls, sum(answered) AS answered, sum(missed) AS missed, sum(expired) AS expired, sum(duration_total) AS duration_total, sum(durations) AS durations, sum(leads) AS leads, sum(calls_with_lead) AS calls_with_lead FROM hourly GROUP BY hour)
+everyone AS (SELECT hour, sum(calls) AS calls, sum(answered) AS answered, sum(missed) AS missed,
+                     sum(expired) AS expired, sum(duration_total) AS duration_total, sum(durations) AS durations,
+                     sum(leads) AS leads, sum(calls_with_lead) AS calls_with_lead
+                FROM hourly GROUP BY hour)
 SELECT * FROM (
-  SELECT org, 'hour', hour, calls, answered, missed, expired, duration_total, durations, leads, calls_with_lead FROM hourly WHERE org IS NOT NULL
+  SELECT org, 'hour', hour, calls, answered, missed, expired, duration_total, durations, leads, calls_with_lead
+    FROM hourly WHERE org IS NOT NULL
   UNION ALL
-  SELECT org, 'day', date_bin('1 day', hour, timestamptz '2000-01-01 00:00Z'), sum(calls), sum(answered), sum(missed), sum(expired), sum(duration_total), sum(durations), sum(leads), sum(calls_with_lead) FROM hourly WHERE org IS NOT NULL GROUP BY 1, 3
+  SELECT org, 'day', date_bin('1 day', hour, timestamptz '2000-01-01 00:00Z'), sum(calls), sum(answered), sum(missed),
+         sum(expired), sum(duration_total), sum(durations), sum(leads), sum(calls_with_lead)
+    FROM hourly WHERE org IS NOT NULL GROUP BY 1, 3
   UNION ALL
-  SELECT '', 'hour', hour, calls, answered, missed, expired, duration_total, durations, leads, calls_with_lead FROM everyone
+  SELECT '', 'hour', hour, calls, answered, missed, expired, duration_total, durations, leads, calls_with_lead
+    FROM everyone
   UNION ALL  -- every organization together: UTC days and the days of each whole-hour zone
   SELECT '', CASE WHEN phase = 0 THEN 'day' ELSE 'day@' || phase END,
-         date_bin('1 day', hour, timestamptz '2000-01-01 00:00Z' + phase * interval '1 hour'), sum(calls), sum(answered), sum(missed), sum(expired), sum(duration_total), sum(durations), sum(leads), sum(calls_with_lead)
+         date_bin('1 day', hour, timestamptz '2000-01-01 00:00Z' + phase * interval '1 hour'),
+         sum(calls), sum(answered), sum(missed), sum(expired), sum(duration_total), sum(durations), sum(leads),
+         sum(calls_with_lead)
     FROM everyone CROSS JOIN generate_series(0, 23) AS phase GROUP BY 1, 2, 3) AS rows
  ORDER BY 1, 2, 3"""
 RECOUNT_ANSWER_TIMES = """
@@ -67,8 +77,8 @@ everyone AS (SELECT hour, seconds, sum(n) AS n FROM hourly GROUP BY 1, 2)
 SELECT * FROM (
   SELECT org, 'hour', hour, seconds, n FROM hourly WHERE org IS NOT NULL
   UNION ALL
-  SELECT org, 'day', date_bin('1 day', hour, timestamptz '2000-01-01 00:00Z'), seconds, sum(n) FROM hourly WHERE org IS NOT NULL
-   GROUP BY 1, 3, 4
+  SELECT org, 'day', date_bin('1 day', hour, timestamptz '2000-01-01 00:00Z'), seconds, sum(n)
+    FROM hourly WHERE org IS NOT NULL GROUP BY 1, 3, 4
   UNION ALL
   SELECT '', 'hour', hour, seconds, n FROM everyone
   UNION ALL  -- every organization together: UTC days and the days of each whole-hour zone

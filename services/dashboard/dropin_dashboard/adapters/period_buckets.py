@@ -36,12 +36,12 @@ def bucket_ranges(start: datetime | None, end: datetime | None, fine: str = QUAR
     the `fine` grain at the edges; both ends must be boundaries of the fine grain."""
     days_from = ceil_day(start) if start is not None else None
     days_to = bucket_of(end, DAY) if end is not None else None
-    if start is not None and end is not None and days_from >= days_to:
+    if days_from is not None and days_to is not None and days_from >= days_to:
         return [(fine, start, end)]
     ranges: list[BucketRange] = [(DAY, days_from, days_to)]
-    if start is not None and start < days_from:
+    if start is not None and days_from is not None and start < days_from:
         ranges.append((fine, start, days_from))
-    if end is not None and days_to < end:
+    if end is not None and days_to is not None and days_to < end:
         ranges.append((fine, days_to, end))
     return ranges
 

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from functools import lru_cache
+from functools import cache
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -39,7 +41,7 @@ def _upsert(conn: Connection, table: sa.Table, values: dict) -> bool:
     return bool(conn.execute(stmt.returning(sa.literal_column("xmax = 0"))).scalar_one())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _increment_statement(table: sa.Table, key_columns: tuple[str, ...], value_columns: tuple[str, ...]):
     """Adds to counter rows, creating missing ones, in one statement whose rows come as one array
     per column (`unnest` zips them in order). Its text never changes with the number of rows, so
@@ -63,7 +65,7 @@ def _increment(conn: Connection, table: sa.Table, key_columns: tuple[str, ...],
                      {name: [row[index] for row in rows] for index, name in enumerate(columns)})
 
 
-def call_contribution(row: RowMapping) -> tuple[list[tuple], list[tuple]]:
+def call_contribution(row: Mapping[Any, Any]) -> tuple[list[tuple], list[tuple]]:
     """What one call adds to call_stats and answer_times: ((scope, grain, bucket), figures) and
     ((scope, grain, bucket, seconds), 1) pairs. Nothing without a requestedAt."""
     if row["moment"] is None:
@@ -179,7 +181,7 @@ class SqlProjectionStore(ProjectionStore):
                                       c.time_to_answer_seconds)
         return list(self._conn.execute(query).mappings())
 
-    def _recount(self, kind: str, before: list[RowMapping], after: list[RowMapping]) -> None:
+    def _recount(self, kind: str, before: Sequence[Mapping[Any, Any]], after: Sequence[Mapping[Any, Any]]) -> None:
         """Moves facet_counts and name_counts from the records as they were (`_counted` before a
         write) to as they are: whatever changed, in whichever order events came, the counts stay
         those of the rows."""
@@ -200,7 +202,7 @@ class SqlProjectionStore(ProjectionStore):
         if kind == "calls":
             self._move_call_stats(before, after)
 
-    def _move_call_stats(self, before: list[RowMapping], after: list[RowMapping]) -> None:
+    def _move_call_stats(self, before: Sequence[Mapping[Any, Any]], after: Sequence[Mapping[Any, Any]]) -> None:
         stats: dict[tuple, list[int]] = {}
         times: Counter = Counter()
         for rows, sign in ((before, -1), (after, 1)):

@@ -126,7 +126,8 @@ class SqlReadModels(ReadModels):
                                        organization_name=criteria.organization_name)
         if columns.table.name == "calls" and (criteria.organization_id or criteria.organization_name) \
                 and criteria == by_organization \
-                and all(moment is None or is_boundary(moment, HOUR) for moment in (criteria.period.start, criteria.period.end)):
+                and all(moment is None or is_boundary(moment, HOUR)
+                        for moment in (criteria.period.start, criteria.period.end)):
             return self._count_from_call_stats(criteria)
         facet = single_facet(criteria)
         if facet is not None:
@@ -178,7 +179,8 @@ class SqlReadModels(ReadModels):
         with self._engine.connect() as conn:
             # One sum per grain range (an OR of ranges would let the planner read every row of the scopes).
             for grain, start, end in bucket_ranges(criteria.period.start, criteria.period.end, fine=HOUR):
-                query = sa.select(sa.func.coalesce(sa.func.sum(stats.c.calls), 0)).where(*scopes, stats.c.grain == grain)
+                query = sa.select(sa.func.coalesce(sa.func.sum(stats.c.calls), 0)).where(
+                    *scopes, stats.c.grain == grain)
                 if start is not None:
                     query = query.where(stats.c.bucket >= start)
                 if end is not None:

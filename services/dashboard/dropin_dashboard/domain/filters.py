@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from dropin_common.timeutil import day_range_utc
+from dropin_common.timeutil import ClientTimezoneOffset
 
 # The stream statuses; requested/streaming are calls in progress, the rest ended calls.
 CALL_STATUSES = ("requested", "streaming", "missed", "completed", "expired")
@@ -17,13 +17,13 @@ class Period:
     end: datetime | None = None
 
     @classmethod
-    def from_days(cls, from_day: date | None, to_day: date | None, timezone_offset: int = 0) -> "Period":
-        """Calendar days, both inclusive, in the client's zone (JavaScript offset: -420 = GMT+7).
+    def from_days(cls, from_day: date | None, to_day: date | None, timezone_offset: int = 0) -> Period:
+        """Calendar days, both inclusive, in the client's zone (`timezone_offset` as the contract gives it).
 
         One offset covers both ends: the client sends the offset it has now, so a range across a
         DST change is computed with that single offset, as the client's own date picker does.
         """
-        start, end = day_range_utc(from_day, to_day, timezone_offset)
+        start, end = ClientTimezoneOffset(timezone_offset).day_range_utc(from_day, to_day)
         return cls(start, end)
 
     @property

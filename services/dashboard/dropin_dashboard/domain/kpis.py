@@ -27,7 +27,7 @@ def percentiles_cont(histogram: dict[int, int], fractions: tuple[float, ...]) ->
     total = sum(count for _, count in ordered)
     if total == 0:
         return [None for _ in fractions]
-    results = []
+    results: list[float | None] = []
     for fraction in fractions:
         position = fraction * (total - 1)
         lower_rank, weight = floor(position), position - floor(position)
@@ -57,16 +57,16 @@ class CallFigures:
     durations: int = 0
     leads: int = 0
     calls_with_lead: int = 0
-    answer_times: Counter = field(default_factory=Counter)  # whole seconds -> answered calls
+    answer_times: Counter[int] = field(default_factory=Counter)  # whole seconds -> answered calls
 
-    def add(self, other: "CallFigures") -> "CallFigures":
+    def add(self, other: CallFigures) -> CallFigures:
         for name in ("calls", "answered", "missed", "expired", "duration_total", "durations", "leads",
                      "calls_with_lead"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.answer_times.update(other.answer_times)
         return self
 
-    def kpis(self) -> "Kpis":
+    def kpis(self) -> Kpis:
         times = {value: count for value, count in self.answer_times.items() if count > 0}
         p50, p90 = percentiles_cont(times, (0.5, 0.9))
         return Kpis(
@@ -110,7 +110,7 @@ class Heatmap:
     missed: list[list[int]]
 
     @classmethod
-    def empty(cls) -> "Heatmap":
+    def empty(cls) -> Heatmap:
         return cls([[0] * 24 for _ in range(7)], [[0] * 24 for _ in range(7)])
 
 

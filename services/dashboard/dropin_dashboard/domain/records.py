@@ -19,7 +19,7 @@ class Vehicle:
     year: int | None = None
 
     @classmethod
-    def from_contract(cls, vehicle: contracts.Vehicle) -> "Vehicle":
+    def from_contract(cls, vehicle: contracts.Vehicle) -> Vehicle:
         return cls(make=vehicle.make, model=vehicle.model, type=vehicle.type, year=vehicle.year)
 
 
@@ -75,7 +75,7 @@ class StreamSnapshot:
         return stored_version is None or self.version > stored_version
 
     @classmethod
-    def from_contract(cls, stream: contracts.StreamSnapshot) -> "StreamSnapshot":
+    def from_contract(cls, stream: contracts.StreamSnapshot) -> StreamSnapshot:
         """The event's `stream` (missedReason and dealersRung: null in older events)."""
         dealer, dealer_id = stream.dealer, stream.dealer_id or (stream.dealer.id if stream.dealer else None)
         return cls(
@@ -104,7 +104,7 @@ class Lead:
     created_at: datetime
 
     @classmethod
-    def from_contract(cls, lead: contracts.LeadSnapshot) -> "Lead":
+    def from_contract(cls, lead: contracts.LeadSnapshot) -> Lead:
         return cls(
             id=lead.id, stream_id=lead.stream_id, organization_id=lead.organization_id,
             organization_name=lead.organization_name, vin=lead.vin, vehicle=Vehicle.from_contract(lead.vehicle),
@@ -112,8 +112,8 @@ class Lead:
             comment=lead.comment, created_at=lead.created_at)
 
 
-def _newer(incoming: datetime, stored: datetime | None) -> bool:
-    return stored is None or incoming > stored
+def _newer(incoming: datetime | None, stored: datetime | None) -> bool:
+    return stored is None or (incoming is not None and incoming > stored)
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ class Organization:
         return _newer(self.updated_at, stored_updated_at)
 
     @classmethod
-    def from_contract(cls, organization: auth_contracts.OrganizationSnapshot) -> "Organization":
+    def from_contract(cls, organization: auth_contracts.OrganizationSnapshot) -> Organization:
         zone = organization.timezone
         return cls(id=organization.id, name=organization.name, code=organization.code,
                    loan_link=organization.loan_link, created_at=organization.created_at,
@@ -157,7 +157,7 @@ class Account:
         return _newer(self.updated_at, stored_updated_at)
 
     @classmethod
-    def from_contract(cls, account: auth_contracts.AccountSnapshot) -> "Account":
+    def from_contract(cls, account: auth_contracts.AccountSnapshot) -> Account:
         return cls(id=account.id, email=account.email, first_name=account.first_name,
                    last_name=account.last_name, phone=account.phone, role=account.role, status=account.status,
                    account_status=account.account_status, organization_id=account.organization_id,

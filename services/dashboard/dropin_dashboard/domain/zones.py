@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dropin_common.timeutil import ClientTimezoneOffset
+
 INTERVALS = ("day", "week", "month")
 MAX_BUCKETS = 1000
 
@@ -25,10 +27,14 @@ class Zone:
     name: str | None = None
 
     @property
+    def client_offset(self) -> ClientTimezoneOffset:
+        return ClientTimezoneOffset(self.offset_minutes)
+
+    @property
     def tzinfo(self) -> tzinfo:
         if self.name:
             return ZoneInfo(self.name)
-        return timezone(timedelta(minutes=-self.offset_minutes))
+        return self.client_offset.tzinfo
 
     def midnight_utc(self, day: date) -> datetime:
         """The instant the local `day` starts, in UTC."""
@@ -43,7 +49,8 @@ class Zone:
     def whole_hour_offsets(self, moments: list[datetime]) -> bool:
         """Whether the zone's offset is whole hours at each of these instants (true of almost every
         zone; not of India's +5:30 or Nepal's +5:45), so local hours are UTC hours."""
-        return all(self.local(moment).utcoffset() % timedelta(hours=1) == timedelta(0) for moment in moments)
+        return all((self.local(moment).utcoffset() or timedelta(0)) % timedelta(hours=1) == timedelta(0)
+                   for moment in moments)
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
-
 from flask import Response
 
-from dropin_common.timeutil import utcnow
+from dropin_common.timeutil import ClientTimezoneOffset, utcnow
 
 
 def _started(blocks: Iterator[bytes]) -> Iterator[bytes]:
@@ -21,7 +19,7 @@ def _started(blocks: Iterator[bytes]) -> Iterator[bytes]:
 
 
 def csv_response(kind: str, blocks: Iterator[bytes], timezone_offset: int) -> Response:
-    client_today = (utcnow() - timedelta(minutes=timezone_offset)).date().isoformat()
+    client_today = ClientTimezoneOffset(timezone_offset).today(utcnow()).isoformat()
     return Response(_started(blocks), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{kind}-{client_today}.csv"',
         "X-Accel-Buffering": "no",  # let nginx pass blocks on as they come

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from dropin_common.errors import BadRequest
+from dropin_common.kernel import InvalidInput
 
 from ..domain.filters import Page, Period, RecordFilter
 from ..domain.kpis import DealerStanding, Heatmap, Kpis, SeriesBucket
@@ -47,20 +47,22 @@ def kpis(reports: CallReports, request: ReportRequest) -> tuple[Zone, Kpis]:
     return zone, reports.figures(criteria, [criteria.period])[0].kpis()
 
 
-def series(reports: CallReports, request: ReportRequest, interval: str, now: datetime) -> tuple[Zone, list[SeriesBucket]]:
+def series(reports: CallReports, request: ReportRequest, interval: str,
+           now: datetime) -> tuple[Zone, list[SeriesBucket]]:
     """Every bucket from `from` to `to` (default: today in the zone, and 30 days / 12 weeks / 12
     months before it), empty ones included, in order."""
     zone = zone_for(reports, request)
     last = request.last_day or zone.today(now)
     first = request.first_day or default_first_day(last, interval)
     if first > last:
-        raise BadRequest("Must not be after `to`.", code="invalid_field", field="from")
+        raise InvalidInput("Must not be after `to`.", code="invalid_field", field="from")
     if bucket_count(first, last, interval) > MAX_BUCKETS:
-        raise BadRequest(f"At most {MAX_BUCKETS} buckets: narrow `from`/`to` or use a longer interval.",
-                         code="invalid_field", field="from")
+        raise InvalidInput(f"At most {MAX_BUCKETS} buckets: narrow `from`/`to` or use a longer interval.",
+                           code="invalid_field", field="from")
     wanted = buckets(first, last, interval, zone)
     figures = reports.figures(request.criteria, [Period(bucket.start, bucket.end) for bucket in wanted])
-    return zone, [SeriesBucket(bucket.label.isoformat(), figure.kpis()) for bucket, figure in zip(wanted, figures)]
+    return zone, [SeriesBucket(bucket.label.isoformat(), figure.kpis())
+                  for bucket, figure in zip(wanted, figures, strict=True)]
 
 
 def heatmap(reports: CallReports, request: ReportRequest) -> tuple[Zone, Heatmap]:
@@ -77,7 +79,7 @@ SERIES_CSV_HEADER = ("start", "calls", "answered", "missed", "expired", "answerR
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     """Text a spreadsheet would run as a formula gets a leading apostrophe (as the other exports)."""
     if value is None:
         return ""
@@ -87,7 +89,7 @@ def _cell(value) -> str:
 
 def series_csv(rows: list[SeriesBucket]) -> Iterator[bytes]:
     """One row per bucket, streamed a row at a time."""
-    def line(cells) -> bytes:
+    def line(cells: Iterable[object]) -> bytes:
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\r\n").writerow([_cell(cell) for cell in cells])
         return buffer.getvalue().encode()

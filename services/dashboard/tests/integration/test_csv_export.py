@@ -24,7 +24,7 @@ def export(client, headers, endpoint, **params):
     assert response.status_code == 200, response.get_data(as_text=True)
     text = response.get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(text)))
-    return response, rows[0], [dict(zip(rows[0], row)) for row in rows[1:]]
+    return response, rows[0], [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 
 
 def test_calls_csv_is_an_attachment_with_a_header_and_a_row_per_call(client, admin_headers, dataset):

@@ -159,10 +159,12 @@ def test_series_buckets_are_local_days_of_the_organizations_zone_with_empty_ones
 
 
 def test_series_without_an_organization_uses_the_callers_offset(client, admin_headers, figures):
-    series = get(client, admin_headers, "series", interval="day", **{"from": "2026-03-07", "to": "2026-03-10"}).get_json()
+    series = get(client, admin_headers, "series", interval="day",
+                 **{"from": "2026-03-07", "to": "2026-03-10"}).get_json()
     assert series["timezone"] is None
     assert [row["calls"] for row in series["buckets"]] == [1, 0, 3, 1]  # UTC days: N4 is on the 10th
-    weeks = get(client, admin_headers, "series", interval="week", **{"from": "2026-03-01", "to": "2026-03-31"}).get_json()
+    weeks = get(client, admin_headers, "series", interval="week",
+                **{"from": "2026-03-01", "to": "2026-03-31"}).get_json()
     assert [(row["start"], row["calls"]) for row in weeks["buckets"]] == [
         ("2026-02-23", 0), ("2026-03-02", 1), ("2026-03-09", 4), ("2026-03-16", 0), ("2026-03-23", 0),
         ("2026-03-30", 0)]
@@ -189,7 +191,8 @@ def test_leaderboard_ranks_dealers_by_answered_then_quicker_median(client, admin
          "averageDurationSeconds": None, "leads": 0},
         {"dealerId": "fig-c", "dealerName": "Cy Do", "answered": 1, "medianTimeToAnswerSeconds": 20.0,
          "averageDurationSeconds": 100.0, "leads": 1}]
-    assert [row["dealerId"] for row in get(client, admin_headers, "leaderboard", skip=1, limit=1).get_json()] == ["fig-b"]
+    second_page = get(client, admin_headers, "leaderboard", skip=1, limit=1).get_json()
+    assert [row["dealerId"] for row in second_page] == ["fig-b"]
     assert [row["dealerId"] for row in get(client, admin_headers, "leaderboard", organizationId="org-x").get_json()] \
         == ["fig-c"]
 

@@ -13,8 +13,8 @@ CONTRACT_PATHS = {f"/dashboard/{name}" for name in (
     "getorganizations", "getcalls", "exportcsvcalls", "countcall", "getleads", "exportcsvleads",
     "countlead", "countcalllead", "countallcalllead")}
 FIGURE_PATHS = {f"/dashboard/{name}" for name in ("kpis", "series", "heatmap", "leaderboard", "exportcsvkpis")}
-RECORD_FILTERS = {"name", "phone", "organizationName", "organizationId", "status", "carType", "carModel", "carMake", "vin",
-                  "from", "to", "timezoneoffset"}
+RECORD_FILTERS = {"name", "phone", "organizationName", "organizationId", "status", "carType", "carModel", "carMake",
+                  "vin", "from", "to", "timezoneoffset"}
 # The schema each view parses its query with (None: the endpoint takes no filters).
 QUERY_SCHEMAS = {
     "/dashboard/getorganizations": OrganizationListSchema, "/dashboard/getcalls": RecordListSchema,

@@ -44,7 +44,8 @@ def test_kpis_rates_have_four_decimals_and_averages_skip_calls_without_duration(
                           calls_with_lead=1, answer_times=Counter({10: 1, 31: 1}))
     kpis = figures.kpis()
     assert (kpis.answer_rate, kpis.lead_rate) == (0.6667, 0.3333)
-    assert (kpis.time_to_answer_p50, kpis.time_to_answer_p90, kpis.time_to_answer_max) == (20.5, pytest.approx(28.9), 31)
+    assert (kpis.time_to_answer_p50, kpis.time_to_answer_p90, kpis.time_to_answer_max) == (
+        20.5, pytest.approx(28.9), 31)
     assert kpis.average_duration_seconds == 50.0
 
 
@@ -93,7 +94,7 @@ def test_week_and_month_buckets_follow_the_calendar_clipped_to_the_period():
     months = buckets(date(2025, 11, 15), date(2026, 2, 3), "month", Zone(offset_minutes=-420))
     assert [b.label for b in months] == [date(2025, 11, 1), date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)]
     assert months[1].start == datetime(2025, 11, 30, 17, tzinfo=UTC)  # GMT+7 midnight of Dec 1
-    assert all(a.end == b.start for a, b in zip(months, months[1:]))
+    assert all(a.end == b.start for a, b in zip(months, months[1:], strict=False))
 
 
 def test_bucket_counts_and_default_windows():
@@ -101,7 +102,8 @@ def test_bucket_counts_and_default_windows():
     assert bucket_count(date(2025, 12, 31), date(2026, 1, 1), "month") == 2
     # Sunday 1st (week of Feb 23), Mon 2nd - Sun 8th, Monday 9th
     assert bucket_count(date(2026, 3, 1), date(2026, 3, 9), "week") == 3
-    for first, last, interval in ((date(2026, 3, 1), date(2026, 3, 9), "week"), (date(2025, 1, 31), date(2026, 3, 1), "month"),
+    for first, last, interval in ((date(2026, 3, 1), date(2026, 3, 9), "week"),
+                                  (date(2025, 1, 31), date(2026, 3, 1), "month"),
                                   (date(2026, 2, 27), date(2026, 3, 2), "day")):
         assert bucket_count(first, last, interval) == len(buckets(first, last, interval, Zone()))
     assert default_first_day(date(2026, 3, 30), "day") == date(2026, 3, 1)
@@ -178,7 +180,8 @@ def test_series_without_dates_ends_today_in_the_zone_and_refuses_too_many_bucket
 
 
 def test_kpis_period_is_the_local_days_inclusive():
-    reports = FakeCallReports([(datetime(2026, 3, 1, 16, 59, tzinfo=UTC), 4), (datetime(2026, 3, 1, 17, tzinfo=UTC), 8)])
+    reports = FakeCallReports([(datetime(2026, 3, 1, 16, 59, tzinfo=UTC), 4),
+                               (datetime(2026, 3, 1, 17, tzinfo=UTC), 8)])
     _zone, kpis = call_reports.kpis(reports, ReportRequest(RecordFilter(), date(2026, 3, 2), date(2026, 3, 2), -420))
     assert (kpis.calls, kpis.time_to_answer_max) == (1, 8)
     assert reports.asked[-1] == [Period(datetime(2026, 3, 1, 17, tzinfo=UTC), datetime(2026, 3, 2, 17, tzinfo=UTC))]

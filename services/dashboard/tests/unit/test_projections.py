@@ -2,7 +2,7 @@
 import pytest
 
 from dropin_common.contracts.auth import AccountTokensRevoked
-from dropin_dashboard.domain.records import Account, Lead, Organization, Shopper, StreamSnapshot
+from dropin_dashboard.domain.records import Shopper, StreamSnapshot
 from dropin_dashboard.use_cases import projections
 
 from tests.payloads import (account_payload, account_record, lead_payload, lead_record, organization_payload,

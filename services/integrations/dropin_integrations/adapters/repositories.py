@@ -1,6 +1,9 @@
 """SQL adapters of the ports: the replica, webhook endpoints, the delivery log, the unit of work."""
 from __future__ import annotations
 
+import builtins
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
@@ -15,7 +18,7 @@ from ..ports import DeliveryFilter, DeliveryLog, Replica, Stores, UnitOfWork, We
 from ..use_cases.replication import lead_from, stream_from
 
 
-def _newer(column: sa.Column, excluded: sa.Column):
+def _newer(column: sa.ColumnElement[Any], excluded: sa.ColumnElement[Any]) -> sa.ColumnElement[bool]:
     """An upsert's condition: the incoming timestamp is strictly newer (an unknown one never wins
     over a known one, and a known one always wins over an unknown one)."""
     return sa.or_(column.is_(None), sa.and_(excluded.is_not(None), column < excluded))
@@ -40,7 +43,8 @@ class SqlReplica(Replica):
         values = {"name": organization.name, "crm_lead_emails": list(organization.crm_lead_emails),
                   "manager_emails": list(organization.manager_emails), "timezone": organization.timezone,
                   "updated_at": organization.updated_at}
-        return self._upsert(o, organization.id, values, _newer(o.c.updated_at, sa.literal_column("excluded.updated_at")))
+        newer = _newer(o.c.updated_at, sa.literal_column("excluded.updated_at"))
+        return self._upsert(o, organization.id, values, newer)
 
     def account(self, account_id: str) -> AccountRecord | None:
         a = self._t["accounts"]
@@ -123,13 +127,13 @@ class SqlWebhooks(Webhooks):
     def delete(self, endpoint_id: str) -> None:
         self._conn.execute(self._w.delete().where(self._w.c.id == endpoint_id))
 
-    def list(self, organization_id: str | None, skip: int, limit: int) -> list[WebhookEndpoint]:
+    def list(self, organization_id: str | None, skip: int, limit: int) -> builtins.list[WebhookEndpoint]:
         query = sa.select(self._w).order_by(self._w.c.created_at, self._w.c.id).offset(skip).limit(limit)
         if organization_id is not None:
             query = query.where(self._w.c.organization_id == organization_id)
         return [_endpoint(row) for row in self._conn.execute(query)]
 
-    def subscribed(self, organization_id: str, event_type: str) -> list[WebhookEndpoint]:
+    def subscribed(self, organization_id: str, event_type: str) -> builtins.list[WebhookEndpoint]:
         w = self._w
         query = (sa.select(w).where(w.c.organization_id == organization_id, w.c.events.contains([event_type]))
                  .order_by(w.c.created_at, w.c.id))

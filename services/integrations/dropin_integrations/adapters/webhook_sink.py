@@ -30,7 +30,7 @@ Resolver = Callable[[str, int], list[str]]
 
 
 def resolve(host: str, port: int) -> list[str]:
-    return sorted({info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)})
+    return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)})
 
 
 class PinnedAddressAdapter(HTTPAdapter):
@@ -80,7 +80,7 @@ class WebhookSink:
         self._resolve = resolver
         self._now = now or (lambda: datetime.now(timezone.utc))
 
-    def send(self, topic: str, payload: dict[str, Any], row_id: int) -> None:
+    def send(self, topic: str, payload: dict[str, Any]) -> None:
         url = payload["url"]
         address = self._checked_address(url)
         body = payload["body"]
@@ -99,7 +99,7 @@ class WebhookSink:
             check_url(url, production=self._production)
             parts = urlsplit(url)
             port = parts.port or (443 if parts.scheme == "https" else 80)
-            addresses = self._resolve(parts.hostname, port)
+            addresses = self._resolve(parts.hostname or "", port)  # check_url refused a URL without one
             if not addresses:
                 raise TargetRefused(f"{parts.hostname} has no address")
             for address in addresses:  # every answer, so no round-robin entry slips through

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 ENDED_STATUSES = frozenset({"completed", "missed", "expired"})
 DEFAULT_TIMEZONE = "UTC"
@@ -61,7 +62,7 @@ class StreamRecord:
     note: str | None = None
     duration_seconds: int | None = None
     dealers_rung: int | None = None  # when the streams service says how many it rang
-    snapshot: dict = field(default_factory=dict, compare=False)  # as received, for webhooks
+    snapshot: dict[str, Any] = field(default_factory=dict, compare=False)  # as received, for webhooks
 
     @property
     def has_ended(self) -> bool:
@@ -82,7 +83,7 @@ class LeadRecord:
     phone: str | None
     comment: str | None
     created_at: datetime
-    snapshot: dict = field(default_factory=dict, compare=False)
+    snapshot: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def shopper_name(self) -> str:
@@ -96,7 +97,3 @@ class AccountRecord:
     role: str
     status: str
     updated_at: datetime | None = None
-
-    @property
-    def is_active_admin(self) -> bool:
-        return self.role == "admin" and self.status == "active"

@@ -17,7 +17,7 @@ JITTER = 0.2
 
 
 def nominal_delay(attempts: int) -> float:
-    return min(CAP_SECONDS, BASE_SECONDS * 2 ** min(attempts - 1, 30))
+    return min(CAP_SECONDS, BASE_SECONDS * 2.0 ** min(attempts - 1, 30))
 
 
 def attempts_within(window: timedelta) -> int:

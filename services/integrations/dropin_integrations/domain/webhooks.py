@@ -63,7 +63,7 @@ def check_address(address: str, *, production: bool) -> None:
     """Refuses, in production, any address that is not globally routable (private, loopback,
     link-local such as cloud metadata at 169.254.169.254, multicast, reserved): no SSRF."""
     ip = ipaddress.ip_address(address)
-    if getattr(ip, "ipv4_mapped", None):
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
     public = ip.is_global and not ip.is_multicast  # 224.0.0.1 counts as "global" to ipaddress
     if production and not public:

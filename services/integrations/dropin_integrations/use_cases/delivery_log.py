@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dropin_common.errors import Conflict, NotFound
+from dropin_common.kernel import Conflict, NotFound
 
 from ..domain.deliveries import GIVEN_UP, Delivery
 from ..ports import DeliveryFilter, UnitOfWorkFactory
@@ -32,4 +32,5 @@ def retry_delivery(uow: UnitOfWorkFactory, delivery_id: int) -> Delivery:
         work.deliveries.send_again(delivery_id)
         queued = work.deliveries.get(delivery_id)
         work.commit()
+    assert queued is not None  # the row was there a moment ago, in this transaction
     return queued

@@ -62,7 +62,8 @@ def on_lead_created(snapshot: streams.LeadSnapshot, occurred_at: datetime, store
     _plan_crm_once_the_call_is_over(stores, lead, settings)
 
 
-def on_stream(snapshot: streams.StreamSnapshot, occurred_at: datetime, stores: Stores, settings: DeliverySettings) -> None:
+def on_stream(snapshot: streams.StreamSnapshot, occurred_at: datetime, stores: Stores,
+              settings: DeliverySettings) -> None:
     stores.replica.save_stream(stream_from(snapshot, occurred_at))
     stream = stores.replica.stream(snapshot.id)  # the newest we know, whichever came first
     if stream is None or not stream.has_ended:

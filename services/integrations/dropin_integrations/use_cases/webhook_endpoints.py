@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from dropin_common.errors import BadRequest, NotFound
+from dropin_common.kernel import InvalidInput, NotFound
 
 from ..domain.webhooks import WEBHOOK_EVENTS, TargetRefused, WebhookEndpoint, check_url, new_secret
 from ..ports import UnitOfWorkFactory
@@ -25,10 +25,10 @@ def create_endpoint(uow: UnitOfWorkFactory, command: CreateEndpoint, *, producti
     try:
         url = check_url(command.url, production=production)
     except TargetRefused as exc:
-        raise BadRequest(f"url: {exc}", code="invalid_url", field="url") from None
+        raise InvalidInput(f"url: {exc}", code="invalid_url", field="url") from None
     unknown = sorted(set(command.events) - set(WEBHOOK_EVENTS))
     if unknown or not command.events:
-        raise BadRequest(f"events: choose from {', '.join(WEBHOOK_EVENTS)}.", code="invalid_events", field="events")
+        raise InvalidInput(f"events: choose from {', '.join(WEBHOOK_EVENTS)}.", code="invalid_events", field="events")
 
     def organization_known() -> bool:
         with uow() as work:

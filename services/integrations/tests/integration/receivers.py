@@ -37,7 +37,7 @@ class SmtpServer:
         self.port = port or free_port()
         self._controller: Controller | None = None
 
-    def start(self) -> "SmtpServer":
+    def start(self) -> SmtpServer:
         self._controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
         self._controller.start()
         return self
@@ -102,7 +102,7 @@ class WebhookReceiver:
     def at(self, path: str) -> list[ReceivedWebhook]:
         return [hook for hook in self.received if hook.path == path]
 
-    def start(self) -> "WebhookReceiver":
+    def start(self) -> WebhookReceiver:
         self._thread.start()
         return self
 

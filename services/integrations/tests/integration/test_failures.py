@@ -86,7 +86,8 @@ def test_one_dead_endpoint_does_not_hold_back_the_others(container, handle, rece
     container.relay("webhook").relay_batch()
 
     assert len(receiver.at("/alive")) == 1
-    statuses = {row.target.rsplit("/", 1)[1]: (row.sent_at is not None, row.attempts) for row in rows(container, "deliveries")}
+    statuses = {row.target.rsplit("/", 1)[1]: (row.sent_at is not None, row.attempts)
+                for row in rows(container, "deliveries")}
     assert statuses == {"dead": (False, 1), "alive": (True, 0)}
 
 
@@ -142,7 +143,7 @@ def test_in_production_a_host_resolving_to_a_private_address_is_refused_without_
     payload = {**delivery.payload, "url": "https://hooks.example.com/x"}  # an https URL that passed creation
 
     with pytest.raises(Undeliverable, match="10.0.0.7 is not a public address"):
-        sink.send(delivery.topic, payload, delivery.id)
+        sink.send(delivery.topic, payload)
     assert receiver.received == []
 
 

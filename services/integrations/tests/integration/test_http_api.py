@@ -12,7 +12,8 @@ from dropin_common.testing import documented_api
 from .. import snapshots
 
 ENDPOINTS = [
-    ("POST", "/integrations/webhooks", {"organizationId": "x", "url": "http://127.0.0.1:1/x", "events": ["lead.created"]}),
+    ("POST", "/integrations/webhooks",
+     {"organizationId": "x", "url": "http://127.0.0.1:1/x", "events": ["lead.created"]}),
     ("GET", "/integrations/webhooks", None),
     ("DELETE", "/integrations/webhooks/some-id", None),
     ("GET", "/integrations/deliveries", None),
@@ -61,7 +62,8 @@ def test_an_admin_creates_lists_and_deletes_webhook_endpoints_and_sees_the_secre
     ({"organizationId": "ORG", "url": "http://127.0.0.1:9/x", "events": []}, 400, "events"),
     ({"organizationId": "ORG", "url": "http://127.0.0.1:9/x", "events": ["lead.updated"]}, 400, "events"),
     ({"organizationId": "ORG", "url": "http://127.0.0.1:9/x", "events": "lead.created"}, 400, "events"),
-    ({"organizationId": "ORG", "url": "http://127.0.0.1:9/x", "events": ["lead.created"], "secret": "x"}, 400, "secret"),
+    ({"organizationId": "ORG", "url": "http://127.0.0.1:9/x", "events": ["lead.created"], "secret": "x"},
+     400, "secret"),
     ({"organizationId": "nope", "url": "http://127.0.0.1:9/x", "events": ["lead.created"]}, 404, "organizationId"),
 ])
 def test_bad_webhook_bodies_are_refused_naming_the_field(client, admin, handle, body, status, field):

@@ -171,14 +171,13 @@ class MemoryStores(Stores):
 
 
 class MemoryUnitOfWork(UnitOfWork):
-    """Shares one MemoryStores; commits are counted (nothing to roll back in these tests)."""
+    """Shares one MemoryStores (nothing to commit or roll back in these tests)."""
 
     def __init__(self, stores: MemoryStores):
         self.replica, self.webhooks, self.deliveries = stores.replica, stores.webhooks, stores.deliveries
-        self.commits = 0
 
     def commit(self):
-        self.commits += 1
+        pass
 
     def rollback(self):
         pass

@@ -30,7 +30,7 @@ class BeamsSettings:
     ssl: bool = True
 
     @classmethod
-    def from_env(cls) -> "BeamsSettings":
+    def from_env(cls) -> BeamsSettings:
         return cls(instance_id=env_str("BEAMS_INSTANCE_ID", "") or None,
                    secret_key=env_str("BEAMS_SECRET_KEY", "") or None,
                    endpoint=env_str("BEAMS_ENDPOINT", "") or None, ssl=env_bool("BEAMS_SSL", True))
@@ -73,11 +73,11 @@ class BeamsSink:
         self._client = client
         self._clock = clock
 
-    def send(self, topic: str, payload: dict[str, Any], row_id: int) -> None:
+    def send(self, topic: str, payload: dict[str, Any]) -> None:
         expires_at = parse_iso(payload["expiresAt"])
         remaining = int((expires_at - self._clock()).total_seconds())
         if remaining <= 0:
-            log.info("beams row %s (%s) expired before it could be sent; dropped", row_id, topic)
+            log.info("beams push %s expired before it could be sent; dropped", topic)
             return
         body = with_time_to_live(payload["body"], expires_at, remaining)
         users = payload["users"]
@@ -114,7 +114,7 @@ class NoPushSink:
     """Pushes are off (no BEAMS_INSTANCE_ID / BEAMS_SECRET_KEY): rows are marked handled unsent,
     so they never pile up, and the relay said so when it started."""
 
-    def send(self, topic: str, payload: dict[str, Any], row_id: int) -> None:
+    def send(self, topic: str, payload: dict[str, Any]) -> None:
         pass
 
     def idle(self, seconds: float) -> None:

@@ -15,7 +15,7 @@ class PusherChannelSigner(ChannelSigner):
         self._client = client
 
     @classmethod
-    def from_settings(cls, settings: PusherSettings) -> "PusherChannelSigner":
+    def from_settings(cls, settings: PusherSettings) -> PusherChannelSigner:
         return cls(pusher_client(settings))
 
     def authenticate(self, channel: str, socket_id: str, custom_data: dict | None = None) -> dict:

@@ -1,6 +1,7 @@
 """SQL repositories on one connection (the unit of work's transaction) and the unit of work."""
 from __future__ import annotations
 
+import builtins
 import functools
 from datetime import datetime
 
@@ -49,7 +50,7 @@ class SqlStreamRepository(ports.StreamRepository):
         self._conn.execute(self._logs.insert().values(stream_id=stream_id, type=log.type, code=log.code,
                                                       at=log.at))
 
-    def list(self, query: ports.StreamQuery) -> list[Stream]:
+    def list(self, query: ports.StreamQuery) -> builtins.list[Stream]:
         s = self._streams
         select = self._select_with_logs()
         if query.organization_id is not None:
@@ -61,7 +62,7 @@ class SqlStreamRepository(ports.StreamRepository):
         return [_stream_from_row(row, _logs_from_json(row.logs)) for row in rows]
 
     def claim_overdue(self, *, ring_deadline: datetime, ping_deadline: datetime,
-                      limit: int) -> list[Stream]:
+                      limit: int) -> builtins.list[Stream]:
         s, p = self._streams, self._pings
         last_sign_of_life = sa.func.greatest(s.c.accepted_at, p.c.last_ping_at)  # NULLs are ignored
         rows = self._conn.execute(

@@ -13,15 +13,18 @@ from __future__ import annotations
 import enum
 from typing import Protocol
 
-from dropin_common.errors import Forbidden, Unauthorized
+from dropin_common.kernel import NotAllowed, NotAuthenticated
 
 ROLE_ADMIN = "admin"
 
 
 class Caller(Protocol):
-    account_id: str
-    role: str
-    organization_id: str | None
+    @property
+    def account_id(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def organization_id(self) -> str | None: ...
 
 
 class StreamRole(enum.Enum):
@@ -49,7 +52,7 @@ def role_towards_organization(organization_id: str, caller: Caller | None) -> St
     if caller.role == ROLE_ADMIN:
         return StreamRole.ADMIN
     if caller.organization_id is None or caller.organization_id != organization_id:
-        raise Forbidden("This token belongs to another organization.", code="not_your_stream")
+        raise NotAllowed("This token belongs to another organization.", code="not_your_stream")
     return StreamRole.COLLEAGUE
 
 
@@ -65,13 +68,13 @@ def refuse_colleagues(role: StreamRole, action: str) -> None:
     """For actions the contract leaves open to the shopper (the loan link): a token, when sent,
     must be the stream's dealer's or an admin's, not any dealer of the organization."""
     if role is StreamRole.COLLEAGUE:
-        raise Forbidden(f"{action} is for the stream's dealer or an admin.", code="not_stream_dealer")
+        raise NotAllowed(f"{action} is for the stream's dealer or an admin.", code="not_stream_dealer")
 
 
 def require_stream_manager(role: StreamRole, action: str) -> None:
     """401 for the shopper (a login would help), 403 for a colleague (it would not)."""
     if role is StreamRole.SHOPPER:
-        raise Unauthorized(f"{action} needs the stream's dealer or an admin: send 'Authorization: JWT <token>'.",
-                           code="authentication_required")
+        raise NotAuthenticated(f"{action} needs the stream's dealer or an admin: send 'Authorization: JWT <token>'.",
+                               code="authentication_required")
     if not role.manages_the_stream:
-        raise Forbidden(f"{action} is for the stream's dealer or an admin.", code="not_stream_dealer")
+        raise NotAllowed(f"{action} is for the stream's dealer or an admin.", code="not_stream_dealer")

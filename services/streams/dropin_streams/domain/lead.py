@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from dropin_common.errors import BadRequest
+from dropin_common.kernel import InvalidInput
 
 from .vehicle import Vehicle
 
@@ -42,8 +42,8 @@ def person_name(value: str | None, field: str) -> str | None:
     return name
 
 
-def _bad_name(field: str, reason: str) -> BadRequest:
-    return BadRequest(f"{field} {reason}.", code="invalid_name", field=field)
+def _bad_name(field: str, reason: str) -> InvalidInput:
+    return InvalidInput(f"{field} {reason}.", code="invalid_name", field=field)
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class Contact:
     phone: str | None = None
     comment: str | None = None
 
-    def with_valid_names(self) -> "Contact":
+    def with_valid_names(self) -> Contact:
         """The names are shown to the dealership and its CRM: only what a name can be."""
         return replace(self, first_name=person_name(self.first_name, "firstName"),
                        last_name=person_name(self.last_name, "lastName"))
@@ -62,8 +62,8 @@ class Contact:
     def require_a_way_to_reach(self) -> None:
         """A lead nobody can name or contact is worthless to the dealership."""
         if not (self.first_name or self.last_name or self.email or self.phone):
-            raise BadRequest("Give at least a name (firstName or lastName), an email or a phone.",
-                             code="lead_contact_missing", field="firstName,lastName,email,phone")
+            raise InvalidInput("Give at least a name (firstName or lastName), an email or a phone.",
+                               code="lead_contact_missing", field="firstName,lastName,email,phone")
 
 
 @dataclass(frozen=True)

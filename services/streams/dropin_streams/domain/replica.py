@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 ROLE_DEALER = "dealer"
 ACTIVE = "active"
@@ -20,8 +21,8 @@ class Organization:
     updated_at: datetime
     # Business hours as auth's events carry them (see dropin_common.business_hours).
     timezone: str = "UTC"
-    business_hours: dict = field(default_factory=dict)
-    holidays: list = field(default_factory=list)
+    business_hours: dict[str, Any] = field(default_factory=dict)
+    holidays: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

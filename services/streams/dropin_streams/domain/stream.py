@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
-from dropin_common.errors import Conflict
+from dropin_common.kernel import Conflict
 
 from .vehicle import Vehicle
 
@@ -35,7 +36,6 @@ LOG_TYPES = ("pusher", "push")
 MISSED_CLOSED = "closed"
 MISSED_NOBODY_ONLINE = "nobody_online"
 MISSED_NOT_ANSWERED = "not_answered"
-MISSED_REASONS = (MISSED_CLOSED, MISSED_NOBODY_ONLINE, MISSED_NOT_ANSWERED)
 
 
 @dataclass(frozen=True)
@@ -94,13 +94,13 @@ class Stream:
             return None
         return max(0, int((self.stopped_at - self.accepted_at).total_seconds()))
 
-    def accept(self, dealer: DealerRef, at: datetime) -> "Stream":
+    def accept(self, dealer: DealerRef, at: datetime) -> Stream:
         if self.status != REQUESTED:
             raise Conflict(f"The stream is {self.status}; only a requested stream can be accepted.",
                            code="stream_not_requested")
         return self._next(status=STREAMING, dealer=dealer, accepted_at=at)
 
-    def stop(self, stopped_by: str, at: datetime) -> "Stream":
+    def stop(self, stopped_by: str, at: datetime) -> Stream:
         """requested -> missed, streaming -> completed. Callers check `has_ended` first (stop is idempotent)."""
         if self.status == REQUESTED:
             return self._next(status=MISSED, stopped_at=at, stopped_by=stopped_by,
@@ -109,14 +109,14 @@ class Stream:
             return self._next(status=COMPLETED, stopped_at=at, stopped_by=stopped_by)
         raise Conflict(f"The stream has already ended ({self.status}).", code="stream_ended")
 
-    def expire(self, at: datetime) -> "Stream":
+    def expire(self, at: datetime) -> Stream:
         """The dealer stopped pinging while streaming."""
         if self.status != STREAMING:
             raise Conflict(f"Only a streaming stream can expire, this one is {self.status}.",
                            code="stream_not_streaming")
         return self._next(status=EXPIRED, stopped_at=at, stopped_by=STOPPED_BY_SYSTEM)
 
-    def miss(self, at: datetime) -> "Stream":
+    def miss(self, at: datetime) -> Stream:
         """Nobody accepted within the ring timeout."""
         if self.status != REQUESTED:
             raise Conflict(f"Only a requested stream can be missed, this one is {self.status}.",
@@ -124,16 +124,16 @@ class Stream:
         return self._next(status=MISSED, stopped_at=at, stopped_by=STOPPED_BY_SYSTEM,
                           missed_reason=MISSED_NOT_ANSWERED)
 
-    def miss_at_once(self, reason: str, at: datetime) -> "Stream":
+    def miss_at_once(self, reason: str, at: datetime) -> Stream:
         """Nobody can answer (closed, or nobody online): missed without ringing anyone."""
         if self.status != REQUESTED or self.rung_dealer_ids:
             raise Conflict("Only a stream that rang nobody can be missed at once.", code="stream_not_requested")
         return self._next(status=MISSED, stopped_at=at, stopped_by=STOPPED_BY_SYSTEM, missed_reason=reason)
 
-    def with_note(self, note: str) -> "Stream":
+    def with_note(self, note: str) -> Stream:
         if not self.has_ended:
             raise Conflict("A note can only be added once the stream has ended.", code="stream_not_ended")
         return self._next(note=note)
 
-    def _next(self, **changes) -> "Stream":
+    def _next(self, **changes: Any) -> Stream:
         return replace(self, version=self.version + 1, **changes)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -13,9 +14,9 @@ class Vehicle:
     country: str | None = None
 
     def overridden_by(self, *, make: str | None = None, model: str | None = None,
-                      type: str | None = None, year: int | None = None) -> "Vehicle":
+                      type: str | None = None, year: int | None = None) -> Vehicle:
         """The fields the caller sent win over decoded ones; missing ones keep the decoded value."""
-        given = {"make": make, "model": model, "type": type, "year": year}
+        given: dict[str, Any] = {"make": make, "model": model, "type": type, "year": year}
         return replace(self, **{key: value for key, value in given.items() if value is not None})
 
 

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from dropin_common.auth import Principal
-from dropin_common.errors import Conflict, Forbidden
+from dropin_common.kernel import Conflict, NotAllowed, Principal
 from dropin_common.events import STREAM_ACCEPTED
 
 from ..domain import channels
@@ -21,8 +20,8 @@ def accept_stream(uow: UnitOfWork, principal: Principal, stream_id: str, now: da
         dealer = uow.accounts.get(principal.account_id)
         # The replica, not the token, decides: a dealer deactivated or moved since login is refused.
         if dealer is None or not dealer.is_active_dealer_of(stream.organization_id):
-            raise Forbidden("Only an active dealer of the stream's organization can accept it.",
-                            code="not_a_dealer_of_organization")
+            raise NotAllowed("Only an active dealer of the stream's organization can accept it.",
+                             code="not_a_dealer_of_organization")
         accepted = stream.accept(DealerRef(dealer.id, dealer.first_name, dealer.last_name), now)
         if not uow.streams.update(accepted, expected_status=REQUESTED):
             raise Conflict("Another dealer accepted the stream first.", code="stream_already_accepted")

@@ -3,7 +3,7 @@ for the broker and as a Pusher message for the apps listening on the given chann
 from __future__ import annotations
 
 from dropin_common.contracts.streams import STREAM_EVENT_BY_TYPE
-from dropin_common.pusher_sink import PUSHER_DESTINATION, pusher_message
+from dropin_common.ports import PUSHER_DESTINATION, pusher_message
 
 from ..domain.stream import Stream
 from ..ports import UnitOfWork

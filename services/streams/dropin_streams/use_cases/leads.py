@@ -5,9 +5,8 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from dropin_common.auth import Principal
-from dropin_common.errors import BadRequest, Unauthorized
 from dropin_common.contracts.streams import LeadCreated
+from dropin_common.kernel import InvalidInput, NotAuthenticated, Principal
 
 from ..domain.access import role_towards_organization
 from ..domain.lead import Contact, Lead
@@ -33,36 +32,37 @@ def create_lead(uow: UnitOfWork, decoder: VinDecoder, command: CreateLead, now: 
     command = replace(command, contact=contact)
     with uow:
         if command.stream_id:  # the contract: when everything is given, streamId wins
-            lead = _lead_for_stream(uow, command, now)
+            lead = _lead_for_stream(uow, command, command.stream_id, now)
         elif command.organization_token and command.vin:
-            lead = _lead_for_vehicle(uow, decoder, command, now)
+            lead = _lead_for_vehicle(uow, decoder, command, command.organization_token, command.vin, now)
         else:
-            raise BadRequest("Give streamId, or organizationToken and vinId.", code="lead_target_missing",
-                             field="streamId")
+            raise InvalidInput("Give streamId, or organizationToken and vinId.", code="lead_target_missing",
+                               field="streamId")
         uow.leads.add(lead)
         uow.outbox.publish(LeadCreated(lead=lead_payload(lead)).to_event())
         uow.commit()
     return lead
 
 
-def _lead_for_stream(uow: UnitOfWork, command: CreateLead, now: datetime) -> Lead:
-    stream = stream_or_404(uow, command.stream_id)
+def _lead_for_stream(uow: UnitOfWork, command: CreateLead, stream_id: str, now: datetime) -> Lead:
+    stream = stream_or_404(uow, stream_id)
     role_on(stream, command.principal)
     return Lead(id=str(uuid.uuid4()), stream_id=stream.id, organization_id=stream.organization_id,
                 organization_name=stream.organization_name, vin=stream.vin, vehicle=stream.vehicle,
                 contact=command.contact, created_at=now)
 
 
-def _lead_for_vehicle(uow: UnitOfWork, decoder: VinDecoder, command: CreateLead, now: datetime) -> Lead:
-    organization = uow.organizations.by_token_hash(sha256_hex(command.organization_token))
+def _lead_for_vehicle(uow: UnitOfWork, decoder: VinDecoder, command: CreateLead, organization_token: str,
+                      vin: str, now: datetime) -> Lead:
+    organization = uow.organizations.by_token_hash(sha256_hex(organization_token))
     if organization is None:
-        raise Unauthorized("The organization token is not valid.", code="invalid_organization_token")
+        raise NotAuthenticated("The organization token is not valid.", code="invalid_organization_token")
     role_towards_organization(organization.id, command.principal)
-    vin = command.vin.strip().upper()
+    vin = vin.strip().upper()
     try:
         vehicle = decoder.decode(vin).vehicle
     except InvalidVin as exc:
-        raise BadRequest(f"vinId: {exc}", code="invalid_vin", field="vinId") from None
+        raise InvalidInput(f"vinId: {exc}", code="invalid_vin", field="vinId") from None
     return Lead(id=str(uuid.uuid4()), stream_id=None, organization_id=organization.id,
                 organization_name=organization.name, vin=vin, vehicle=vehicle,
                 contact=command.contact, created_at=now)

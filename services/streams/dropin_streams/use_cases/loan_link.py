@@ -13,8 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from dropin_common.auth import Principal
-from dropin_common.errors import Conflict, NotFound, TooManyRequests
+from dropin_common.kernel import Conflict, NotFound, Principal, RateLimited
 
 from ..domain.access import StreamRole, refuse_colleagues
 from ..domain.replica import Organization
@@ -42,7 +41,7 @@ def send_loan_link(uow: UnitOfWork, stream_id: str, sender: str, now: datetime,
         if not stream.has_ended:
             raise Conflict("The loan link can be sent once the stream has ended.", code="stream_not_ended")
         lead = uow.leads.latest_with_email(stream.id)
-        if lead is None:
+        if lead is None or lead.contact.email is None:
             raise Conflict("The shopper left no e-mail address for this stream.", code="no_lead_email")
         organization = uow.organizations.get(stream.organization_id)
         if organization is None:
@@ -57,8 +56,8 @@ def send_loan_link(uow: UnitOfWork, stream_id: str, sender: str, now: datetime,
         if earlier is not None:
             return LoanLinkSent(earlier, role, queued=False)
         if len({message.recipient.casefold() for message in sent}) >= MAX_RECIPIENTS:
-            raise TooManyRequests(f"This stream's loan link already went to {MAX_RECIPIENTS} addresses.",
-                                  code="loan_link_limit")
+            raise RateLimited(f"This stream's loan link already went to {MAX_RECIPIENTS} addresses.",
+                              code="loan_link_limit")
         message = OutboundMessage(
             id=str(uuid.uuid4()), stream_id=stream.id, lead_id=lead.id, channel=EMAIL_CHANNEL,
             recipient=recipient, subject=f"Your loan application with {organization.name}",

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dropin_common.auth import Principal
-from dropin_common.errors import NotFound
+from dropin_common.kernel import NotFound, Principal
 
 from ..domain.access import StreamRole, role_towards_stream
 from ..domain.stream import Stream

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from dropin_common.timeutil import iso
 
@@ -59,5 +60,5 @@ def _data(kind: str, stream: Stream) -> dict[str, str]:
     return {"type": kind, "streamId": stream.id, "organizationId": stream.organization_id}
 
 
-def _add(uow: UnitOfWork, topic: str, users: Iterable[str], body: dict, expires_at: datetime) -> None:
+def _add(uow: UnitOfWork, topic: str, users: Iterable[str], body: dict[str, Any], expires_at: datetime) -> None:
     uow.outbox.add(BEAMS_DESTINATION, topic, {"users": list(users), "expiresAt": iso(expires_at), "body": body})

@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from dropin_common.errors import NotFound
+from dropin_common.kernel import NotFound
 from dropin_common.events import STREAM_REQUESTED
 from dropin_common.ids import new_id
 
 from ..domain import channels
-from ..domain.availability import Availability, Presence, availability_at, business_hours_of
+from ..domain.availability import Presence, availability_at, business_hours_of
 from ..domain.replica import Organization
 from ..domain.stream import Stream
 from ..domain.tokens import new_secret, sha256_hex
@@ -64,7 +64,7 @@ def request_stream(uow: UnitOfWork, decoder: VinDecoder, command: RequestStream,
                    if hours.is_open(now) else [])
         availability = availability_at(hours, len(dealers), now)
         if availability.missed_reason:
-            missed = _missed_at_once(uow, stream, availability, now)
+            missed = _missed_at_once(uow, stream, availability.missed_reason, now)
             uow.commit()
             return StreamRequested(missed, token, 0, availability.next_open_at)
         stream = replace(stream, rung_dealer_ids=tuple(dealer.id for dealer in dealers))
@@ -84,10 +84,10 @@ def active_organization(uow: UnitOfWork, code: str) -> Organization:
     return organization
 
 
-def _missed_at_once(uow: UnitOfWork, stream: Stream, availability: Availability, now: datetime) -> Stream:
+def _missed_at_once(uow: UnitOfWork, stream: Stream, reason: str, now: datetime) -> Stream:
     """Stored missed; the same stream.requested and stream.stopped events as a stream that rang,
     so every read model counts it, and no channel message (nobody is listening for it)."""
-    missed = stream.miss_at_once(availability.missed_reason, now)
+    missed = stream.miss_at_once(reason, now)
     uow.streams.add(missed)
     announce(uow, STREAM_REQUESTED, stream, [])
     announce_stopped(uow, missed, channels_too=False)

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from dropin_common.auth import Principal
-from dropin_common.errors import Conflict
+from dropin_common.kernel import Conflict, Principal
 from dropin_common.events import STREAM_STOPPED
 
 from ..domain import channels

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from dropin_common.auth import Principal
-from dropin_common.errors import Conflict, Forbidden
+from dropin_common.kernel import Conflict, NotAllowed, Principal
 from dropin_common.events import STREAM_NOTED
 
 from ..domain.access import require_stream_manager
@@ -30,7 +29,7 @@ def list_streams(uow: UnitOfWork, principal: Principal, *, statuses: frozenset[s
             account = uow.accounts.get(principal.account_id)
             organization_id = (account.organization_id if account else None) or principal.organization_id
             if organization_id is None:
-                raise Forbidden("You belong to no organization yet.", code="no_organization")
+                raise NotAllowed("You belong to no organization yet.", code="no_organization")
         return uow.streams.list(StreamQuery(organization_id, statuses, skip, limit))
 
 

@@ -14,7 +14,7 @@ from dropin_streams.domain.stream import REQUESTED, STREAMING, Stream, StreamLog
 
 
 class FakeStreams(ports.StreamRepository):
-    def __init__(self, pings: "FakePings"):
+    def __init__(self, pings: FakePings):
         self.rows: dict[str, Stream] = {}
         self._pings = pings
 
@@ -79,7 +79,7 @@ class FakeOrganizations(ports.OrganizationRepository):
 
 
 class FakeAccounts(ports.AccountRepository):
-    def __init__(self, pings: "FakePings"):
+    def __init__(self, pings: FakePings):
         self.rows: dict[str, Account] = {}
         self._pings = pings
 
@@ -185,12 +185,10 @@ class FakeUnitOfWork(ports.UnitOfWork):
         self.leads = FakeLeads()
         self.outbound_messages = FakeOutboundMessages()
         self.outbox = FakeOutbox()
-        self.commits = 0
 
     def commit(self) -> None:
         self.outbox.sent.extend(self.outbox.pending)
         self.outbox.pending.clear()
-        self.commits += 1
 
     def rollback(self) -> None:
         self.outbox.pending.clear()

@@ -86,7 +86,7 @@ def test_accepting_tells_the_other_rung_dealers_to_stop_ringing(uow, decoder):
 
 
 def test_a_missed_ring_is_not_answered_and_stops_every_rung_phone(uow, decoder):
-    stream = request(uow, decoder).stream
+    request(uow, decoder)
     [missed] = end_overdue_streams(uow, at(61), ring_timeout=timedelta(seconds=60),
                                    ping_timeout=timedelta(seconds=30))
     assert (missed.status, missed.missed_reason, missed.dealers_rung) == ("missed", "not_answered", 2)

@@ -14,12 +14,14 @@ from .fakes import FakeUnitOfWork
 
 
 def org_event(updated_at, name="Acme", **extra):
-    return OrganizationUpdated.from_data({"organization": {"id": "o1", "name": name, "code": "ACME", "loanLink": None, "tokenHash": "h",
+    return OrganizationUpdated.from_data({"organization": {
+        "id": "o1", "name": name, "code": "ACME", "loanLink": None, "tokenHash": "h",
                              "createdAt": "2026-01-01T00:00:00Z", "updatedAt": updated_at, **extra}})
 
 
 def account_event(updated_at, presence="online"):
-    return AccountUpdated.from_data({"account": {"id": "a1", "email": "a@x", "username": "a", "firstName": "A", "lastName": "B",
+    return AccountUpdated.from_data({"account": {
+        "id": "a1", "email": "a@x", "username": "a", "firstName": "A", "lastName": "B",
                         "phone": None, "role": "dealer", "status": "active", "accountStatus": presence,
                         "organizationId": "o1", "createdAt": "2026-01-01T00:00:00Z", "updatedAt": updated_at}})
 
