@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
+import sys
 import threading
 import uuid
 from dataclasses import dataclass
@@ -122,6 +124,8 @@ def main() -> None:
                              os.environ.get("BEAMS_SECRET_KEY", "dev-beams-secret-key-for-the-local-stand-in"),
                              args.host, args.port)
     print(f"fake Pusher Beams API on http://{args.host}:{server.port}", flush=True)
+    # A container stop (SIGTERM) is a normal end, not a crash: exit 0.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     server._server.serve_forever()
 
 
