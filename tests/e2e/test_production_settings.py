@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from dropin_common.testing import TokenFactory
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import stack  # noqa: E402
@@ -29,18 +31,33 @@ def start(code: str, **environment) -> subprocess.CompletedProcess:
                           text=True, timeout=60)
 
 
+@pytest.fixture(scope="module")
+def public_key(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("keys") / "jwt.pub.pem"
+    path.write_text(TokenFactory().public_pem)
+    return path
+
+
 @pytest.mark.parametrize("service", sorted(PROBES))
-def test_each_service_refuses_to_start_in_production_without_its_secrets_and_names_them(service):
+def test_each_service_refuses_to_start_in_production_without_its_secrets_and_names_them(service, public_key):
     refused = start(PROBES[service], APP_ENV="production")
     assert refused.returncode != 0
     expected = {"auth": "JWT_PRIVATE_KEY_FILE is not set", "chat pusher relay": "PUSHER_SECRET is the development"}
     assert expected.get(service, "JWT_PUBLIC_KEY_FILE is not set") in refused.stderr, refused.stderr
-    assert start(PROBES[service], APP_ENV="development").returncode == 0
+    assert start(PROBES[service], APP_ENV="development", JWT_PUBLIC_KEY_FILE=str(public_key)).returncode == 0
 
 
-def test_streams_refuses_the_development_pusher_secret_in_production(tmp_path):
-    public_key = tmp_path / "jwt.pub.pem"
-    public_key.write_text("not checked at start-up")
+def test_a_missing_or_unreadable_public_key_stops_the_start_in_development_too(tmp_path):
+    """Not every request answered 401 later: the process does not start."""
+    refused = start(PROBES["dashboard"], APP_ENV="development")
+    assert "no JWT public key: set JWT_PUBLIC_KEY_FILE" in refused.stderr, refused.stderr
+    not_a_key = tmp_path / "jwt.pub.pem"
+    not_a_key.write_text("not a key")
+    refused = start(PROBES["streams"], APP_ENV="development", JWT_PUBLIC_KEY_FILE=str(not_a_key))
+    assert f"JWT_PUBLIC_KEY_FILE={not_a_key} is not a PEM key file" in refused.stderr, refused.stderr
+
+
+def test_streams_refuses_the_development_pusher_secret_in_production(public_key):
     refused = start(PROBES["streams"], APP_ENV="production", JWT_PUBLIC_KEY_FILE=str(public_key))
     assert "PUSHER_SECRET is the development value 'dev-secret'" in refused.stderr, refused.stderr
     assert start(PROBES["streams"], APP_ENV="production", JWT_PUBLIC_KEY_FILE=str(public_key),

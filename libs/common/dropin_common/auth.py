@@ -13,10 +13,11 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 
+from .contracts.auth import AccountTokensRevoked
+from .config import ConfigError
 from .errors import Forbidden, Unauthorized
 from .kernel import ROLE_ADMIN, ROLE_DEALER, Principal  # noqa: F401 - the roles re-exported for the edge
 from .principals import VERSION_CLAIM, PrincipalLoader, SqlAccountReplica
-from .timeutil import parse_iso
 
 JWT_ALGORITHM = "EdDSA"
 JWT_AUDIENCE = "dropin"
@@ -42,14 +43,14 @@ class SqlRevocationList:
             return conn.execute(query.limit(1)).first() is not None
 
 
-def apply_revocation(conn: Connection, revoked_tokens: sa.Table, token_cutoffs: sa.Table, data: dict) -> None:
+def apply_revocation(conn: Connection, revoked_tokens: sa.Table, token_cutoffs: sa.Table,
+                     revocation: AccountTokensRevoked) -> None:
     """Handler body for `account.tokens_revoked` (also used by auth on its own transaction)."""
-    if data.get("jti"):
+    if revocation.jti:
         conn.execute(pg_insert(revoked_tokens).values(
-            jti=data["jti"], expires_at=parse_iso(data.get("expiresAt"))).on_conflict_do_nothing())
-    if data.get("notBefore") is not None:
-        not_before = float(data["notBefore"])
-        stmt = pg_insert(token_cutoffs).values(account_id=data["accountId"], not_before=not_before)
+            jti=revocation.jti, expires_at=revocation.expires_at).on_conflict_do_nothing())
+    if revocation.not_before is not None:
+        stmt = pg_insert(token_cutoffs).values(account_id=revocation.account_id, not_before=revocation.not_before)
         conn.execute(stmt.on_conflict_do_update(
             index_elements=["account_id"],
             set_={"not_before": sa.func.greatest(token_cutoffs.c.not_before, stmt.excluded.not_before)}))
@@ -57,8 +58,8 @@ def apply_revocation(conn: Connection, revoked_tokens: sa.Table, token_cutoffs: 
 
 def revocation_handler(tables: dict[str, sa.Table]):
     """The consumer handler for `account.tokens_revoked`, on a service's messaging tables."""
-    def handle(event, conn: Connection) -> None:
-        apply_revocation(conn, tables["revoked_tokens"], tables["token_cutoffs"], event.data)
+    def handle(event: AccountTokensRevoked, conn: Connection) -> None:
+        apply_revocation(conn, tables["revoked_tokens"], tables["token_cutoffs"], event)
     return handle
 
 
@@ -112,11 +113,12 @@ def require_role(principal: Principal, *roles: str) -> None:
         raise Forbidden(f"This needs the {' or '.join(roles)} role.", code="forbidden_role")
 
 
-def sql_token_verifier(public_key: str | None, engine: Engine, tables: dict[str, sa.Table], *,
-                       accounts: sa.Table, replica_wait_seconds: float = 2.0) -> TokenVerifier | None:
+def sql_token_verifier(public_key: str, engine: Engine, tables: dict[str, sa.Table], *,
+                       accounts: sa.Table, replica_wait_seconds: float = 2.0) -> TokenVerifier:
     """A verifier backed by the service's own accounts replica (`accounts`: a table with id, role,
-    status, organization_id, updated_at) and revocation tables; None when no public key is set."""
+    status, organization_id, updated_at) and revocation tables. No key is a start-up error
+    (`CommonSettings.public_key()` says which variable to set)."""
     if not public_key:
-        return None
+        raise ConfigError("a token verifier needs the JWT public key (JWT_PUBLIC_KEY_FILE)")
     replica = SqlAccountReplica(engine, accounts, tables["revoked_tokens"], tables["token_cutoffs"])
     return TokenVerifier(public_key, principals=PrincipalLoader(replica, wait_seconds=replica_wait_seconds))

@@ -1,10 +1,17 @@
-"""Typed configuration read from the environment, only ever inside a bootstrap (never at import)."""
+"""Typed configuration read from the environment, only ever inside a bootstrap (never at import).
+
+A value that cannot be used stops the process at start-up with a ConfigError naming the variable
+(`dropin_common.process` prints it and exits), never later at the first request that needs it."""
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a process that can run; the message says what to fix."""
 
 
 def env_str(name: str, default: str) -> str:
@@ -19,7 +26,7 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError as exc:
-        raise RuntimeError(f"environment variable {name} must be an integer, got {raw!r}") from exc
+        raise ConfigError(f"environment variable {name} must be an integer, got {raw!r}") from exc
 
 
 def env_float(name: str, default: float) -> float:
@@ -29,7 +36,7 @@ def env_float(name: str, default: float) -> float:
     try:
         return float(raw)
     except ValueError as exc:
-        raise RuntimeError(f"environment variable {name} must be a number, got {raw!r}") from exc
+        raise ConfigError(f"environment variable {name} must be a number, got {raw!r}") from exc
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -56,7 +63,7 @@ def refuse_development_secrets(process: str, secrets: dict[str, str | None]) -> 
     problems = [f"{name} is not set" if not value else f"{name} is the development value {value!r}"
                 for name, value in secrets.items() if not value or value in DEVELOPMENT_SECRETS]
     if problems:
-        raise RuntimeError(f"{process}: APP_ENV=production refuses development secrets: " + "; ".join(problems))
+        raise ConfigError(f"{process}: APP_ENV=production refuses development secrets: " + "; ".join(problems))
 
 
 def postgres_url(database: str) -> str:
@@ -75,8 +82,27 @@ def database_url_for(service: str) -> str:
     return explicit or postgres_url(env_str(f"{service.upper()}_DATABASE_NAME", f"dropin_{service}"))
 
 
-def read_key_file(path: str) -> str:
-    return Path(path).read_text()
+def read_key_file(path: str, variable: str = "JWT_PUBLIC_KEY_FILE") -> str:
+    """The text of a PEM key file; a ConfigError naming `variable` if it cannot be read."""
+    try:
+        text = Path(path).read_text()
+    except OSError as exc:
+        raise ConfigError(f"{variable}={path} cannot be read: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{variable}={path} is not a PEM key file: {exc}") from exc
+    if "-----BEGIN " not in text:
+        raise ConfigError(f"{variable}={path} is not a PEM key file")
+    return text
+
+
+def check_public_key(pem: str, source: str) -> str:
+    """`pem` if it is a public key the verifier can use (Ed25519 or RSA); ConfigError otherwise."""
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+    try:
+        load_pem_public_key(pem.encode())
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"{source} is not a PEM public key: {exc}") from exc
+    return pem
 
 
 @dataclass(frozen=True)
@@ -97,13 +123,12 @@ class CommonSettings:
 
     @classmethod
     def from_env(cls, service: str) -> CommonSettings:
-        key_file = os.environ.get("JWT_PUBLIC_KEY_FILE")
         return cls(
             service=service,
             database_url=database_url_for(service),
             amqp_url=env_str("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F"),
             event_exchange=env_str("EVENT_EXCHANGE", "dropin.events"),
-            jwt_public_key=read_key_file(key_file) if key_file else os.environ.get("JWT_PUBLIC_KEY"),
+            jwt_public_key=_public_key_from_env(),
             max_body_bytes=env_int("MAX_BODY_BYTES", 64 * 1024),
             outbox_retention_hours=env_int("OUTBOX_RETENTION_HOURS", 168),
             inbox_retention_days=env_int("INBOX_RETENTION_DAYS", 30),
@@ -122,6 +147,24 @@ class CommonSettings:
     @property
     def inbox_retention(self) -> timedelta:
         return timedelta(days=self.inbox_retention_days)
+
+    def public_key(self) -> str:
+        """The JWT public key every process that accepts tokens needs: without one, refuse to start
+        (rather than answer every request 401)."""
+        if not self.jwt_public_key:
+            raise ConfigError(f"{self.service}: no JWT public key: set JWT_PUBLIC_KEY_FILE to the public key "
+                              "auth signs with (`python -m dropin_auth.entrypoints.cli generate-keys` writes one)")
+        return self.jwt_public_key
+
+
+def _public_key_from_env() -> str | None:
+    """JWT_PUBLIC_KEY_FILE (read and checked now), else JWT_PUBLIC_KEY (the PEM itself), else None."""
+    key_file = os.environ.get("JWT_PUBLIC_KEY_FILE")
+    if key_file:
+        return check_public_key(read_key_file(key_file), f"JWT_PUBLIC_KEY_FILE={key_file}")
+    if os.environ.get("JWT_PUBLIC_KEY"):
+        return check_public_key(os.environ["JWT_PUBLIC_KEY"], "JWT_PUBLIC_KEY")
+    return None
 
 
 @dataclass(frozen=True)

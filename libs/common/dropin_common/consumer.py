@@ -1,8 +1,9 @@
 """The consumer loop: one durable queue per service, manual acks, prefetch, bounded retries,
 a dead-letter queue, and an inbox so a redelivered event has no second effect.
 
-A handler gets the event and a SQLAlchemy connection inside a transaction; the inbox row is
-written on that same transaction, so "handled" and "its effect" commit together or not at all.
+A handler gets the event, parsed into its contract class (dropin_common.contracts) at this edge,
+and a SQLAlchemy connection inside a transaction; the inbox row is written on that same
+transaction, so "handled" and "its effect" commit together or not at all.
 """
 from __future__ import annotations
 
@@ -19,9 +20,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 
-from . import metrics
+from . import contracts, metrics
 from .broker import CONNECTION_ERRORS, DEAD_LETTER_EXCHANGE, QueueSpec, connection_parameters, declare_queue
-from .config import CommonSettings, configure_logging
+from .config import CommonSettings
 from .db import database_fault, prune_consumer_tables
 from .events import ENVELOPE_VERSION, Event
 from .input_guard import UNSTORABLE_ESCAPE, _unstorable, strict_loads
@@ -29,8 +30,10 @@ from .logs import correlation_id_var
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Event, Connection], None]
-# A handler table: event type (meaning version 1) or (event type, version) -> handler.
+# A handler takes the typed event (a contracts.EventContract) and the consumer's transaction.
+Handler = Callable[[Any, Connection], None]
+# A service's handler table: (event type, version) -> handler, e.g. {StreamStopped.key(): ...}; a
+# bare type means version 1.
 Handlers = Mapping[str, Handler] | Mapping[tuple[str, int], Handler] | Mapping[str | tuple[str, int], Handler]
 RETRY_HEADER = "x-dropin-attempts"
 DEAD_REASON_HEADER = "x-dropin-dead-reason"
@@ -91,18 +94,24 @@ def attempts_of(headers: Mapping[str, Any] | None, max_attempts: int) -> int:
 class EventProcessor:
     """Applies one event exactly once per database: inbox check, handler, commit.
 
-    Handlers are keyed by event type (version 1) or by (type, version). A type with a handler but
-    not for this version, or a type neither handled nor `ignored`, is a PoisonMessage: dead-lettered,
-    kept for a later release that knows it. `ignored` types are acknowledged and counted.
-    `on_applied(event, conn)` runs on the handler's transaction (e.g. to record progress).
+    Handlers are keyed by (type, version) (a bare type means version 1). A type with a handler but
+    not for this version, a type neither handled nor `ignored`, or a payload that breaks its
+    contract is a PoisonMessage: dead-lettered, kept for a later release that knows it. `ignored`
+    types are acknowledged and counted. Handlers get the event parsed into its contract class;
+    `typed=False` (tests of this machinery with made-up types) hands them the envelope instead.
+    `on_applied(event, conn)` runs on the handler's transaction with the envelope (e.g. to record
+    progress).
     """
 
     def __init__(self, engine: Engine, inbox: sa.Table, handlers: Handlers, *, ignored: Iterable[str] = (),
-                 on_applied: Handler | None = None):
+                 on_applied: Callable[[Event, Connection], None] | None = None, typed: bool = True):
         self._engine = engine
         self._inbox = inbox
         self._handlers = {(key, ENVELOPE_VERSION) if isinstance(key, str) else key: handler
                           for key, handler in handlers.items()}
+        self._typed = typed
+        if typed and (unknown := [key for key in self._handlers if contracts.contract_for(*key) is None]):
+            raise ValueError(f"handlers for events without a contract: {sorted(unknown)}")
         self._handled_types = {event_type for event_type, _version in self._handlers}
         self._ignored = frozenset(ignored)
         self._on_applied = on_applied
@@ -123,6 +132,12 @@ class EventProcessor:
         handler = self.handler_for(event)
         if handler is None:
             return IGNORED
+        payload: Any = event
+        if self._typed:
+            try:
+                payload = contracts.parse(event)
+            except ValueError as exc:
+                raise PoisonMessage(f"{event.type} v{event.version} breaks its contract: {exc}") from None
         with self._engine.begin() as conn:
             # RETURNING, not rowcount: rowcount after ON CONFLICT is not reliable across drivers.
             first_time = conn.execute(
@@ -131,7 +146,7 @@ class EventProcessor:
                 .returning(self._inbox.c.event_id)).first()
             if first_time is None:
                 return DUPLICATE
-            handler(event, conn)
+            handler(payload, conn)
             if self._on_applied is not None:
                 self._on_applied(event, conn)
         return HANDLED
@@ -162,6 +177,10 @@ class Consumer:
         self._running = True
         self.outcomes: Counter[tuple[str, str]] = Counter()  # (outcome, event type or "?") -> count
         self.on_outcome = on_outcome  # e.g. a metrics counter
+
+    @property
+    def processor(self) -> EventProcessor:
+        return self._processor
 
     def stop(self, *_args) -> None:
         self._running = False
@@ -207,6 +226,10 @@ class Consumer:
             finally:
                 metrics.set_ready(False)
                 self._close()
+
+    def collectors(self):
+        """What its /metrics adds: the data age of what it applied, and its queue depths."""
+        return (metrics.LastAppliedCollector(), metrics.CallbackCollector(self.dead_letter_depth))
 
     def _beat(self) -> None:
         """Liveness while idle: pika's loop turns, so /healthz keeps answering."""
@@ -367,19 +390,10 @@ def _first_line(exc: BaseException) -> str:
 
 def service_consumer(settings: CommonSettings, engine: Engine, tables: dict[str, sa.Table], queue: QueueSpec,
                      handlers: Handlers, *, ignored: Iterable[str] = (),
-                     on_applied: Handler | None = None) -> Consumer:
+                     on_applied: Callable[[Event, Connection], None] | None = None) -> Consumer:
     """The consumer of one service: its queue, its handlers, its inbox table, and the pruning of
     its inbox and expired revocations."""
     queue = dataclasses.replace(queue, quorum=settings.quorum_queues)
     return Consumer(settings.amqp_url, settings.event_exchange, queue,
                     EventProcessor(engine, tables["inbox"], handlers, ignored=ignored, on_applied=on_applied),
                     housekeeping=lambda: prune_consumer_tables(engine, tables, settings.inbox_retention))
-
-
-def run_consumer(consumer: Consumer) -> None:
-    """Entry point body of a consumer process: logging, metrics on METRICS_PORT, then consume until
-    SIGTERM."""
-    configure_logging()
-    metrics.serve_background(None, metrics.LastAppliedCollector(),
-                             metrics.CallbackCollector(consumer.dead_letter_depth))
-    consumer.run_forever()

@@ -6,47 +6,9 @@ Payloads carry full snapshots so a consumer never calls the producer back. Snaps
 `updatedAt` (accounts, organizations) or a monotonically increasing `version` (streams) so a
 consumer can drop an older event that arrives after a newer one.
 
-Event types and their `data`:
-- account.registered / account.updated / account.presence_changed:
-    {"account": {id, email, username, firstName, lastName, phone, role, status, accountStatus,
-                 organizationId, createdAt, updatedAt}, "reason"?}
-    reason (account.presence_changed only): "presence_timeout" when auth switched the dealer
-    offline because it stopped pinging (see dealer.presence_lapsed); absent for the dealer's own switch.
-- account.tokens_revoked:
-    {"accountId", "jti"?, "expiresAt"?, "notBefore"?}  (a jti for a logout; notBefore for
-    a password change: every token of the account issued before it is refused)
-- organization.created / organization.updated:
-    {"organization": {id, name, code, loanLink, tokenHash, createdAt, updatedAt,
-                      timezone, businessHours, holidays, crmLeadEmails, managerEmails}}
-    tokenHash is sha256 hex of the organization token; the token itself never leaves auth.
-    timezone is an IANA name (default "UTC"); businessHours {"mon": [["09:00", "18:00"]], ...}
-    ({} = always open) and holidays ["2026-12-25", ...] are read in it, with the meaning
-    dropin_common.business_hours gives them; every time shown to the organization's people
-    (CRM mails, alerts) is given in it. crmLeadEmails: [address] (at most 5) that receive each
-    lead as an ADF/XML mail; managerEmails: [address] (at most 10) alerted about missed calls.
-    Older events lack these: UTC, {}, [], [], [].
-- stream.requested / stream.accepted / stream.stopped / stream.noted:
-    {"stream": {id, version, organizationId, organizationCode, organizationName, vin,
-                vehicle {make, model, type, year}, status, dealerId, dealer {id, firstName,
-                lastName} | null, requestedAt, acceptedAt, stoppedAt, stoppedBy, note,
-                durationSeconds, missedReason, dealersRung}}
-    stoppedBy: "shopper" | "dealer" (the stream's dealer) | "colleague" (another dealer of the
-    organization) | "admin" | "system" (the worker's timeouts) | null while live.
-    missedReason (null unless status is missed): "closed" (outside business hours) or
-    "nobody_online" (no dealer really online), both missed at once without ringing, or
-    "not_answered" (rang, and nobody accepted before the ring timeout or the shopper's stop).
-    dealersRung: how many dealers the request rang (0 for a stream missed at once).
-    A stream missed at once still publishes stream.requested (version 1) then stream.stopped.
-- dealer.presence_lapsed (streams -> auth):
-    {"accountId", "organizationId", "lastSeenAt", "timeoutSeconds"}  a dealer switched online sent
-    no ping (POST /ping) for timeoutSeconds since lastSeenAt (its last ping, or its switch online).
-    auth switches it offline unless it changed since lastSeenAt, and publishes
-    account.presence_changed with "reason": "presence_timeout" beside the account.
-- lead.created:
-    {"lead": {id, streamId, organizationId, organizationName, vin, vehicle, firstName, lastName,
-              email, phone, comment, createdAt}}
-- chat.message_saved:
-    {"message": {id, streamId, from, message, createdAt}}
+The type names are below; each type's `data`, version by version, is a typed class in
+`dropin_common.contracts` (auth.py, streams.py, chat.py: one module per producer) with a golden
+example in `contracts/golden/<type>.v<version>.json`.
 """
 from __future__ import annotations
 

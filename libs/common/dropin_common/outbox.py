@@ -28,12 +28,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.engine.url import make_url
 
 from . import metrics
-from .config import configure_logging
 from .db import OUTBOX_NOTIFY_CHANNEL, delete_in_chunks
 from .logs import correlated
 from .timeutil import utcnow
 
 log = logging.getLogger(__name__)
+
+
+BROKER_DESTINATION = "broker"  # the outbox rows of integration events (OutboxWriter.publish)
 
 
 class SinkUnavailable(Exception):
@@ -237,6 +239,10 @@ class OutboxRelay:
                 time.sleep(1.0)
         _close(listener)
 
+    def collectors(self):
+        """What its /metrics adds: its destination's backlog."""
+        return (metrics.CallbackCollector(self.backlog),)
+
     def backlog(self):
         """Gauges read at scrape time: rows waiting (and the age of the oldest), rows set aside."""
         o = self._outbox
@@ -284,10 +290,3 @@ def _close(conn: psycopg.Connection | None) -> None:
 def _correlation_id(payload: dict[str, Any]) -> str | None:
     value = payload.get("correlationId") if isinstance(payload, dict) else None
     return value if isinstance(value, str) else None
-
-
-def run_relay(relay: OutboxRelay) -> None:
-    """Entry point body of a relay process: logging, metrics on METRICS_PORT, then relay until SIGTERM."""
-    configure_logging()
-    metrics.serve_background(None, metrics.CallbackCollector(relay.backlog))
-    relay.run_forever()

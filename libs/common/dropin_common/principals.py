@@ -170,16 +170,11 @@ def account_standing_handler(table: sa.Table):
     keeps the newest snapshot by `updatedAt`, so a late or repeated event changes nothing."""
     from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-    from .timeutil import parse_iso
-
     def handle(event, conn) -> None:
-        snapshot = event.data["account"]
-        organization_id = snapshot.get("organizationId")
+        account = event.account  # a contracts.auth.AccountSnapshot
         statement = pg_insert(table).values(
-            id=str(snapshot["id"]), role=snapshot.get("role") or "dealer",
-            status=snapshot.get("status") or "inactive",
-            organization_id=str(organization_id) if organization_id is not None else None,
-            updated_at=parse_iso(snapshot["updatedAt"]))
+            id=account.id, role=account.role, status=account.status,
+            organization_id=account.organization_id, updated_at=account.updated_at)
         conn.execute(statement.on_conflict_do_update(
             index_elements=["id"],
             set_={column: statement.excluded[column] for column in ("role", "status", "organization_id",

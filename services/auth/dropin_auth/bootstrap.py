@@ -1,5 +1,5 @@
 """The one place that reads configuration and wires adapters to use cases. Every entrypoint
-(gunicorn app, relay, CLI) and the integration tests build their dependencies here."""
+(gunicorn app, consumer, relay, CLI) and the integration tests build their dependencies here."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -9,11 +9,15 @@ from pathlib import Path
 
 from dropin_common.auth import TokenVerifier, sql_token_verifier
 from dropin_common.broker import ConfirmingPublisher
+from dropin_common.config import CommonSettings, ConfigError, read_key_file
+from dropin_common.consumer import Consumer, service_consumer
 from dropin_common.db import make_engine
-from dropin_common.outbox import BrokerSink, OutboxRelay
+from dropin_common.outbox import BROKER_DESTINATION, BrokerSink, OutboxRelay
+from dropin_common.topology import AUTH_QUEUE
 
 from . import ports
 from .adapters.clock import SystemClock
+from .adapters.event_handlers import event_handlers
 from .adapters.keys import public_key_of, write_key_pair
 from .adapters.passwords import Argon2PasswordHasher
 from .adapters.repositories import SqlAuthUnitOfWork
@@ -26,15 +30,23 @@ from .use_cases.sessions import Credentials
 
 
 class Container:
+    """Settings, engine, tables, and a factory per process (see dropin_common.process)."""
+    DESTINATIONS = (BROKER_DESTINATION,)
+
     def __init__(self, settings: AuthSettings, hasher: ports.PasswordHasher | None = None,
                  clock: ports.Clock | None = None):
         self.settings = settings
         self.engine = make_engine(settings.common.database_url)
+        self.tables = messaging
         self.clock = clock or SystemClock()
         self._hasher = hasher
         self.throttle = LoginThrottle(max_failures=settings.login_max_failures,
                                       max_identifier_failures=settings.login_max_identifier_failures,
                                       window=timedelta(seconds=settings.login_window_seconds))
+
+    @property
+    def common(self) -> CommonSettings:
+        return self.settings.common
 
     def uow(self) -> ports.UnitOfWork:
         return SqlAuthUnitOfWork(self.engine)
@@ -47,8 +59,15 @@ class Container:
     @cached_property
     def private_key(self) -> str:
         if not self.settings.private_key_file:
-            raise RuntimeError("JWT_PRIVATE_KEY_FILE is not set (run `cli generate-keys --out DIR`).")
-        return Path(self.settings.private_key_file).read_text()
+            raise ConfigError("auth: JWT_PRIVATE_KEY_FILE is not set (`python -m dropin_auth.entrypoints.cli "
+                              "generate-keys --out DIR` writes a key pair).")
+        pem = read_key_file(self.settings.private_key_file, "JWT_PRIVATE_KEY_FILE")
+        try:
+            public_key_of(pem)
+        except (ValueError, TypeError) as exc:
+            raise ConfigError(f"JWT_PRIVATE_KEY_FILE={self.settings.private_key_file} is not a PEM private key: "
+                              f"{exc}") from exc
+        return pem
 
     @cached_property
     def public_key(self) -> str:
@@ -68,15 +87,25 @@ class Container:
     def credentials(self) -> Credentials:
         return Credentials(hasher=self.hasher, issuer=self.issuer, clock=self.clock, throttle=self.throttle)
 
-    def broker_relay(self) -> OutboxRelay:
-        publisher = ConfirmingPublisher(self.settings.common.amqp_url, self.settings.common.event_exchange)
-        return OutboxRelay(self.engine, messaging["outbox"], "broker", BrokerSink(publisher),
-                           retention=self.settings.common.outbox_retention("broker"))
+    def consumer(self) -> Consumer:
+        return service_consumer(self.common, self.engine, self.tables, AUTH_QUEUE, event_handlers(self.clock))
+
+    def relay(self, destination: str) -> OutboxRelay:
+        if destination != BROKER_DESTINATION:
+            raise ConfigError(f"auth has no outbox destination {destination!r}; use {BROKER_DESTINATION}")
+        publisher = ConfirmingPublisher(self.common.amqp_url, self.common.event_exchange)
+        return OutboxRelay(self.engine, self.tables["outbox"], destination, BrokerSink(publisher),
+                           retention=self.common.outbox_retention(destination))
 
 
 def bootstrap(settings: AuthSettings | None = None, *, hasher: ports.PasswordHasher | None = None,
-              clock: ports.Clock | None = None) -> Container:
-    return Container(settings or AuthSettings.from_env(), hasher=hasher, clock=clock)
+              clock: ports.Clock | None = None, signing: bool = True) -> Container:
+    """`signing`: the process signs and verifies tokens (the web app), so its keys are read now and
+    a missing or unreadable one stops the start; commands and the consumer and relay need none."""
+    container = Container(settings or AuthSettings.from_env(), hasher=hasher, clock=clock)
+    if signing:
+        _ = container.public_key, container.private_key
+    return container
 
 
 def generate_signing_keys(directory: str, public_directory: str | None = None) -> tuple[Path, Path, bool]:

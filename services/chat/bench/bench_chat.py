@@ -22,7 +22,8 @@ import requests
 import sqlalchemy as sa
 
 from dropin_common.config import CommonSettings
-from dropin_common.events import STREAM_ACCEPTED, Event
+from dropin_common.contracts.golden import example
+from dropin_common.events import STREAM_ACCEPTED
 from dropin_common.testing import percentile, throwaway_database
 
 from dropin_chat.adapters.repositories import SqlStreamReplicaWriter, history_page_query
@@ -90,11 +91,10 @@ def settings(database_url: str) -> ChatSettings:
 
 def new_stream(container: Container) -> str:
     stream_id = str(uuid.uuid4())
-    snapshot = {"id": stream_id, "version": 2, "status": "streaming", "organizationId": "bench-org",
-                "dealerId": str(uuid.uuid4()), "stoppedAt": None}
+    accepted = example(STREAM_ACCEPTED, id=stream_id, version=2, status="streaming",
+                       organizationId="bench-org", dealerId=str(uuid.uuid4()), stoppedAt=None)
     with container.engine.begin() as conn:
-        apply_stream_event(Event(STREAM_ACCEPTED, {"stream": snapshot}),
-                           SqlStreamReplicaWriter(conn, container.tables))
+        apply_stream_event(accepted, SqlStreamReplicaWriter(conn, container.tables))
     return stream_id
 
 

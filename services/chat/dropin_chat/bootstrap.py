@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import ClassVar
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -14,10 +15,11 @@ from sqlalchemy.engine import Engine
 
 from dropin_common.auth import sql_token_verifier
 from dropin_common.broker import ConfirmingPublisher
-from dropin_common.config import CommonSettings, PusherSettings, env_int, env_str, refuse_development_secrets
+from dropin_common.config import (CommonSettings, ConfigError, PusherSettings, env_int, env_str,
+                                  refuse_development_secrets)
 from dropin_common.consumer import Consumer, service_consumer
 from dropin_common.db import make_engine
-from dropin_common.outbox import BrokerSink, OutboxRelay, Sink
+from dropin_common.outbox import BROKER_DESTINATION, BrokerSink, OutboxRelay, Sink
 from dropin_common.ports import PUSHER_DESTINATION
 from dropin_common.pusher_sink import PusherSink, pusher_client
 from dropin_common.timeutil import utcnow
@@ -32,7 +34,6 @@ from .use_cases.waiting import ReplicaWait
 
 SERVICE = "chat"
 QUEUE = CHAT_QUEUE  # its bindings: dropin_common.topology
-BROKER_DESTINATION = "broker"
 
 
 @dataclass(frozen=True)
@@ -65,11 +66,14 @@ def _env_seconds(name: str, default: float) -> float:
     try:
         return max(0.0, float(raw))
     except ValueError as exc:
-        raise RuntimeError(f"environment variable {name} must be a number of seconds, got {raw!r}") from exc
+        raise ConfigError(f"environment variable {name} must be a number of seconds, got {raw!r}") from exc
 
 
 @dataclass
 class Container:
+    """Settings, engine, tables, and a factory per process (see dropin_common.process)."""
+    DESTINATIONS: ClassVar[tuple[str, ...]] = (BROKER_DESTINATION, PUSHER_DESTINATION)
+
     settings: ChatSettings
     engine: Engine
     tables: dict[str, sa.Table]
@@ -78,10 +82,14 @@ class Container:
     def __post_init__(self) -> None:
         self.policy = self.settings.policy
         self.replica = SqlStreamReplica(self.engine, self.tables)
-        self.verifier = sql_token_verifier(self.settings.common.jwt_public_key, self.engine, self.tables,
+        self.verifier = sql_token_verifier(self.settings.common.public_key(), self.engine, self.tables,
                                            accounts=self.tables["accounts"],
                                            replica_wait_seconds=self.settings.common.replica_wait_seconds)
         self._snapshot_engine = self.engine.execution_options(isolation_level="REPEATABLE READ")
+
+    @property
+    def common(self) -> CommonSettings:
+        return self.settings.common
 
     def uow(self) -> SqlChatUnitOfWork:
         return SqlChatUnitOfWork(self.engine, self.tables)
@@ -103,7 +111,7 @@ class Container:
             return BrokerSink(ConfirmingPublisher(common.amqp_url, common.event_exchange))
         if destination == PUSHER_DESTINATION:
             return PusherSink(pusher_client(self.settings.pusher or PusherSettings.from_env()))
-        raise ValueError(f"unknown outbox destination {destination!r}; "
+        raise ConfigError(f"chat has no outbox destination {destination!r}; "
                          f"use {BROKER_DESTINATION} or {PUSHER_DESTINATION}")
 
 

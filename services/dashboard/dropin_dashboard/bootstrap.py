@@ -5,16 +5,22 @@ Every process (web, consumer, CLI) and the tests call `bootstrap()`; nothing is 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from dropin_common.auth import TokenVerifier, sql_token_verifier
-from dropin_common.config import CommonSettings, refuse_development_secrets
+from dropin_common.config import CommonSettings, ConfigError, refuse_development_secrets
+from dropin_common.consumer import Consumer, service_consumer
 from dropin_common.db import make_engine
+from dropin_common.outbox import OutboxRelay
+from dropin_common.progress import record_progress
+from dropin_common.topology import DASHBOARD_QUEUE
 
 from .adapters.call_figures import SqlCallReports
 from .adapters.csv_export import PostgresCsvExporter
+from .adapters.event_handlers import event_handlers
 from .adapters.maintenance import SqlReadModelMaintenance
 from .adapters.projection_store import SqlProjectionStore
 from .adapters.read_models import SqlReadModels
@@ -26,6 +32,10 @@ SERVICE = "dashboard"
 
 @dataclass
 class Container:
+    """Settings, engine, tables, and a factory per process (see dropin_common.process). The
+    dashboard publishes nothing: no outbox destinations."""
+    DESTINATIONS: ClassVar[tuple[str, ...]] = ()
+
     settings: CommonSettings
     engine: Engine
     tables: dict[str, sa.Table]
@@ -33,20 +43,36 @@ class Container:
     call_reports: CallReports
     exporter: CsvExporter
     maintenance: ReadModelMaintenance
-    verifier: TokenVerifier | None
+    verifier: TokenVerifier | None  # None only for operator commands (bootstrap(verifying=False))
+
+    @property
+    def common(self) -> CommonSettings:
+        return self.settings
 
     def projection_store(self, connection: Connection) -> ProjectionStore:
         return SqlProjectionStore(connection, self.tables)
 
+    def consumer(self) -> Consumer:
+        return service_consumer(self.common, self.engine, self.tables, DASHBOARD_QUEUE,
+                                event_handlers(self.projection_store),
+                                on_applied=record_progress(self.tables["consumer_progress"], DASHBOARD_QUEUE.name))
 
-def bootstrap(settings: CommonSettings | None = None, *, engine: Engine | None = None) -> Container:
+    def relay(self, destination: str) -> OutboxRelay:
+        raise ConfigError(f"the dashboard publishes nothing: no outbox destination {destination!r}")
+
+
+def bootstrap(settings: CommonSettings | None = None, *, engine: Engine | None = None,
+              verifying: bool = True) -> Container:
+    """`verifying`: the process accepts tokens, so the JWT public key is required now (operator
+    commands, which answer no requests, pass False)."""
     if settings is None:
         settings = CommonSettings.from_env(SERVICE)
-        refuse_development_secrets(SERVICE, {"JWT_PUBLIC_KEY_FILE": settings.jwt_public_key})
+        if verifying:
+            refuse_development_secrets(SERVICE, {"JWT_PUBLIC_KEY_FILE": settings.jwt_public_key})
     engine = engine or make_engine(settings.database_url)
     _metadata, tables = build_tables()
-    verifier = sql_token_verifier(settings.jwt_public_key, engine, tables, accounts=tables["dealers"],
-                                  replica_wait_seconds=settings.replica_wait_seconds)
+    verifier = sql_token_verifier(settings.public_key(), engine, tables, accounts=tables["dealers"],
+                                  replica_wait_seconds=settings.replica_wait_seconds) if verifying else None
     return Container(settings=settings, engine=engine, tables=tables,
                      read_models=SqlReadModels(engine, tables), call_reports=SqlCallReports(engine, tables),
                      exporter=PostgresCsvExporter(engine, tables),

@@ -5,6 +5,8 @@ import abc
 from collections.abc import Iterator
 from datetime import datetime
 
+from dropin_common.contracts.auth import AccountTokensRevoked
+
 from .domain.filters import Page, Period, RecordFilter
 from .domain.kpis import CallFigures, DealerStanding, Heatmap
 from .domain.zones import Zone
@@ -75,7 +77,7 @@ class ProjectionStore(abc.ABC):
     def save_account(self, account: Account) -> None: ...
 
     @abc.abstractmethod
-    def revoke_tokens(self, revocation: dict) -> None: ...
+    def revoke_tokens(self, revocation: AccountTokensRevoked) -> None: ...
 
 
 class ReadModels(abc.ABC):

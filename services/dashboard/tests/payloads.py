@@ -4,6 +4,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from dropin_common.contracts import auth as auth_contracts
+from dropin_common.contracts import streams as contracts
+from dropin_dashboard.domain.records import Account, Lead, Organization, StreamSnapshot
+
 
 
 def stream_payload(stream_id: str | None = None, *, version: int = 1, status: str = "requested",
@@ -48,3 +52,21 @@ def account_payload(account_id: str = "acc-1", *, organization_id: str | None = 
             "firstName": first_name, "lastName": last_name, "phone": "+84 91 000 0000", "role": role,
             "status": status, "accountStatus": "online", "organizationId": organization_id,
             "createdAt": "2026-06-01T00:00:00Z", "updatedAt": updated_at}
+
+
+# The records a handler hands the use cases: the payload parsed into its contract, then the record.
+
+def stream_record(data: dict[str, Any]) -> StreamSnapshot:
+    return StreamSnapshot.from_contract(contracts.StreamSnapshot.from_data(data))
+
+
+def lead_record(data: dict[str, Any]) -> Lead:
+    return Lead.from_contract(contracts.LeadSnapshot.from_data(data))
+
+
+def organization_record(data: dict[str, Any]) -> Organization:
+    return Organization.from_contract(auth_contracts.OrganizationSnapshot.from_data(data))
+
+
+def account_record(data: dict[str, Any]) -> Account:
+    return Account.from_contract(auth_contracts.AccountSnapshot.from_data(data))

@@ -8,13 +8,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import ClassVar
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from dropin_common.auth import sql_token_verifier
-from dropin_common.config import CommonSettings, env_int, env_str, is_production
+from dropin_common.config import CommonSettings, ConfigError, env_float, env_int, env_str, is_production
 from dropin_common.consumer import Consumer, EventProcessor, service_consumer
 from dropin_common.db import make_engine
 from dropin_common.outbox import OutboxRelay, Sink
@@ -56,7 +57,7 @@ class IntegrationsSettings:
                                       dashboard_url=env_str("DASHBOARD_URL", "http://localhost:3000")),
             smtp_host=env_str("SMTP_HOST", "127.0.0.1"), smtp_port=env_int("SMTP_PORT", 8025),
             production=is_production(),  # APP_ENV, the project's one production switch
-            webhook_timeout_seconds=float(env_int("WEBHOOK_TIMEOUT_SECONDS", 10)),
+            webhook_timeout_seconds=env_float("WEBHOOK_TIMEOUT_SECONDS", 10.0),
             retry_window=timedelta(hours=env_int("DELIVERY_RETRY_HOURS", 24)),
             delivery_retention=timedelta(days=env_int("DELIVERY_RETENTION_DAYS", 30)),
         )
@@ -64,14 +65,22 @@ class IntegrationsSettings:
 
 @dataclass
 class Container:
+    """Settings, engine, tables, and a factory per process (see dropin_common.process). Its outbox
+    is the deliveries table: one destination per channel."""
+    DESTINATIONS: ClassVar[tuple[str, ...]] = DESTINATIONS
+
     settings: IntegrationsSettings
     engine: Engine
     tables: dict[str, sa.Table]
     now: Callable[[], datetime] = field(default=utcnow)
 
     def __post_init__(self) -> None:
-        self.verifier = sql_token_verifier(self.settings.common.jwt_public_key, self.engine, self.tables,
+        self.verifier = sql_token_verifier(self.settings.common.public_key(), self.engine, self.tables,
                                            accounts=self.tables["accounts"])
+
+    @property
+    def common(self) -> CommonSettings:
+        return self.settings.common
 
     def uow(self) -> SqlIntegrationsUnitOfWork:
         return SqlIntegrationsUnitOfWork(self.engine, self.tables)
@@ -107,7 +116,8 @@ class Container:
             return SmtpSink(settings.smtp_host, settings.smtp_port)
         if destination == WEBHOOK:
             return WebhookSink(production=settings.production, timeout=settings.webhook_timeout_seconds)
-        raise ValueError(f"unknown delivery destination {destination!r}; use {' or '.join(DESTINATIONS)}")
+        raise ConfigError(f"integrations has no delivery destination {destination!r}; "
+                          f"use {' or '.join(DESTINATIONS)}")
 
 
 def bootstrap(settings: IntegrationsSettings | None = None) -> Container:

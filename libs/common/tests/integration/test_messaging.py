@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from dropin_common.auth import Principal, SqlRevocationList, apply_revocation
+from dropin_common.contracts.auth import AccountTokensRevoked
 from dropin_common.broker import ConfirmingPublisher, QueueSpec
 from dropin_common.consumer import DUPLICATE, HANDLED, Consumer, EventProcessor
 from dropin_common.db import SqlUnitOfWork, prune_consumer_tables
@@ -82,7 +83,7 @@ def test_events_wait_in_the_outbox_while_the_broker_is_unreachable(engine, table
 
 
 def test_consumer_applies_a_redelivered_event_once(engine, tables):
-    processor = EventProcessor(engine, tables["inbox"], {"thing.happened": recording_handler(tables)})
+    processor = EventProcessor(engine, tables["inbox"], {"thing.happened": recording_handler(tables)}, typed=False)
     event = Event("thing.happened", {"n": 1})
     assert processor.process(event) == HANDLED
     assert processor.process(Event.from_envelope(event.to_envelope())) == DUPLICATE
@@ -92,7 +93,7 @@ def test_consumer_applies_a_redelivered_event_once(engine, tables):
 def test_failed_handler_leaves_no_inbox_row_so_a_retry_applies_it(engine, tables):
     event = Event("thing.happened", {})
     processor = EventProcessor(engine, tables["inbox"],
-                               {"thing.happened": recording_handler(tables, {event.id: 1})})
+                               {"thing.happened": recording_handler(tables, {event.id: 1})}, typed=False)
     with pytest.raises(RuntimeError):
         processor.process(event)
     assert processor.process(event) == HANDLED
@@ -108,7 +109,8 @@ def publish_raw(amqp_url, events):
 
 def start_consumer(engine, tables, amqp_url, handler, queue):
     consumer = Consumer(amqp_url, EXCHANGE, queue,
-                        EventProcessor(engine, tables["inbox"], {"thing.happened": handler}), max_attempts=3)
+                        EventProcessor(engine, tables["inbox"], {"thing.happened": handler}, typed=False),
+                        max_attempts=3)
     thread = run_in_thread(lambda: consumer.run_forever(handle_signals=False))
     return consumer, thread
 
@@ -180,14 +182,15 @@ def test_revocations_from_events_refuse_the_token(engine, tables):
     revocations = SqlRevocationList(engine, tables["revoked_tokens"], tables["token_cutoffs"])
     assert not revocations.is_revoked(principal)
     with engine.begin() as conn:
-        apply_revocation(conn, tables["revoked_tokens"], tables["token_cutoffs"], {"accountId": "acc-9", "jti": "j-1"})
+        apply_revocation(conn, tables["revoked_tokens"], tables["token_cutoffs"],
+                         AccountTokensRevoked(account_id="acc-9", jti="j-1"))
     assert revocations.is_revoked(principal)
     later = Principal("acc-9", "dealer", None, jti="j-2", issued_at=150.0, expires_at=200.0)
     with engine.begin() as conn:
         apply_revocation(conn, tables["revoked_tokens"], tables["token_cutoffs"],
-                         {"accountId": "acc-9", "notBefore": 160.0})
+                         AccountTokensRevoked(account_id="acc-9", not_before=160.0))
         apply_revocation(conn, tables["revoked_tokens"], tables["token_cutoffs"],
-                         {"accountId": "acc-9", "notBefore": 120.0})  # older cut-off arriving late
+                         AccountTokensRevoked(account_id="acc-9", not_before=120.0))  # older cut-off arriving late
     assert revocations.is_revoked(later)
     fresh = Principal("acc-9", "dealer", None, jti="j-3", issued_at=170.0, expires_at=300.0)
     assert not revocations.is_revoked(fresh)
@@ -303,7 +306,8 @@ def test_a_consumer_runs_its_housekeeping_on_start_and_keeps_consuming_if_it_fai
         calls.append(time.monotonic())
         raise RuntimeError("disk full")
     consumer = Consumer(amqp_url, EXCHANGE, queue,
-                        EventProcessor(engine, tables["inbox"], {"thing.happened": recording_handler(tables)}),
+                        EventProcessor(engine, tables["inbox"], {"thing.happened": recording_handler(tables)},
+                                       typed=False),
                         housekeeping=failing_housekeeping, housekeeping_interval=0.2)
     thread = run_in_thread(lambda: consumer.run_forever(handle_signals=False))
     try:

@@ -50,7 +50,7 @@ def failing(event, conn):
 class RunningConsumer:
     def __init__(self, engine, tables, amqp_url, queue, handlers, ignored=()):
         self.consumer = Consumer(amqp_url, EXCHANGE, queue,
-                                 EventProcessor(engine, tables["inbox"], handlers, ignored=ignored),
+                                 EventProcessor(engine, tables["inbox"], handlers, ignored=ignored, typed=False),
                                  max_attempts=3)
         self.thread = threading.Thread(target=lambda: self.consumer.run_forever(handle_signals=False),
                                        daemon=True)

@@ -8,8 +8,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from dropin_common.auth import apply_revocation
+from dropin_common.contracts.auth import AccountTokensRevoked
 from dropin_common.db import OutboxWriter, SqlUnitOfWork
-from dropin_common.timeutil import iso
 
 from .. import ports
 from ..domain.accounts import ROLE_DEALER, Account
@@ -173,11 +173,11 @@ class SqlRevocations(ports.Revocations):
 
     def revoke_token(self, account_id: str, jti: str, expires_at: datetime) -> None:
         apply_revocation(self._conn, messaging["revoked_tokens"], messaging["token_cutoffs"],
-                         {"accountId": account_id, "jti": jti, "expiresAt": iso(expires_at)})
+                         AccountTokensRevoked(account_id=account_id, jti=jti, expires_at=expires_at))
 
     def cut_off(self, account_id: str, not_before: float) -> None:
         apply_revocation(self._conn, messaging["revoked_tokens"], messaging["token_cutoffs"],
-                         {"accountId": account_id, "notBefore": not_before})
+                         AccountTokensRevoked(account_id=account_id, not_before=not_before))
 
 
 class SqlAuthUnitOfWork(SqlUnitOfWork, ports.UnitOfWork):

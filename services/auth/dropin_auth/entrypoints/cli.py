@@ -48,7 +48,7 @@ def _create_admin(email: str, password: str, username: str | None) -> int:
         return 2
     try:
         refuse_development_secrets("create-admin", {"ADMIN_PASSWORD": password})
-        container = bootstrap()
+        container = bootstrap(signing=False)
     except RuntimeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -1,40 +1,12 @@
-"""`python -m dropin_auth.entrypoints.consumer`: what auth learns from other services. Streams
-reports dealers who went silent (dealer.presence_lapsed); auth owns `accountStatus`, so it switches
-them offline and publishes the change."""
-from __future__ import annotations
+"""`python -m dropin_auth.entrypoints.consumer`: what auth learns from other services (its
+handlers: adapters/event_handlers.py; its queue: dropin_common.topology.AUTH_QUEUE)."""
+from dropin_common.process import consumer_main
 
-from sqlalchemy.engine import Connection
-
-from dropin_common import events
-from dropin_common.consumer import Consumer, Handler, run_consumer, service_consumer
-from dropin_common.events import Event
-from dropin_common.timeutil import parse_iso
-from dropin_common.topology import AUTH_QUEUE
-
-from ..adapters.repositories import BoundAuthUnitOfWork
-from ..adapters.tables import messaging
-from ..bootstrap import Container, bootstrap
-from ..use_cases.presence import lapse_presence
-
-QUEUE = AUTH_QUEUE  # its bindings: dropin_common.topology
-
-
-def handlers(container: Container) -> dict[str, Handler]:
-    def presence_lapsed(event: Event, conn: Connection) -> None:
-        last_seen_at = parse_iso(event.data["lastSeenAt"])
-        if last_seen_at is None:
-            raise ValueError("dealer.presence_lapsed without lastSeenAt")
-        lapse_presence(BoundAuthUnitOfWork(conn), container.clock, str(event.data["accountId"]), last_seen_at)
-
-    return {events.DEALER_PRESENCE_LAPSED: presence_lapsed}
-
-
-def build_consumer(container: Container) -> Consumer:
-    return service_consumer(container.settings.common, container.engine, messaging, QUEUE, handlers(container))
+from ..bootstrap import bootstrap
 
 
 def main() -> None:
-    run_consumer(build_consumer(bootstrap()))
+    consumer_main("auth", lambda: bootstrap(signing=False))
 
 
 if __name__ == "__main__":

@@ -1,21 +1,12 @@
 """`python -m dropin_auth.entrypoints.relay broker`: publishes auth's outbox to RabbitMQ with
 publisher confirms. Auth has no other destination."""
-from __future__ import annotations
+from dropin_common.process import relay_main
 
-import argparse
-
-from dropin_common.outbox import run_relay
-
-from ..bootstrap import bootstrap
-
-DESTINATIONS = ("broker",)
+from ..bootstrap import Container, bootstrap
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="dropin_auth.entrypoints.relay")
-    parser.add_argument("destination", choices=DESTINATIONS)
-    parser.parse_args(argv)
-    run_relay(bootstrap().broker_relay())
+    relay_main("auth", Container.DESTINATIONS, lambda: bootstrap(signing=False), argv)
 
 
 if __name__ == "__main__":

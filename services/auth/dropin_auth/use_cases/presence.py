@@ -1,9 +1,9 @@
 """A logged-in account switches itself online (ready to be rung) or offline."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from dropin_common import events
+from dropin_common.contracts.auth import PRESENCE_TIMEOUT
+from dropin_common.contracts.streams import DealerPresenceLapsed
 
 from ..domain.accounts import PRESENCE_OFFLINE, PRESENCE_ONLINE, Account
 from ..domain.errors import AccountNotFound
@@ -32,16 +32,14 @@ def get_account(uow: UnitOfWork, account_id: str) -> Account:
     return account
 
 
-PRESENCE_TIMEOUT = "presence_timeout"
-
-
-def lapse_presence(uow: UnitOfWork, clock: Clock, account_id: str, last_seen_at: datetime) -> bool:
-    """Streams saw an online dealer send no ping since `last_seen_at` (dealer.presence_lapsed):
+def lapse_presence(uow: UnitOfWork, clock: Clock, report: DealerPresenceLapsed) -> bool:
+    """Streams saw an online dealer send no ping since `lastSeenAt` (dealer.presence_lapsed):
     switch it offline and say why. A dealer that changed since (went online again, say) is left
     alone, so a late report never undoes a newer switch. Returns whether it was switched."""
     with uow:
-        account = uow.accounts.get(account_id)
-        if account is None or account.account_status != PRESENCE_ONLINE or account.updated_at > last_seen_at:
+        account = uow.accounts.get(report.account_id)
+        if (account is None or account.account_status != PRESENCE_ONLINE
+                or account.updated_at > report.last_seen_at):
             return False
         account.set_presence(PRESENCE_OFFLINE, clock.now())
         uow.accounts.save(account)

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from dropin_common import events
-from dropin_common.timeutil import iso
 
 from ..domain.accounts import PRESENCE_OFFLINE, Account
 from ..domain.errors import AccountInactive, InvalidCredentials, LoginRateLimited
@@ -81,7 +80,7 @@ def log_out(uow: UnitOfWork, clock: Clock, *, account_id: str, jti: str, expires
     expiry = datetime.fromtimestamp(expires_at, tz=timezone.utc)
     with uow:
         uow.revocations.revoke_token(account_id, jti, expiry)
-        uow.outbox.publish(tokens_revoked_event(account_id, jti=jti, expires_at=iso(expiry)))
+        uow.outbox.publish(tokens_revoked_event(account_id, jti=jti, expires_at=expiry))
         account = uow.accounts.get(account_id)
         if account is not None and account.set_presence(PRESENCE_OFFLINE, clock.now()):
             uow.accounts.save(account)

@@ -15,7 +15,9 @@ from dropin_auth.adapters.tables import metadata
 from dropin_auth.bootstrap import Container, bootstrap
 from dropin_auth.settings import AuthSettings
 from dropin_common.config import CommonSettings
-from dropin_common.testing import migrated_database, throwaway_vhost
+from dropin_common.testing_fixtures import *  # noqa: F403 - the shared fixtures, found by name
+from dropin_common.testing_fixtures import ServiceUnderTest
+from dropin_common.topology import AUTH_QUEUE
 
 EXCHANGE = "dropin.events.auth-it"
 SERVICE_DIR = Path(__file__).parents[2]
@@ -33,15 +35,8 @@ def alembic_config(url: str) -> Config:
 
 
 @pytest.fixture(scope="session")
-def database_url():
-    with migrated_database("auth_it", MIGRATIONS) as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def amqp_url():
-    with throwaway_vhost("auth") as url:
-        yield url
+def service_under_test() -> ServiceUnderTest:
+    return ServiceUnderTest("auth", MIGRATIONS, exchange=EXCHANGE, queue=AUTH_QUEUE)
 
 
 @pytest.fixture(scope="session")

@@ -55,7 +55,7 @@ def test_relay_publishes_outbox_rows_to_a_bound_queue_and_marks_them_sent(contai
     organization = create_organization(container.uow(), container.clock, ADMIN,
                                        CreateOrganization(name="Acme", code="acme"))
 
-    relay = container.broker_relay()
+    relay = container.relay("broker")
     assert relay.relay_batch() == 2
 
     received = drain_queue(amqp_url, queue, expect=2)

@@ -2,17 +2,10 @@
 consumed by the consumer process, switches the dealer offline once, with the reason in the event."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
-import pika
-import pytest
 import sqlalchemy as sa
 
-from dropin_auth.entrypoints.consumer import QUEUE
 from dropin_auth.entrypoints.http import create_app
 from dropin_common.broker import ConfirmingPublisher
 from dropin_common.events import Event
@@ -20,30 +13,6 @@ from dropin_common.testing import wait_until
 
 from .conftest import EXCHANGE
 from .http_helpers import AuthClient
-
-SERVICE_DIR = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def consumer_process(database_url, amqp_url):
-    env = {**os.environ, "DATABASE_URL": database_url, "AMQP_URL": amqp_url, "EVENT_EXCHANGE": EXCHANGE}
-    process = subprocess.Popen([sys.executable, "-m", "dropin_auth.entrypoints.consumer"], cwd=SERVICE_DIR,
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    yield process
-    process.terminate()
-    process.wait(timeout=10)
-
-
-def queue_declared(amqp_url) -> bool:
-    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
-    try:
-        connection.channel().queue_declare(queue=QUEUE.name, passive=True)
-        return True
-    except pika.exceptions.ChannelClosedByBroker:
-        return False
-    finally:
-        if connection.is_open:
-            connection.close()
 
 
 def presence_events(engine) -> list[dict]:
@@ -61,7 +30,6 @@ def test_a_lapsed_dealer_is_switched_offline_once(container, amqp_url, consumer_
     online = api.call("POST", "/accounts/status/online", token=token).get_json()
     assert online["accountStatus"] == "online"
 
-    wait_until(lambda: queue_declared(amqp_url), timeout=15, message="the consumer's queue")
     publisher = ConfirmingPublisher(amqp_url, EXCHANGE)
     event = Event("dealer.presence_lapsed", {"accountId": dealer["id"], "organizationId": organization["id"],
                                              "lastSeenAt": online["updatedAt"], "timeoutSeconds": 120},

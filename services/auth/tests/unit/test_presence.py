@@ -38,12 +38,18 @@ def test_a_lapsed_dealer_is_switched_offline_and_the_event_says_why(register, uo
     went_online = account.updated_at
     clock.advance(seconds=121)
 
-    assert lapse_presence(uow, clock, account.id, last_seen_at=went_online)
+    assert lapse_presence(uow, clock, lapsed(account.id, went_online))
 
     assert get_account(uow, account.id).account_status == "offline"
     event = store.events_of(events.ACCOUNT_PRESENCE_CHANGED)[-1]
     assert event.data["account"]["accountStatus"] == "offline" and event.data["reason"] == "presence_timeout"
-    assert not lapse_presence(uow, clock, account.id, last_seen_at=went_online)  # once only
+    assert not lapse_presence(uow, clock, lapsed(account.id, went_online))  # once only
+
+
+def lapsed(account_id, last_seen_at):
+    from dropin_common.contracts.streams import DealerPresenceLapsed
+    return DealerPresenceLapsed(account_id=account_id, organization_id=None, last_seen_at=last_seen_at,
+                                timeout_seconds=120)
 
 
 def test_a_late_lapse_report_never_undoes_a_newer_switch_online(register, uow, clock, store):
@@ -55,6 +61,6 @@ def test_a_late_lapse_report_never_undoes_a_newer_switch_online(register, uow, c
     clock.advance(seconds=1)
     switch_presence(uow, clock, account.id, "online")  # back online after the report was sent
 
-    assert not lapse_presence(uow, clock, account.id, last_seen_at=reported_last_seen)
+    assert not lapse_presence(uow, clock, lapsed(account.id, reported_last_seen))
     assert get_account(uow, account.id).account_status == "online"
-    assert not lapse_presence(uow, clock, "nobody", last_seen_at=reported_last_seen)
+    assert not lapse_presence(uow, clock, lapsed("nobody", reported_last_seen))

@@ -149,7 +149,8 @@ def test_change_password_revokes_every_earlier_token_but_not_the_new_one(
     assert revocations.refuses(account.id, old.jti, old.issued_at)
     assert not revocations.refuses(account.id, session.token.jti, session.token.issued_at)
     [event] = store.events_of(events.ACCOUNT_TOKENS_REVOKED)
-    assert event.data == {"accountId": account.id, "notBefore": session.token.issued_at}
+    assert event.data == {"accountId": account.id, "jti": None, "expiresAt": None,
+                          "notBefore": session.token.issued_at}
     # The replicas hear of the account's new version, the one the new token carries.
     [updated] = store.events_of(events.ACCOUNT_UPDATED)
     assert updated.data["account"]["updatedAt"] == iso(store.accounts[account.id].updated_at)

@@ -5,15 +5,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from dropin_common.contracts.chat import ChatMessageSaved
 from dropin_common.kernel import Conflict, NotFound, Principal
-from dropin_common.events import CHAT_MESSAGE_SAVED, Event
 from dropin_common.ports import PUSHER_DESTINATION, pusher_message
 
 from ..domain.messages import ChatMessage, valid_text
 from ..domain.senders import belongs_to_stream, may_write, resolve_sender
 from ..domain.streams import StreamMembership
 from ..ports import StreamReplica, UnitOfWorkFactory
-from .snapshots import message_snapshot
+from .snapshots import message_payload, message_snapshot
 from .waiting import ReplicaWait, wait_for_stream
 
 PUSHER_EVENT = "chat.message"
@@ -52,7 +52,7 @@ def post_message(command: PostMessage, replica: StreamReplica, uow_factory: Unit
         uow.messages.add(message)
         uow.outbox.add(PUSHER_DESTINATION, PUSHER_EVENT,
                        pusher_message([stream_channel(stream.id)], snapshot))
-        uow.outbox.publish(Event(CHAT_MESSAGE_SAVED, {"message": snapshot}))
+        uow.outbox.publish(ChatMessageSaved(message=message_payload(message)).to_event())
         uow.commit()
     return message
 

@@ -2,19 +2,19 @@
 vhost with the chat consumer running in a thread, as it would in its own process."""
 from __future__ import annotations
 
-import threading
 import uuid
 
-import pika
 import pytest
 import sqlalchemy as sa
 
 from dropin_common.auth import ROLE_DEALER
-from dropin_common.broker import ConfirmingPublisher
 from dropin_common.config import CommonSettings, PusherSettings
+from dropin_common.contracts import parse
 from dropin_common.events import STREAM_REQUESTED, Event
 from dropin_common.fake_pusher import FakePusherServer
-from dropin_common.testing import TokenFactory, known_account, migrated_database, throwaway_vhost, wait_until
+from dropin_common.testing import known_account
+from dropin_common.testing_fixtures import *  # noqa: F403 - the shared fixtures, found by name
+from dropin_common.testing_fixtures import ServiceUnderTest
 
 from dropin_chat.adapters.repositories import SqlStreamReplicaWriter
 from dropin_chat.adapters.schema import MIGRATIONS
@@ -27,20 +27,8 @@ PUSHER = {"app_id": "4242", "key": "it-key", "secret": "it-secret"}
 
 
 @pytest.fixture(scope="session")
-def database_url():
-    with migrated_database("chat_it", MIGRATIONS) as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def amqp_url():
-    with throwaway_vhost("chat") as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def tokens():
-    return TokenFactory()
+def service_under_test() -> ServiceUnderTest:
+    return ServiceUnderTest("chat", MIGRATIONS, exchange=EXCHANGE, queue=QUEUE)
 
 
 @pytest.fixture(scope="session")
@@ -66,29 +54,6 @@ def container(database_url, amqp_url, tokens, fake_pusher):
     container.engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def running_consumer(container, amqp_url):
-    """The chat consumer in a thread; yields once its queue is declared and bound."""
-    consumer = container.consumer()
-    thread = threading.Thread(target=lambda: consumer.run_forever(handle_signals=False), daemon=True)
-    thread.start()
-    wait_until(lambda: queue_exists(amqp_url, QUEUE.name), message="the chat queue")
-    yield consumer
-    consumer.stop()
-    thread.join(timeout=5)
-
-
-def queue_exists(amqp_url: str, name: str) -> bool:
-    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
-    try:
-        connection.channel().queue_declare(queue=name, passive=True)
-        return True
-    except pika.exceptions.ChannelClosedByBroker:
-        return False
-    finally:
-        connection.close()
-
-
 @pytest.fixture(autouse=True)
 def clean_tables(request):
     yield
@@ -103,13 +68,6 @@ def clean_tables(request):
 @pytest.fixture()
 def client(container):
     return create_app(container).test_client()
-
-
-@pytest.fixture()
-def publish(amqp_url):
-    publisher = ConfirmingPublisher(amqp_url, EXCHANGE)
-    yield lambda event: publisher.publish(event.type, event.to_envelope(), message_id=event.id)
-    publisher.close()
 
 
 @pytest.fixture()
@@ -141,7 +99,8 @@ def known_stream(container):
     def add(stream_id: str | None = None, **snapshot) -> str:
         stream_id = stream_id or str(uuid.uuid4())
         with container.engine.begin() as conn:
-            apply_stream_event(stream_event(stream_id, **snapshot), SqlStreamReplicaWriter(conn, container.tables))
+            apply_stream_event(parse(stream_event(stream_id, **snapshot)),
+                               SqlStreamReplicaWriter(conn, container.tables))
         return stream_id
     return add
 

@@ -1,7 +1,8 @@
 import uuid
 from datetime import datetime, timezone
 
-from dropin_common.events import STREAM_ACCEPTED, STREAM_REQUESTED, STREAM_STOPPED, Event
+from dropin_common.contracts.golden import example
+from dropin_common.events import STREAM_ACCEPTED, STREAM_REQUESTED, STREAM_STOPPED
 
 from dropin_chat.use_cases.replicate_streams import apply_stream_event
 
@@ -10,9 +11,8 @@ OCCURRED = datetime(2026, 1, 1, 12, 30, tzinfo=timezone.utc)
 
 
 def stream_event(event_type, version, status, dealer_id=None, stopped_at=None):
-    snapshot = {"id": STREAM_ID, "version": version, "organizationId": "org-1", "status": status,
-                "dealerId": dealer_id, "stoppedAt": stopped_at}
-    return Event(event_type, {"stream": snapshot}, occurred_at=OCCURRED)
+    return example(event_type, occurred_at=OCCURRED, id=STREAM_ID, version=version, organizationId="org-1",
+                   status=status, dealerId=dealer_id, stoppedAt=stopped_at)
 
 
 def test_first_snapshot_of_a_stream_is_stored(chat):

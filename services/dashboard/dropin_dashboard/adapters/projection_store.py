@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, RowMapping
 
 from dropin_common.auth import apply_revocation
+from dropin_common.contracts.auth import AccountTokensRevoked
 
 from ..domain.records import Account, Lead, Organization, Shopper, StreamSnapshot, Vehicle
 from ..ports import ProjectionStore
@@ -289,5 +290,5 @@ class SqlProjectionStore(ProjectionStore):
             "organization_id": account.organization_id, "created_at": account.created_at,
             "updated_at": account.updated_at})
 
-    def revoke_tokens(self, revocation: dict) -> None:
+    def revoke_tokens(self, revocation: AccountTokensRevoked) -> None:
         apply_revocation(self._conn, self._revoked_tokens, self._token_cutoffs, revocation)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from dropin_common.timeutil import parse_iso
+from dropin_common.contracts import auth as auth_contracts
+from dropin_common.contracts import streams as contracts
 
 from .zones import is_time_zone_name
 
@@ -19,11 +19,8 @@ class Vehicle:
     year: int | None = None
 
     @classmethod
-    def from_payload(cls, data: dict[str, Any] | None) -> Vehicle:
-        data = data or {}
-        year = data.get("year")
-        return cls(make=data.get("make"), model=data.get("model"), type=data.get("type"),
-                   year=int(year) if year not in (None, "") else None)
+    def from_contract(cls, vehicle: contracts.Vehicle) -> Vehicle:
+        return cls(make=vehicle.make, model=vehicle.model, type=vehicle.type, year=vehicle.year)
 
 
 @dataclass(frozen=True)
@@ -78,24 +75,20 @@ class StreamSnapshot:
         return stored_version is None or self.version > stored_version
 
     @classmethod
-    def from_payload(cls, data: dict[str, Any]) -> StreamSnapshot:
-        """`data` is the event's `stream` (missedReason and dealersRung: absent from older events)."""
-        dealer = data.get("dealer")
-        dealers_rung = data.get("dealersRung")
-        dealer_id = data.get("dealerId") or (dealer or {}).get("id")
-        duration = data.get("durationSeconds")
+    def from_contract(cls, stream: contracts.StreamSnapshot) -> StreamSnapshot:
+        """The event's `stream` (missedReason and dealersRung: null in older events)."""
+        dealer, dealer_id = stream.dealer, stream.dealer_id or (stream.dealer.id if stream.dealer else None)
         return cls(
-            id=str(data["id"]), version=int(data["version"]),
-            organization_id=data.get("organizationId"), organization_code=data.get("organizationCode"),
-            organization_name=data.get("organizationName"), vin=data.get("vin"),
-            vehicle=Vehicle.from_payload(data.get("vehicle")), status=str(data["status"]),
-            dealer=Dealer(str(dealer_id), (dealer or {}).get("firstName"), (dealer or {}).get("lastName"))
+            id=stream.id, version=stream.version, organization_id=stream.organization_id,
+            organization_code=stream.organization_code, organization_name=stream.organization_name,
+            vin=stream.vin, vehicle=Vehicle.from_contract(stream.vehicle), status=stream.status,
+            dealer=Dealer(dealer_id, dealer.first_name if dealer else None, dealer.last_name if dealer else None)
             if dealer_id else None,
-            requested_at=parse_iso(data.get("requestedAt")), accepted_at=parse_iso(data.get("acceptedAt")),
-            stopped_at=parse_iso(data.get("stoppedAt")), stopped_by=data.get("stoppedBy"),
-            note=data.get("note"), duration_seconds=int(duration) if duration is not None else None,
-            missed_reason=data.get("missedReason"),
-            dealers_rung=dealers_rung if type(dealers_rung) is int and dealers_rung >= 0 else None)
+            requested_at=stream.requested_at, accepted_at=stream.accepted_at, stopped_at=stream.stopped_at,
+            stopped_by=stream.stopped_by, note=stream.note, duration_seconds=stream.duration_seconds,
+            missed_reason=stream.missed_reason,
+            dealers_rung=stream.dealers_rung if stream.dealers_rung is not None and stream.dealers_rung >= 0
+            else None)
 
 
 @dataclass(frozen=True)
@@ -111,13 +104,12 @@ class Lead:
     created_at: datetime
 
     @classmethod
-    def from_payload(cls, data: dict[str, Any]) -> Lead:
+    def from_contract(cls, lead: contracts.LeadSnapshot) -> Lead:
         return cls(
-            id=str(data["id"]), stream_id=data.get("streamId"), organization_id=data.get("organizationId"),
-            organization_name=data.get("organizationName"), vin=data.get("vin"),
-            vehicle=Vehicle.from_payload(data.get("vehicle")),
-            shopper=Shopper(data.get("firstName"), data.get("lastName"), data.get("email"), data.get("phone")),
-            comment=data.get("comment"), created_at=parse_iso(data["createdAt"]))
+            id=lead.id, stream_id=lead.stream_id, organization_id=lead.organization_id,
+            organization_name=lead.organization_name, vin=lead.vin, vehicle=Vehicle.from_contract(lead.vehicle),
+            shopper=Shopper(lead.first_name, lead.last_name, lead.email, lead.phone),
+            comment=lead.comment, created_at=lead.created_at)
 
 
 def _newer(incoming: datetime | None, stored: datetime | None) -> bool:
@@ -138,11 +130,12 @@ class Organization:
         return _newer(self.updated_at, stored_updated_at)
 
     @classmethod
-    def from_payload(cls, data: dict[str, Any]) -> Organization:
-        zone = data.get("timezone")
-        return cls(id=str(data["id"]), name=data["name"], code=data.get("code"), loan_link=data.get("loanLink"),
-                   created_at=parse_iso(data.get("createdAt")), updated_at=parse_iso(data["updatedAt"]),
-                   timezone=zone if isinstance(zone, str) and is_time_zone_name(zone) else None)
+    def from_contract(cls, organization: auth_contracts.OrganizationSnapshot) -> Organization:
+        zone = organization.timezone
+        return cls(id=organization.id, name=organization.name, code=organization.code,
+                   loan_link=organization.loan_link, created_at=organization.created_at,
+                   updated_at=organization.updated_at,
+                   timezone=zone if zone is not None and is_time_zone_name(zone) else None)
 
 
 @dataclass(frozen=True)
@@ -164,9 +157,8 @@ class Account:
         return _newer(self.updated_at, stored_updated_at)
 
     @classmethod
-    def from_payload(cls, data: dict[str, Any]) -> Account:
-        return cls(id=str(data["id"]), email=data.get("email"), first_name=data.get("firstName"),
-                   last_name=data.get("lastName"), phone=data.get("phone"), role=str(data.get("role", "")),
-                   status=data.get("status"), account_status=data.get("accountStatus"),
-                   organization_id=data.get("organizationId"), created_at=parse_iso(data.get("createdAt")),
-                   updated_at=parse_iso(data["updatedAt"]))
+    def from_contract(cls, account: auth_contracts.AccountSnapshot) -> Account:
+        return cls(id=account.id, email=account.email, first_name=account.first_name,
+                   last_name=account.last_name, phone=account.phone, role=account.role, status=account.status,
+                   account_status=account.account_status, organization_id=account.organization_id,
+                   created_at=account.created_at, updated_at=account.updated_at)

@@ -8,7 +8,8 @@ and a lead's shopper is merged onto its call whichever of the two arrives first.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+
+from dropin_common.contracts.auth import AccountTokensRevoked
 
 from ..domain.records import Account, Lead, Organization, Shopper, StreamSnapshot
 from ..ports import ProjectionStore
@@ -79,6 +80,6 @@ def apply_account(store: ProjectionStore, account: Account) -> bool:
     return True
 
 
-def apply_token_revocation(store: ProjectionStore, revocation: dict[str, Any]) -> None:
+def apply_token_revocation(store: ProjectionStore, revocation: AccountTokensRevoked) -> None:
     store.revoke_tokens(revocation)
 

@@ -3,9 +3,6 @@ consumer process, and admin/dealer JWTs signed with a key pair made for the sess
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -14,12 +11,13 @@ import pytest
 import sqlalchemy as sa
 
 from dropin_common.auth import ROLE_ADMIN, ROLE_DEALER
-from dropin_common.broker import declare_queue
 from dropin_common.config import CommonSettings
 from dropin_common.events import Event
-from dropin_common.testing import TokenFactory, known_account, migrated_database, throwaway_vhost, wait_until
+from dropin_common.testing import known_account, wait_until
+from dropin_common.testing_fixtures import *  # noqa: F403 - the shared fixtures, found by name
+from dropin_common.testing_fixtures import ServiceUnderTest
 from dropin_dashboard.bootstrap import bootstrap
-from dropin_dashboard.entrypoints.consumer import QUEUE
+from dropin_common.topology import DASHBOARD_QUEUE as QUEUE
 from dropin_dashboard.entrypoints.http import create_app
 
 pytestmark = pytest.mark.integration
@@ -28,23 +26,9 @@ EXCHANGE = "dropin.events"
 
 
 @pytest.fixture(scope="session")
-def database_url():
-    with migrated_database("dashboard_it", SERVICE_DIR / "dropin_dashboard/adapters/migrations") as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def amqp_url():
-    with throwaway_vhost("dashboard") as url:
-        connection = pika.BlockingConnection(pika.URLParameters(url))
-        declare_queue(connection.channel(), EXCHANGE, QUEUE)  # so nothing published early is lost
-        connection.close()
-        yield url
-
-
-@pytest.fixture(scope="session")
-def tokens() -> TokenFactory:
-    return TokenFactory()
+def service_under_test() -> ServiceUnderTest:
+    return ServiceUnderTest("dashboard", SERVICE_DIR / "dropin_dashboard/adapters/migrations", exchange=EXCHANGE,
+                            queue=QUEUE)
 
 
 @pytest.fixture(scope="session")
@@ -80,19 +64,6 @@ def make_token(tokens, container):
 @pytest.fixture(scope="session")
 def admin_headers(make_token):
     return {"Authorization": f"JWT {make_token(ROLE_ADMIN, account_id=ADMIN_ID)}"}
-
-
-@pytest.fixture(scope="session")
-def consumer_process(database_url, amqp_url):
-    env = {**os.environ, "DATABASE_URL": database_url, "AMQP_URL": amqp_url, "EVENT_EXCHANGE": EXCHANGE}
-    process = subprocess.Popen([sys.executable, "-m", "dropin_dashboard.entrypoints.consumer"],
-                               cwd=SERVICE_DIR, env=env)
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
 
 
 class EventPublisher:

@@ -8,7 +8,7 @@ import pytest
 from dropin_common.errors import BadRequest
 from dropin_dashboard.domain.filters import Page, Period, RecordFilter
 from dropin_dashboard.domain.kpis import CallFigures, Heatmap, percentile_cont
-from dropin_dashboard.domain.records import StreamSnapshot
+from tests.payloads import stream_payload, stream_record
 from dropin_dashboard.domain.zones import Zone, bucket_count, buckets, default_first_day
 from dropin_dashboard.ports import CallReports
 from dropin_dashboard.use_cases import call_reports
@@ -64,12 +64,10 @@ def test_figures_of_disjoint_calls_add_up_histograms_included():
 
 def test_time_to_answer_is_whole_seconds_from_request_to_accept():
     requested = datetime(2026, 3, 1, 10, 0, 0, tzinfo=UTC)
-    snapshot = StreamSnapshot.from_payload({"id": "s", "version": 2, "status": "streaming",
-                                            "requestedAt": "2026-03-01T10:00:00Z",
-                                            "acceptedAt": "2026-03-01T10:00:12.900Z"})
+    snapshot = stream_record(stream_payload("s", version=2, status="streaming", requested_at="2026-03-01T10:00:00Z",
+                                            accepted_at="2026-03-01T10:00:12.900Z"))
     assert snapshot.requested_at == requested and snapshot.time_to_answer_seconds == 12
-    unanswered = StreamSnapshot.from_payload({"id": "s", "version": 1, "status": "requested",
-                                              "requestedAt": "2026-03-01T10:00:00Z"})
+    unanswered = stream_record(stream_payload("s", requested_at="2026-03-01T10:00:00Z"))
     assert unanswered.time_to_answer_seconds is None
 
 

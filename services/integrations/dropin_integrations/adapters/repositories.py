@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 
+from dropin_common.contracts.streams import LeadSnapshot, StreamSnapshot
 from dropin_common.db import OUTBOX_NOTIFY_CHANNEL, SqlUnitOfWork
 
 from ..domain.deliveries import FAILED, GIVEN_UP, PENDING, SENT, Delivery, PlannedDelivery
@@ -58,7 +59,7 @@ class SqlReplica(Replica):
     def stream(self, stream_id: str) -> StreamRecord | None:
         s = self._t["streams"]
         row = self._conn.execute(sa.select(s).where(s.c.id == stream_id)).first()
-        return stream_from(row.snapshot, row.stopped_at) if row else None
+        return stream_from(StreamSnapshot.from_data(row.snapshot), row.stopped_at) if row else None
 
     def save_stream(self, stream: StreamRecord) -> bool:
         s = self._t["streams"]
@@ -85,7 +86,7 @@ class SqlReplica(Replica):
         rows = self._conn.execute(sa.select(s).where(
             s.c.organization_id == organization_id, s.c.status == "missed", s.c.alerts_planned_at.is_(None)
         ).order_by(s.c.stopped_at).with_for_update()).all()
-        return [stream_from(row.snapshot, row.stopped_at) for row in rows]
+        return [stream_from(StreamSnapshot.from_data(row.snapshot), row.stopped_at) for row in rows]
 
     def mark_alerts_planned(self, stream_id: str) -> None:
         s = self._t["streams"]
@@ -95,7 +96,7 @@ class SqlReplica(Replica):
         leads = self._t["leads"]
         rows = self._conn.execute(sa.select(leads).where(condition, leads.c.crm_planned_at.is_(None))
                                   .order_by(leads.c.created_at).with_for_update()).all()
-        return [lead_from(row.snapshot, row.created_at) for row in rows]
+        return [lead_from(LeadSnapshot.from_data(row.snapshot), row.created_at) for row in rows]
 
     def mark_crm_planned(self, lead_id: str) -> None:
         leads = self._t["leads"]

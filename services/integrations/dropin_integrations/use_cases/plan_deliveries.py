@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from dropin_common.contracts import auth, streams
 from dropin_common.timeutil import iso
 
 from ..domain.deliveries import (EMAIL, KIND_ALERT, KIND_CRM, KIND_WEBHOOK, WEBHOOK, PlannedDelivery,
@@ -35,7 +36,7 @@ class DeliverySettings:
     dashboard_url: str = "http://localhost:3000"
 
 
-def on_organization(snapshot: dict[str, Any], stores: Stores, settings: DeliverySettings) -> bool:
+def on_organization(snapshot: auth.OrganizationSnapshot, stores: Stores, settings: DeliverySettings) -> bool:
     """Also sends leads (once their call has ended) and missed-call alerts that came before their
     organization was known here: events from two producers can cross."""
     organization = organization_from(snapshot)
@@ -48,11 +49,11 @@ def on_organization(snapshot: dict[str, Any], stores: Stores, settings: Delivery
     return True
 
 
-def on_account(snapshot: dict[str, Any], stores: Stores) -> bool:
+def on_account(snapshot: auth.AccountSnapshot, stores: Stores) -> bool:
     return stores.replica.save_account(account_from(snapshot))
 
 
-def on_lead_created(snapshot: dict[str, Any], occurred_at: datetime, stores: Stores,
+def on_lead_created(snapshot: streams.LeadSnapshot, occurred_at: datetime, stores: Stores,
                     settings: DeliverySettings) -> None:
     lead = lead_from(snapshot, occurred_at)
     if not stores.replica.add_lead(lead):
@@ -61,9 +62,10 @@ def on_lead_created(snapshot: dict[str, Any], occurred_at: datetime, stores: Sto
     _plan_crm_once_the_call_is_over(stores, lead, settings)
 
 
-def on_stream(snapshot: dict[str, Any], occurred_at: datetime, stores: Stores, settings: DeliverySettings) -> None:
+def on_stream(snapshot: streams.StreamSnapshot, occurred_at: datetime, stores: Stores,
+              settings: DeliverySettings) -> None:
     stores.replica.save_stream(stream_from(snapshot, occurred_at))
-    stream = stores.replica.stream(str(snapshot["id"]))  # the newest we know, whichever came first
+    stream = stores.replica.stream(snapshot.id)  # the newest we know, whichever came first
     if stream is None or not stream.has_ended:
         return
     _plan_webhooks(stores, stream.organization_id, STREAM_END_EVENTS[stream.status], stream.id,

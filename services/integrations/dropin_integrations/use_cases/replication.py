@@ -1,60 +1,48 @@
-"""Turning event payloads (dropin_common.events) into replica records."""
+"""Turning event contracts (dropin_common.contracts) into replica records."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from dropin_common.timeutil import parse_iso
+from dropin_common.contracts import auth, streams
 
 from ..domain.records import (DEFAULT_TIMEZONE, AccountRecord, Dealer, LeadRecord, OrganizationSettings,
                               StreamRecord, Vehicle)
 
 
-def organization_from(snapshot: dict[str, Any]) -> OrganizationSettings:
+def organization_from(snapshot: auth.OrganizationSnapshot) -> OrganizationSettings:
     # Events from before the settings existed lack them: no addresses, UTC.
     return OrganizationSettings(
-        id=str(snapshot["id"]), name=str(snapshot.get("name") or ""),
-        crm_lead_emails=tuple(snapshot.get("crmLeadEmails") or ()),
-        manager_emails=tuple(snapshot.get("managerEmails") or ()),
-        timezone=snapshot.get("timezone") or DEFAULT_TIMEZONE,
-        updated_at=parse_iso(snapshot.get("updatedAt")))
+        id=snapshot.id, name=snapshot.name, crm_lead_emails=snapshot.crm_lead_emails,
+        manager_emails=snapshot.manager_emails, timezone=snapshot.timezone or DEFAULT_TIMEZONE,
+        updated_at=snapshot.updated_at)
 
 
-def account_from(snapshot: dict[str, Any]) -> AccountRecord:
-    return AccountRecord(id=str(snapshot["id"]), role=str(snapshot.get("role") or ""),
-                         status=str(snapshot.get("status") or ""), updated_at=parse_iso(snapshot.get("updatedAt")))
+def account_from(snapshot: auth.AccountSnapshot) -> AccountRecord:
+    return AccountRecord(id=snapshot.id, role=snapshot.role, status=snapshot.status, updated_at=snapshot.updated_at)
 
 
-def vehicle_from(snapshot: dict[str, Any] | None) -> Vehicle:
-    snapshot = snapshot or {}
-    year = snapshot.get("year")
-    return Vehicle(make=snapshot.get("make"), model=snapshot.get("model"), type=snapshot.get("type"),
-                   year=int(year) if isinstance(year, int) or (isinstance(year, str) and year.isdigit()) else None)
+def vehicle_from(vehicle: streams.Vehicle) -> Vehicle:
+    return Vehicle(make=vehicle.make, model=vehicle.model, type=vehicle.type, year=vehicle.year)
 
 
-def stream_from(snapshot: dict[str, Any], occurred_at: datetime) -> StreamRecord:
-    dealer = snapshot.get("dealer")
-    status = str(snapshot["status"])
-    stopped_at = parse_iso(snapshot.get("stoppedAt"))
-    if stopped_at is None and status in ("completed", "missed", "expired"):
+def stream_from(snapshot: streams.StreamSnapshot, occurred_at: datetime) -> StreamRecord:
+    dealer = snapshot.dealer
+    stopped_at = snapshot.stopped_at
+    if stopped_at is None and snapshot.status in ("completed", "missed", "expired"):
         stopped_at = occurred_at  # the best we know of when it ended
-    rung = snapshot.get("dealersRung")
     return StreamRecord(
-        id=str(snapshot["id"]), version=int(snapshot["version"]),
-        organization_id=str(snapshot["organizationId"]), organization_name=snapshot.get("organizationName"),
-        status=status, vin=snapshot.get("vin"), vehicle=vehicle_from(snapshot.get("vehicle")),
-        requested_at=parse_iso(snapshot.get("requestedAt")), stopped_at=stopped_at,
-        dealer=Dealer(id=str(dealer["id"]), first_name=dealer.get("firstName"), last_name=dealer.get("lastName"))
-        if dealer else None,
-        note=snapshot.get("note"), duration_seconds=snapshot.get("durationSeconds"),
-        dealers_rung=int(rung) if isinstance(rung, int) else None, snapshot=dict(snapshot))
+        id=snapshot.id, version=snapshot.version, organization_id=snapshot.organization_id,
+        organization_name=snapshot.organization_name, status=snapshot.status, vin=snapshot.vin,
+        vehicle=vehicle_from(snapshot.vehicle), requested_at=snapshot.requested_at, stopped_at=stopped_at,
+        dealer=Dealer(id=dealer.id, first_name=dealer.first_name, last_name=dealer.last_name) if dealer else None,
+        note=snapshot.note, duration_seconds=snapshot.duration_seconds, dealers_rung=snapshot.dealers_rung,
+        snapshot=snapshot.to_data())
 
 
-def lead_from(snapshot: dict[str, Any], occurred_at: datetime) -> LeadRecord:
+def lead_from(snapshot: streams.LeadSnapshot, occurred_at: datetime) -> LeadRecord:
     return LeadRecord(
-        id=str(snapshot["id"]), organization_id=str(snapshot["organizationId"]),
-        stream_id=snapshot.get("streamId"), organization_name=snapshot.get("organizationName"),
-        vin=snapshot.get("vin"), vehicle=vehicle_from(snapshot.get("vehicle")),
-        first_name=snapshot.get("firstName"), last_name=snapshot.get("lastName"),
-        email=snapshot.get("email"), phone=snapshot.get("phone"), comment=snapshot.get("comment"),
-        created_at=parse_iso(snapshot.get("createdAt")) or occurred_at, snapshot=dict(snapshot))
+        id=snapshot.id, organization_id=snapshot.organization_id, stream_id=snapshot.stream_id,
+        organization_name=snapshot.organization_name, vin=snapshot.vin, vehicle=vehicle_from(snapshot.vehicle),
+        first_name=snapshot.first_name, last_name=snapshot.last_name, email=snapshot.email,
+        phone=snapshot.phone, comment=snapshot.comment, created_at=snapshot.created_at,
+        snapshot=snapshot.to_data())

@@ -3,16 +3,14 @@ RabbitMQ vhost, the integrations consumer and both relays in threads as in their
 real SMTP server and an HTTP receiver that checks webhook signatures."""
 from __future__ import annotations
 
-import threading
 
-import pika
 import pytest
 import sqlalchemy as sa
 
-from dropin_common.broker import ConfirmingPublisher
 from dropin_common.config import CommonSettings
 from dropin_common.events import ACCOUNT_REGISTERED, Event
-from dropin_common.testing import TokenFactory, migrated_database, throwaway_vhost, wait_until
+from dropin_common.testing_fixtures import *  # noqa: F403 - the shared fixtures, found by name
+from dropin_common.testing_fixtures import Running, ServiceUnderTest
 
 from dropin_integrations.adapters.schema import MIGRATIONS
 from dropin_integrations.bootstrap import QUEUE, IntegrationsSettings, bootstrap
@@ -26,20 +24,8 @@ EXCHANGE = "dropin.events"
 
 
 @pytest.fixture(scope="session")
-def database_url():
-    with migrated_database("integrations_it", MIGRATIONS) as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def amqp_url():
-    with throwaway_vhost("integrations") as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def tokens():
-    return TokenFactory()
+def service_under_test() -> ServiceUnderTest:
+    return ServiceUnderTest("integrations", MIGRATIONS, exchange=EXCHANGE, queue=QUEUE)
 
 
 @pytest.fixture(scope="session")
@@ -71,38 +57,6 @@ def container(database_url, amqp_url, tokens, smtp):
     container = bootstrap(settings_for(database_url, amqp_url, tokens, smtp.port))
     yield container
     container.engine.dispose()
-
-
-def queue_exists(amqp_url: str, name: str) -> bool:
-    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
-    try:
-        connection.channel().queue_declare(queue=name, passive=True)
-        return True
-    except pika.exceptions.ChannelClosedByBroker:
-        return False
-    finally:
-        connection.close()
-
-
-class Running:
-    """Runs a consumer or relay in a thread until stopped."""
-
-    def __init__(self, worker):
-        self.worker = worker
-        self.thread = threading.Thread(target=lambda: worker.run_forever(handle_signals=False), daemon=True)
-        self.thread.start()
-
-    def stop(self):
-        self.worker.stop()
-        self.thread.join(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def running_consumer(container, amqp_url):
-    running = Running(container.consumer())
-    wait_until(lambda: queue_exists(amqp_url, QUEUE.name), message="the integrations queue")
-    yield running
-    running.stop()
 
 
 @pytest.fixture()
@@ -138,13 +92,6 @@ def clean_receivers(request):
                 server.received.clear()
                 server.answers.clear()
                 server.delay = 0.0
-
-
-@pytest.fixture()
-def publish(amqp_url):
-    publisher = ConfirmingPublisher(amqp_url, EXCHANGE)
-    yield lambda event: publisher.publish(event.type, event.to_envelope(), message_id=event.id)
-    publisher.close()
 
 
 @pytest.fixture()

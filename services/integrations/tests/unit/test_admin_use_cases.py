@@ -10,11 +10,12 @@ from dropin_common.errors import BadRequest, Conflict, NotFound
 from dropin_integrations.domain.deliveries import PlannedDelivery
 from dropin_integrations.ports import DeliveryFilter
 from dropin_integrations.use_cases.delivery_log import list_deliveries, retry_delivery
-from dropin_integrations.use_cases.plan_deliveries import DeliverySettings, on_account, on_organization
+from dropin_integrations.use_cases.plan_deliveries import DeliverySettings
 from dropin_integrations.use_cases.webhook_endpoints import (CreateEndpoint, create_endpoint, delete_endpoint,
                                                               list_endpoints)
 
 from .. import snapshots
+from ..edge import on_account, on_organization
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 SETTINGS = DeliverySettings()

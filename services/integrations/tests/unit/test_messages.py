@@ -6,9 +6,9 @@ from datetime import datetime, timezone
 from lxml import etree
 
 from dropin_integrations.domain.messages import crm_mails, missed_call_mails
-from dropin_integrations.use_cases.replication import lead_from, organization_from, stream_from
 
 from .. import snapshots
+from ..edge import lead_from, organization_from, stream_from
 
 AT = datetime(2026, 3, 1, 18, 40, tzinfo=timezone.utc)
 

@@ -5,10 +5,10 @@ import json
 from datetime import datetime, timezone
 
 from dropin_integrations.domain.webhooks import WebhookEndpoint
-from dropin_integrations.use_cases.plan_deliveries import (DeliverySettings, on_lead_created, on_organization,
-                                                           on_stream)
+from dropin_integrations.use_cases.plan_deliveries import DeliverySettings
 
 from .. import snapshots
+from ..edge import on_lead_created, on_organization, on_stream
 
 AT = datetime(2026, 3, 1, 18, 40, tzinfo=timezone.utc)
 SETTINGS = DeliverySettings(mail_from="no-reply@dropin.test", dashboard_url="https://app.example.com")

@@ -5,13 +5,9 @@ FOR UPDATE SKIP LOCKED, so each overdue stream is ended exactly once."""
 from __future__ import annotations
 
 import logging
-import signal
-import time
-
-import sqlalchemy as sa
 
 from dropin_common import metrics
-from dropin_common.config import configure_logging
+from dropin_common.process import PollingWorker, worker_main
 
 from ..bootstrap import Container, bootstrap
 from ..use_cases.presence import lapse_silent_dealers
@@ -21,13 +17,11 @@ log = logging.getLogger("dropin.streams.worker")
 
 
 class ExpiryWorker:
+    """One pass at a time (`run_once`); `process()` is the worker process that repeats it."""
+
     def __init__(self, container: Container, batch_size: int = 100):
         self._container = container
         self._batch_size = batch_size
-        self._running = True
-
-    def stop(self, *_args) -> None:
-        self._running = False
 
     def run_once(self) -> int:
         """One pass; returns the largest batch it handled (streams ended, dealers lapsed). Full
@@ -46,26 +40,13 @@ class ExpiryWorker:
                      int(settings.presence_timeout.total_seconds()))
         return max(len(ended), len(lapsed))
 
-    def run_forever(self) -> None:
-        signal.signal(signal.SIGTERM, self.stop)
-        signal.signal(signal.SIGINT, self.stop)
-        poll = self._container.settings.worker_poll_seconds
-        log.info("stream worker started (poll %.1fs)", poll)
-        metrics.set_ready(True)
-        while self._running:
-            metrics.heartbeat()
-            try:
-                if self.run_once() == self._batch_size:
-                    continue
-            except sa.exc.OperationalError as exc:
-                log.warning("database unavailable for the stream worker: %s", exc)
-            time.sleep(poll)
+    def process(self) -> PollingWorker:
+        return PollingWorker("stream worker", lambda: self.run_once() == self._batch_size,
+                             self._container.settings.worker_poll_seconds)
 
 
 def main() -> None:
-    configure_logging()
-    metrics.serve_background()
-    ExpiryWorker(bootstrap(pool_size=2)).run_forever()
+    worker_main("streams", lambda: ExpiryWorker(bootstrap(pool_size=2)).process())
 
 
 if __name__ == "__main__":

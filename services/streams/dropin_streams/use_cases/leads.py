@@ -5,8 +5,8 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from dropin_common.contracts.streams import LeadCreated
 from dropin_common.kernel import InvalidInput, NotAuthenticated, Principal
-from dropin_common.events import LEAD_CREATED, Event
 
 from ..domain.access import role_towards_organization
 from ..domain.lead import Contact, Lead
@@ -14,7 +14,7 @@ from ..domain.tokens import sha256_hex
 from ..domain.vehicle import InvalidVin
 from ..ports import UnitOfWork, VinDecoder
 from .lookups import role_on, stream_or_404
-from .snapshots import lead_snapshot
+from .snapshots import lead_payload
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def create_lead(uow: UnitOfWork, decoder: VinDecoder, command: CreateLead, now: 
             raise InvalidInput("Give streamId, or organizationToken and vinId.", code="lead_target_missing",
                                field="streamId")
         uow.leads.add(lead)
-        uow.outbox.publish(Event(type=LEAD_CREATED, data={"lead": lead_snapshot(lead)}))
+        uow.outbox.publish(LeadCreated(lead=lead_payload(lead)).to_event())
         uow.commit()
     return lead
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from dropin_common.events import DEALER_PRESENCE_LAPSED, Event
-from dropin_common.timeutil import iso
+from dropin_common.contracts.streams import DealerPresenceLapsed
 
 from ..domain.availability import Presence
 from ..domain.replica import Account
@@ -22,8 +21,8 @@ def lapse_silent_dealers(uow: UnitOfWork, now: datetime, presence: Presence,
         lapsed = uow.accounts.claim_lapsed_dealers(presence.alive_since(now), batch_size)
         for account, last_seen_at in lapsed:
             uow.accounts.mark_offline(account.id)
-            uow.outbox.publish(Event(DEALER_PRESENCE_LAPSED, {
-                "accountId": account.id, "organizationId": account.organization_id,
-                "lastSeenAt": iso(last_seen_at), "timeoutSeconds": int(presence.timeout.total_seconds())}))
+            uow.outbox.publish(DealerPresenceLapsed(
+                account_id=account.id, organization_id=account.organization_id, last_seen_at=last_seen_at,
+                timeout_seconds=int(presence.timeout.total_seconds())).to_event())
         uow.commit()
     return [account for account, _ in lapsed]

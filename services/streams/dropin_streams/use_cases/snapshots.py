@@ -1,8 +1,10 @@
-"""How streams and leads look in events, Pusher messages and HTTP answers (one shape for all)."""
+"""How streams and leads look in HTTP answers and Pusher messages (the views), and in integration
+events (the contracts of dropin_common.contracts.streams, built separately)."""
 from __future__ import annotations
 
 from typing import Any
 
+from dropin_common.contracts import streams as contracts
 from dropin_common.timeutil import iso
 
 from ..domain.access import StreamRole
@@ -12,12 +14,11 @@ from ..domain.vehicle import DecodedVin, Vehicle
 
 
 def vehicle_snapshot(vehicle: Vehicle) -> dict[str, Any]:
-    """Exactly the event contract's vehicle (dropin_common.events)."""
     return {"make": vehicle.make, "model": vehicle.model, "type": vehicle.type, "year": vehicle.year}
 
 
 def stream_snapshot(stream: Stream) -> dict[str, Any]:
-    """The `stream` of stream.* events (see dropin_common.events); never the token hash."""
+    """The stream as the organization's people see it (HTTP answers, Pusher); never the token hash."""
     dealer = stream.dealer
     return {
         "id": stream.id,
@@ -94,3 +95,33 @@ def decoded_vin_view(decoded: DecodedVin) -> dict[str, Any]:
     return {"vin": decoded.vin, **vehicle_snapshot(decoded.vehicle), "country": decoded.vehicle.country,
             "manufacturer": decoded.manufacturer, "region": decoded.region,
             "checksumValid": decoded.checksum_valid}
+
+
+# --- event payloads: the contracts of dropin_common.contracts.streams, built apart from the views
+# above, so a change to what clients read never changes what other services receive.
+
+def vehicle_payload(vehicle: Vehicle) -> contracts.Vehicle:
+    return contracts.Vehicle(make=vehicle.make, model=vehicle.model, type=vehicle.type, year=vehicle.year)
+
+
+def stream_payload(stream: Stream) -> contracts.StreamSnapshot:
+    dealer = stream.dealer
+    return contracts.StreamSnapshot(
+        id=stream.id, version=stream.version, organization_id=stream.organization_id,
+        organization_code=stream.organization_code, organization_name=stream.organization_name,
+        vin=stream.vin, vehicle=vehicle_payload(stream.vehicle), status=stream.status,
+        dealer_id=stream.dealer_id,
+        dealer=contracts.DealerRef(id=dealer.id, first_name=dealer.first_name, last_name=dealer.last_name)
+        if dealer else None,
+        requested_at=stream.requested_at, accepted_at=stream.accepted_at, stopped_at=stream.stopped_at,
+        stopped_by=stream.stopped_by, note=stream.note, duration_seconds=stream.duration_seconds,
+        missed_reason=stream.missed_reason, dealers_rung=stream.dealers_rung)
+
+
+def lead_payload(lead: Lead) -> contracts.LeadSnapshot:
+    contact = lead.contact
+    return contracts.LeadSnapshot(
+        id=lead.id, stream_id=lead.stream_id, organization_id=lead.organization_id,
+        organization_name=lead.organization_name, vin=lead.vin, vehicle=vehicle_payload(lead.vehicle),
+        first_name=contact.first_name, last_name=contact.last_name, email=contact.email,
+        phone=contact.phone, comment=contact.comment, created_at=lead.created_at)

@@ -9,8 +9,11 @@ import sqlalchemy as sa
 
 from dropin_common.config import CommonSettings, PusherSettings
 from dropin_common.fake_pusher import FakePusherServer
-from dropin_common.testing import TokenFactory, known_account, migrated_database, throwaway_vhost
+from dropin_common.testing import known_account
+from dropin_common.testing_fixtures import *  # noqa: F403 - the shared fixtures, found by name
+from dropin_common.testing_fixtures import ServiceUnderTest
 from dropin_common.timeutil import utcnow
+from dropin_common.topology import STREAMS_QUEUE
 from dropin_streams.bootstrap import Container, StreamsSettings, bootstrap
 from dropin_streams.domain.replica import Account, Organization
 from dropin_streams.domain.tokens import sha256_hex
@@ -22,20 +25,9 @@ PUSHER = dict(app_id="4242", key="it-key", secret="it-secret")
 
 
 @pytest.fixture(scope="session")
-def database_url():
-    with migrated_database("streams_it", SERVICE_DIR / "dropin_streams/adapters/migrations") as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def amqp_url():
-    with throwaway_vhost("streams") as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def tokens() -> TokenFactory:
-    return TokenFactory()
+def service_under_test() -> ServiceUnderTest:
+    return ServiceUnderTest("streams", SERVICE_DIR / "dropin_streams/adapters/migrations", exchange=EXCHANGE,
+                            queue=STREAMS_QUEUE)
 
 
 @pytest.fixture(scope="session")

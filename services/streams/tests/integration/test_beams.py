@@ -15,7 +15,7 @@ from dropin_common.testing import wait_until
 from dropin_common.timeutil import utcnow
 from dropin_streams.adapters.beams import BeamsSettings, beams_client
 from dropin_streams.entrypoints.http import create_app
-from dropin_streams.entrypoints.relay import sink_for
+from dropin_streams.bootstrap import sink_for
 from dropin_streams.use_cases.accept_stream import accept_stream
 from dropin_streams.use_cases.push import NO_LONGER_RINGING, RINGING
 from dropin_streams.use_cases.request_stream import RequestStream, request_stream

@@ -47,13 +47,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_email_relay(database_url: str, smtp_port: int) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": database_url, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port)}
+def start_email_relay(database_url: str, smtp_port: int, public_key_file) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": database_url, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port),
+           "JWT_PUBLIC_KEY_FILE": str(public_key_file)}
     return subprocess.Popen([sys.executable, "-m", "dropin_streams.entrypoints.relay", "email"], cwd=SERVICE_DIR,
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def test_killing_the_email_relay_mid_batch_sends_at_most_one_mail_twice(container, database_url):
+def test_killing_the_email_relay_mid_batch_sends_at_most_one_mail_twice(container, database_url, tokens, tmp_path):
+    public_key_file = tmp_path / "jwt.pub.pem"
+    public_key_file.write_text(tokens.public_pem)
     mails = 20
     with container.uow() as uow:
         for n in range(mails):
@@ -65,13 +68,13 @@ def test_killing_the_email_relay_mid_batch_sends_at_most_one_mail_twice(containe
     port = free_port()
     smtp = Controller(mailbox, hostname="127.0.0.1", port=port)
     smtp.start()
-    relay = start_email_relay(database_url, port)
+    relay = start_email_relay(database_url, port, public_key_file)
     try:
         assert mailbox.stalled.wait(60), "the relay never got to the sixth mail"
         relay.send_signal(signal.SIGKILL)  # mid-batch: five mails accepted, the sixth in flight
         relay.wait(10)
         mailbox.release.set()
-        relay = start_email_relay(database_url, port)
+        relay = start_email_relay(database_url, port, public_key_file)
         wait_until(lambda: all(row.sent_at is not None for row in outbox_rows(container, "email")), timeout=60,
                    message="every mail sent after the restart")
     finally:

@@ -13,7 +13,7 @@ from dropin_common.outbox import OutboxRelay, SinkUnavailable
 from dropin_common.testing import bind_probe_queue, close_vhost_connections, drain_queue, wait_until
 from dropin_common.timeutil import utcnow
 from dropin_streams.domain.lead import Contact
-from dropin_streams.entrypoints.relay import sink_for
+from dropin_streams.bootstrap import sink_for
 from dropin_streams.use_cases.accept_stream import accept_stream
 from dropin_streams.use_cases.leads import CreateLead, create_lead
 from dropin_streams.use_cases.loan_link import send_loan_link

@@ -1,11 +1,7 @@
 """The replica is fed by real events published to the vhost and consumed by the consumer process."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import jwt
 import pika
@@ -14,23 +10,10 @@ import pytest
 from dropin_common.broker import ConfirmingPublisher
 from dropin_common.events import Event
 from dropin_common.testing import wait_until
-from dropin_streams.entrypoints.consumer import QUEUE
+from dropin_common.topology import STREAMS_QUEUE as QUEUE
 from dropin_streams.entrypoints.http import create_app
 
 from .conftest import EXCHANGE
-
-SERVICE_DIR = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def consumer_process(database_url, amqp_url):
-    env = {**os.environ, "DATABASE_URL": database_url, "AMQP_URL": amqp_url, "EVENT_EXCHANGE": EXCHANGE}
-    process = subprocess.Popen([sys.executable, "-m", "dropin_streams.entrypoints.consumer"], cwd=SERVICE_DIR,
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    yield process
-    process.terminate()
-    process.wait(timeout=10)
-
 
 @pytest.fixture
 def publish(amqp_url):

@@ -101,10 +101,11 @@ def test_several_workers_end_each_overdue_stream_exactly_once(short_timeouts):
     assert len(outbox_rows(short_timeouts, "broker", "stream.stopped")) == 30
 
 
-def test_the_worker_process_expires_streams_on_its_own(short_timeouts, database_url):
+def test_the_worker_process_expires_streams_on_its_own(short_timeouts, database_url, tokens, tmp_path):
     stream_id = new_stream(short_timeouts)
+    (tmp_path / "jwt.pub.pem").write_text(tokens.public_pem)
     env = {**os.environ, "DATABASE_URL": database_url, "STREAM_RING_TIMEOUT_SECONDS": "1",
-           "STREAM_WORKER_POLL_SECONDS": "0.2"}
+           "STREAM_WORKER_POLL_SECONDS": "0.2", "JWT_PUBLIC_KEY_FILE": str(tmp_path / "jwt.pub.pem")}
     process = subprocess.Popen([sys.executable, "-m", "dropin_streams.entrypoints.worker"], cwd=SERVICE_DIR,
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
