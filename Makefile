@@ -19,7 +19,7 @@ help:
 $(STAMP): $(addsuffix /pyproject.toml,$(PACKAGES))
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q supervisor aiosmtpd pytest-playwright $(foreach p,$(PACKAGES),-e "$(p)[test]")
+	$(PY) -m pip install -q supervisor aiosmtpd pytest-playwright "schemathesis>=4.0" $(foreach p,$(PACKAGES),-e "$(p)[test]")
 	touch $@
 
 install: $(STAMP)

@@ -61,6 +61,7 @@ sed -e "s#@@RUN_DIR@@#$run_dir#g" \
     -e "s#127.0.0.1:@@DASHBOARD_PORT@@#${DASHBOARD_UPSTREAM:-dashboard-web:8000}#g" \
     -e "s#127.0.0.1:@@CHAT_PORT@@#${CHAT_UPSTREAM:-chat-web:8000}#g" \
     -e "s#127.0.0.1:@@INTEGRATIONS_PORT@@#${INTEGRATIONS_UPSTREAM:-integrations-web:8000}#g" \
+    -e "s#127.0.0.1:@@OPENAPI_PORT@@#${OPENAPI_UPSTREAM:-openapi-merge:8000}#g" \
     -e "s#@@EXTRA_LOCATIONS@@##g" -e "s#@@WEB_ROOT@@#/usr/share/dropin-web#g" \
     -e "s#@@WEB_CONFIG@@#$run_dir/web-config.json#g" \
     /etc/dropin/nginx.conf.template > "$run_dir/nginx.conf"

@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 SERVICES = ("auth", "streams", "dashboard", "chat", "integrations")
 BASE_PORTS = {"auth": 8101, "streams": 8102, "dashboard": 8103, "chat": 8104, "integrations": 8105,
+              "openapi": 8106,  # the merged document (dropin_common.openapi_merge)
               "gateway": 8080, "pusher": 8190, "beams": 8191, "pusher_ws": 8192, "smtp": 8025, "baseline": 8199,
               "ops": 8180}
 METRICS_BASE_PORT = 8300  # background processes' /metrics, /healthz, /readyz: 8300, 8301, ...
@@ -366,6 +367,7 @@ def render_gateway(profile: Profile, extra_locations: str = "") -> Path:
         "INTEGRATIONS_PORT": str(profile.port("integrations")),
         "EXTRA_LOCATIONS": extra_locations,
         "WEB_ROOT": str(WEB / "dist"), "WEB_CONFIG": str(profile.var / "web-config.json"),
+        "OPENAPI_PORT": str(profile.port("openapi")),
     }
     (profile.var / "web-config.json").write_text(json.dumps(web_config(profile), indent=2))
     text = (ROOT / "gateway" / "nginx.conf.template").read_text()
@@ -425,6 +427,10 @@ serverurl=unix://{run / 'supervisor.sock'}
                 if name in ports else environment
             parts.append(supervisor_program(name, command, ROOT / "services" / service,
                                             process_env, logs))
+    documents = " ".join(f"{service}=http://127.0.0.1:{profile.port(service)}/openapi.json" for service in SERVICES)
+    parts.append(supervisor_program(
+        "openapi-merge", f"python -m dropin_common.openapi_merge --port {profile.port('openapi')} {documents}",
+        ROOT, base_env, logs))
     parts.append(supervisor_program(
         "gateway", f"{nginx_binary()} -p {run} -e {logs / 'nginx-error.log'} -c {nginx_conf}", ROOT,
         base_env, logs))
@@ -501,6 +507,7 @@ def wait_healthy(profile: Profile, timeout: float = 180.0) -> None:
     # Generous: on a loaded machine (or a PostgreSQL briefly out of connections) start-up is slow.
     targets = {s: f"http://127.0.0.1:{profile.port(s)}/readyz" for s in SERVICES}
     targets["gateway"] = f"http://127.0.0.1:{profile.port('gateway')}/healthz"
+    targets["openapi-merge"] = f"http://127.0.0.1:{profile.port('openapi')}/readyz"
     targets.update({name: f"http://127.0.0.1:{port}/readyz" for name, port in metrics_ports(profile).items()})
     deadline = time.monotonic() + timeout
     pending = dict(targets)

@@ -6,6 +6,7 @@ import time
 
 import pytest
 import requests
+from openapi_spec_validator import validate as validate_openapi
 
 from dropin_common.testing import wait_until
 
@@ -80,6 +81,18 @@ def test_each_service_serves_its_openapi_document_behind_the_apikey(api):
         assert documented_path in document["paths"], service
     assert api.request("GET", "/openapi/chat.json", api_key=None).status_code == 401
     assert api.request("GET", "/openapi/nope.json").status_code == 404
+
+
+def test_the_gateway_serves_every_services_document_merged_in_one(api):
+    merged = api.request("GET", "/openapi.json")
+    assert merged.status_code == 200 and merged.headers["Content-Type"] == "application/json"
+    document = merged.json()
+    validate_openapi(document)
+    assert document["info"]["title"] == "Dropin Auto API"
+    for service in ("auth", "streams", "dashboard", "chat", "integrations"):
+        own = api.request("GET", f"/openapi/{service}.json").json()
+        assert set(own["paths"]) <= set(document["paths"]), service
+    assert api.request("GET", "/openapi.json", api_key=None).status_code == 401
 
 
 # --- CORS: the web app (WEB_ORIGIN) calls the API from another origin ---------------------------

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, current_app, g, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from .auth import Principal, TokenVerifier, require_role, token_from_header
 from .db import database_fault
@@ -23,6 +23,7 @@ from .input_guard import StrictJSONProvider, refuse_unstorable_text
 from .kernel import TryLater
 from .logs import bind_request
 from .metrics import HTTP_LATENCY, HTTP_REQUESTS, exposition
+from .api import create_api, service_document, uses_smorest
 from .openapi import build_openapi
 
 log = logging.getLogger("dropin.http")
@@ -92,6 +93,7 @@ def create_service_app(name: str, *, max_body_bytes: int, readiness_checks: dict
     app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False  # OPTIONS is a JSON 405; nginx answers CORS preflights
     _register_error_handlers(app)
     _register_request_logging(app, name)
+    create_api(app, name)
     app.before_request(refuse_unstorable_text)
 
     @app.get("/healthz")
@@ -123,6 +125,11 @@ def create_service_app(name: str, *, max_body_bytes: int, readiness_checks: dict
     def openapi():
         # Built on first use, once every blueprint is registered; the gateway serves it as
         # /openapi/<service>.json.
+        if uses_smorest(app):
+            if "dropin.openapi" not in app.extensions:
+                app.extensions["dropin.openapi"] = service_document(app)
+            return app.extensions["dropin.openapi"]
+        # Services not yet on flask-smorest (streams, dashboard) document views in YAML docstrings.
         if "dropin.openapi" not in app.extensions:
             app.extensions["dropin.openapi"] = build_openapi(
                 app, title=f"Dropin Auto {name} API", version=_package_version(f"dropin-{name}"),
@@ -158,7 +165,10 @@ def _register_error_handlers(app: Flask) -> None:
             message = f"The body is larger than {app.config['MAX_CONTENT_LENGTH']} bytes."
         if status == 400 and "JSON" in (message or ""):
             return error_response(400, "invalid_json", "The body is not valid JSON.")
-        return error_response(status, HTTP_CODES.get(status, "http_error"), message)
+        response = error_response(status, HTTP_CODES.get(status, "http_error"), message)
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+            response.headers["Allow"] = ", ".join(sorted(set(exc.valid_methods) - {"OPTIONS"}))
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

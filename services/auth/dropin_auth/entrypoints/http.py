@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from dropin_common.readiness import readiness_checks
+from dropin_common.api import service_api
 from dropin_common.http import create_service_app
+from dropin_common.readiness import readiness_checks
 
 from ..bootstrap import Container, bootstrap
 from .request_context import CONTAINER_KEY
@@ -21,6 +22,6 @@ def create_app(container: Container | None = None) -> Flask:
         verifier=container.verifier, trusted_proxies=container.settings.common.trusted_proxies)
     app.extensions[CONTAINER_KEY] = container
     for blueprint in (sessions, accounts, organizations):
-        app.register_blueprint(blueprint)
+        service_api(app).register_blueprint(blueprint)
     return app
 

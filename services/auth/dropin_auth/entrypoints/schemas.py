@@ -2,6 +2,8 @@
 into a 400 naming the field (dropin_common.query.load_or_400 / parse_filters)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
@@ -26,7 +28,7 @@ def not_common(password: str) -> None:
         raise ValidationError("This password is on a list of common passwords; choose another.")
 
 
-PASSWORD = [validate.Length(min=MIN_PASSWORD_LENGTH, max=256), not_common]
+PASSWORD: list[Callable[[str], Any]] = [validate.Length(min=MIN_PASSWORD_LENGTH, max=256), not_common]
 
 
 class Trimmed(fields.String):
@@ -73,7 +75,11 @@ class BusinessHoursField(_HoursField):
     """{"mon": [["09:00", "18:00"]], ...}; null or {} = always open."""
 
     def __init__(self, **kwargs):
-        super().__init__(data_key="businessHours", allow_none=True, **kwargs)
+        super().__init__(data_key="businessHours", allow_none=True, metadata={
+            "type": "object", "additionalProperties": {"type": "array", "items": {
+                "type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2}},
+            "description": 'Days (mon..sun) to opening intervals: {"mon": [["09:00", "18:00"]]}; null or {} = '
+                           "always open. Intervals must not overlap."}, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         return {} if value is None else super()._deserialize(value, attr, data, **kwargs)
@@ -87,7 +93,9 @@ class HolidaysField(_HoursField):
     """["2026-12-25", ...]: days closed all day (null = none)."""
 
     def __init__(self, **kwargs):
-        super().__init__(allow_none=True, **kwargs)
+        super().__init__(allow_none=True, metadata={
+            "type": "array", "items": {"type": "string", "format": "date"},
+            "description": "Days closed all day; null = none."}, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         return [] if value is None else super()._deserialize(value, attr, data, **kwargs)
@@ -99,6 +107,10 @@ class HolidaysField(_HoursField):
 
 class TimezoneField(_HoursField):
     """An IANA time zone name (America/Denver)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(metadata={"type": "string", "description": "An IANA time zone name (America/Denver)."},
+                         **kwargs)
 
     @staticmethod
     def _canonical(value):
@@ -120,10 +132,17 @@ class RegisterSchema(TolerantSchema):
     phone = Trimmed(load_default=None, allow_none=True, validate=PHONE)
 
 
+NOT_BLANK = {"pattern": r"\S"}  # trimmed, a blank one is not sent at all
+
+
 class _IdentifiedSchema(TolerantSchema):
     """The contract's "email OR username" (email wins when both are sent)."""
-    email = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=254))
-    username = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=254))
+    class Meta(TolerantSchema.Meta):
+        description = "Send `email` or `username` (not blank; email wins when both are sent) and `password`."
+        openapi = {"anyOf": [{"required": [name], "properties": {name: {"type": "string"}}}
+                             for name in ("email", "username")]}
+    email = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=254), metadata=NOT_BLANK)
+    username = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=254), metadata=NOT_BLANK)
     password = fields.String(required=True, validate=validate.Length(min=1, max=256))
 
     @validates_schema
@@ -144,6 +163,8 @@ class AccountPatchSchema(Schema):
     """Admin changes; an unknown field is an error here, so a typo never silently does nothing."""
     class Meta:
         unknown = RAISE
+        description = "At least one of `status`, `role`, `organizationId` (null detaches the organization)."
+        openapi = {"minProperties": 1}
 
     status = fields.String(validate=validate.OneOf(STATUSES))
     role = fields.String(validate=validate.OneOf(ROLES))
@@ -190,6 +211,9 @@ class OrganizationCreateSchema(Schema):
 class OrganizationPatchSchema(Schema):
     class Meta:
         unknown = RAISE
+        description = ("At least one of `name`, `loanLink`, `rotateToken: true`, `timezone`, `businessHours`, "
+                       "`holidays`, `crmLeadEmails`, `managerEmails`.")
+        openapi = {"minProperties": 1}
 
     name = Trimmed(validate=validate.Length(min=1, max=200))
     loan_link = LoanLink()
@@ -229,3 +253,54 @@ class DealerCountSchema(DateRangeSchema):
 class DealerListSchema(DealerCountSchema, PageSchema):
     pass
 
+
+
+# Answers. The views build the dicts (snapshots.py, shared with the events); these schemas dump them
+# and are what the document shows.
+DATE_TIME = {"format": "date-time"}
+
+
+class AccountSchema(Schema):
+    id = fields.String(required=True)
+    email = fields.String(required=True)
+    username = fields.String(required=True)
+    firstName = fields.String(required=True)
+    lastName = fields.String(required=True)
+    phone = fields.String(required=True, allow_none=True)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    accountStatus = fields.String(required=True, validate=validate.OneOf(PRESENCES))
+    organizationId = fields.String(required=True, allow_none=True)
+    createdAt = fields.String(required=True, metadata=DATE_TIME)
+    updatedAt = fields.String(required=True, metadata=DATE_TIME)
+
+
+class SessionSchema(Schema):
+    token = fields.String(required=True, metadata={"description": "A JWT to send as `Authorization: JWT <token>`."})
+    account = fields.Nested(AccountSchema, required=True)
+
+
+class LoggedOutSchema(Schema):
+    loggedOut = fields.Boolean(required=True)
+
+
+class CountSchema(Schema):
+    count = fields.Integer(required=True)
+
+
+class OrganizationSchema(Schema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    code = fields.String(required=True)
+    loanLink = fields.String(required=True, allow_none=True)
+    createdAt = fields.String(required=True, metadata=DATE_TIME)
+    updatedAt = fields.String(required=True, metadata=DATE_TIME)
+    timezone = fields.String(required=True, metadata={"description": "An IANA time zone name."})
+    businessHours = fields.Dict(keys=fields.String(), values=fields.List(fields.List(fields.String())),
+                                required=True, allow_none=True,
+                                metadata={"description": '{"mon": [["09:00", "18:00"]], ...}; null or {} = '
+                                                         "always open."})
+    holidays = fields.List(fields.String(metadata={"format": "date"}), required=True)
+    crmLeadEmails = fields.List(fields.String(), required=True)
+    managerEmails = fields.List(fields.String(), required=True)
+    token = fields.String(metadata={"description": "The organization token; only in admins' answers."})

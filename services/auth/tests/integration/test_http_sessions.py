@@ -79,6 +79,16 @@ def test_login_by_email_or_username_returns_a_token_the_service_accepts(api):
         assert me.status_code == 200 and me.get_json()["id"] == account["id"]
 
 
+def test_login_and_password_change_ignore_fields_they_do_not_know(api):
+    account = api.activated(api.register(1))
+
+    login = api.call("POST", "/auth", json={"email": account["email"], "password": PASSWORD, "device": "x"})
+    change = api.call("POST", "/auth/changepassword", json={
+        "email": account["email"], "password": PASSWORD, "newpassword": "another-long-password", "device": "x"})
+
+    assert (login.status_code, change.status_code) == (200, 200)
+
+
 def test_bearer_scheme_is_accepted_too(api):
     token = api.login(api.activated(api.register(1))["email"])
 

@@ -29,3 +29,39 @@ class DeliveryListSchema(PageSchema):
     kind = CommaSeparatedSet(KINDS, load_default=frozenset(), metadata={"description": "crm, webhook, alert"})
     status = CommaSeparatedSet(STATUSES, load_default=frozenset(),
                                metadata={"description": "pending, sent, failed, given_up"})
+
+
+class WebhookEndpointSchema(Schema):
+    id = fields.String(required=True)
+    organizationId = fields.String(required=True)
+    url = fields.String(required=True)
+    events = fields.List(fields.String(validate=validate.OneOf(WEBHOOK_EVENTS)), required=True)
+    createdAt = fields.String(required=True, metadata={"format": "date-time"})
+
+
+class CreatedWebhookEndpointSchema(WebhookEndpointSchema):
+    secret = fields.String(required=True, metadata={
+        "description": "The signing secret (`whsec_...`), shown only in this answer."})
+
+
+class DeliverySchema(Schema):
+    id = fields.String(required=True, metadata={"description": "Decimal digits."})
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    organizationId = fields.String(required=True)
+    eventType = fields.String(required=True)
+    subjectId = fields.String(required=True)
+    target = fields.String(required=True, metadata={"description": "An e-mail address or a webhook URL."})
+    attempts = fields.Integer(required=True)
+    lastError = fields.String(required=True, allow_none=True)
+    createdAt = fields.String(required=True, metadata={"format": "date-time"})
+    nextAttemptAt = fields.String(required=True, allow_none=True, metadata={"format": "date-time"})
+    sentAt = fields.String(required=True, allow_none=True, metadata={"format": "date-time"})
+    givenUpAt = fields.String(required=True, allow_none=True, metadata={"format": "date-time"})
+
+
+class DeliveryPageSchema(Schema):
+    deliveries = fields.List(fields.Nested(DeliverySchema), required=True, metadata={"description": "Newest first."})
+    total = fields.Integer(required=True, metadata={"description": "Deliveries matching the filters."})
+    skip = fields.Integer(required=True)
+    limit = fields.Integer(required=True)
