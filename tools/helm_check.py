@@ -37,6 +37,7 @@ SLOT = int(os.environ.get("DROPIN_TEST_SLOT") or 0)
 PREFIX = f"dropin-helmcheck{SLOT}"
 NETWORK = PREFIX
 RELEASE = "dropin"
+SERVICES = ("auth", "streams", "dashboard", "chat", "integrations")
 
 
 def say(message: str) -> None:
@@ -109,7 +110,7 @@ def start_local_stack() -> None:
            "axllent/mailpit:latest")
     wait_for("PostgreSQL", lambda: docker("exec", f"{PREFIX}-pg", "psql", "-h", "127.0.0.1", "-U", "postgres",
                                           "-tAc", "SELECT 1", check=False).returncode == 0, 120)
-    for service in ("auth", "streams", "dashboard", "chat"):
+    for service in SERVICES:
         docker("exec", f"{PREFIX}-pg", "psql", "-h", "127.0.0.1", "-U", "postgres",
                "-c", f"CREATE DATABASE dropin_{service}")
     wait_for("RabbitMQ", lambda: docker("exec", f"{PREFIX}-mq", "rabbitmq-diagnostics", "-q",
@@ -279,7 +280,7 @@ def main() -> None:
                  "--set", "admin.email=admin@example.com", "--set", "admin.password=change-me-now",
                  "--set", "pusher.host=127.0.0.1", "--set", "pusher.port=9", "--set", "pusher.ssl=false",
                  "--set", "settings.webConcurrency=1", "--set", "gateway.apiKeys=helm-check-key"]
-        for service in ("auth", "streams", "dashboard", "chat"):
+        for service in SERVICES:
             local += ["--set", f"postgresql.urls.{service}=postgresql+psycopg://postgres@postgresql:5432/dropin_{service}"]
         local += ["--set", "rabbitmq.url=amqp://guest:guest@rabbitmq:5672/%2F"]
         objects = render(helm, *local)
@@ -305,7 +306,7 @@ def main() -> None:
             listed = docker("exec", f"{PREFIX}-mq", "rabbitmqctl", "-q", "list_queues", "--no-table-headers",
                             "name", "type").stdout
             types = dict(line.split()[:2] for line in listed.splitlines() if line.strip())
-            for queue in ("streams", "dashboard", "chat"):
+            for queue in ("auth", "streams", "dashboard", "chat", "integrations"):
                 if types.get(queue) != "quorum" or types.get(f"{queue}.dead") != "quorum":
                     raise SystemExit(f"queue {queue} is not a quorum queue: {types}")
             say(f"consumers' queues are quorum queues: {', '.join(f'{k}={v}' for k, v in sorted(types.items()))}")
