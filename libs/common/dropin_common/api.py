@@ -272,23 +272,7 @@ def service_document(app: Flask) -> dict[str, Any]:
                 responses["401"] = _error_response(GATEWAY_401 + ".")
             if "requestBody" in operation:
                 responses.setdefault("413", _error_response(GATEWAY_413))
-            for parameter in operation.get("parameters", []):
-                _nulls_mean_not_given(parameter, document["components"]["schemas"])
     return document
-
-
-def _nulls_mean_not_given(parameter: dict[str, Any], components: dict[str, Any]) -> None:
-    """In `?query=<JSON>` a null is "not given" (query_args drops it), so the JSON form's schema
-    lets every member be null; plain parameters cannot be null and keep the component as it is."""
-    if parameter.get("in") != "query" or parameter.get("name") != "query" or "content" not in parameter:
-        return
-    media = parameter["content"]["application/json"]
-    reference = media["schema"].get("$ref", "")
-    component = components.get(reference.rsplit("/", 1)[-1])
-    if component is None:
-        return
-    members = {name: {**member, "nullable": True} for name, member in component.get("properties", {}).items()}
-    media["schema"] = {**component, "properties": members}
 
 
 def _error_response(description: str) -> dict[str, Any]:

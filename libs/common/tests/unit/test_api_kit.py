@@ -122,13 +122,3 @@ def test_documented_api_catches_a_route_declared_outside_the_kit(app):
     app.add_url_rule("/plain/<thing_id>", "plain", lambda thing_id: {})
     with pytest.raises(AssertionError, match="routes without OpenAPI docs"):
         documented_api(app.test_client())
-
-
-def test_a_null_in_the_json_query_is_not_given_and_the_document_says_so(app):
-    client = app.test_client()
-    answer = client.get(f"/things?limit=3&query={quote(json.dumps({'limit': None, 'skip': None}))}")
-    assert answer.status_code == 200 and answer.json[0]["name"].endswith("/3/None")
-    from dropin_common.testing import documented_api
-    (json_form,) = [p for p in documented_api(client)["paths"]["/things"]["get"]["parameters"] if p["name"] == "query"]
-    members = json_form["content"]["application/json"]["schema"]["properties"]
-    assert members["limit"]["nullable"] is True and members["limit"]["type"] == "integer"
