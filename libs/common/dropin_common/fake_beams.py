@@ -58,6 +58,9 @@ class FakeBeamsServer:
             # Keeps connections open between requests, as the real API does (every answer has a
             # Content-Length), so a relay's sends are not each a new TCP connection.
             protocol_version = "HTTP/1.1"
+            # Headers and body go out as two writes; without TCP_NODELAY, Nagle holds the body
+            # back until the client's delayed ACK (~40 ms) on a kept-alive connection.
+            disable_nagle_algorithm = True
 
             def log_message(self, *_args):
                 pass
