@@ -59,11 +59,9 @@ from apispec.ext.marshmallow.common import resolve_schema_cls
 from marshmallow import Schema, ValidationError, fields
 from webargs.flaskparser import FlaskParser
 
-from .errors import BadRequest
 from .naming import camel
 from .query import (CommaSeparatedSet, DateRangeSchema, FilterSchema, LooseString, PageSchema,  # noqa: F401
-                    WholeNumber, validation_error_to_bad_request)
-from .input_guard import strict_loads
+                    WholeNumber, query_args, validation_error_to_bad_request)
 
 OPENAPI_VERSION = "3.0.3"
 API_KEY = {"type": "apiKey", "in": "header", "name": "apikey",
@@ -116,28 +114,6 @@ class DropinParser(FlaskParser):
         if isinstance(messages, Mapping) and len(messages) == 1:
             messages = next(iter(messages.values()))  # webargs nests them under the location
         raise validation_error_to_bad_request(ValidationError(messages)) from None
-
-
-def query_args(args: Mapping[str, Any]) -> dict[str, Any]:
-    """Plain parameters, overlaid with the keys of the `query` JSON object; a null there means "not
-    given". A key given twice is a 400 naming it: each filter takes one value (a set is comma-separated),
-    and the document says so."""
-    getlist = getattr(args, "getlist", None)
-    repeated = next((key for key in args if getlist is not None and len(getlist(key)) > 1), None)
-    if repeated is not None:
-        raise BadRequest(f"{repeated}: given more than once.", code="invalid_field", field=repeated)
-    merged: dict[str, Any] = {key: value for key, value in args.items() if key != "query"}
-    raw = args.get("query")
-    if raw is not None:
-        try:
-            decoded = strict_loads(raw)
-        except (TypeError, ValueError):
-            raise BadRequest("query must be a URL-encoded JSON object.", code="invalid_query",
-                             field="query") from None
-        if not isinstance(decoded, dict):
-            raise BadRequest("query must be a JSON object.", code="invalid_query", field="query")
-        merged.update({key: value for key, value in decoded.items() if value is not None})
-    return merged
 
 
 class Blueprint(flask_smorest.Blueprint):

@@ -109,11 +109,17 @@ class DateRangeSchema(FilterSchema):
         metadata={"description": "The client's `Date.getTimezoneOffset()` in minutes: -420 is GMT+7."})
 
 
-def merge_query_args(args: Mapping[str, Any]) -> dict[str, Any]:
-    """Plain parameters, overlaid with the keys of the `query` JSON object."""
+def query_args(args: Mapping[str, Any]) -> dict[str, Any]:
+    """Plain parameters, overlaid with the keys of the `query` JSON object; a null there means "not
+    given". A key given twice is a 400 naming it: each filter takes one value (a set is comma-separated),
+    and the document says so."""
+    getlist = getattr(args, "getlist", None)
+    repeated = next((key for key in args if getlist is not None and len(getlist(key)) > 1), None)
+    if repeated is not None:
+        raise BadRequest(f"{repeated}: given more than once.", code="invalid_field", field=repeated)
     merged: dict[str, Any] = {key: value for key, value in args.items() if key != "query"}
     raw = args.get("query")
-    if raw not in (None, ""):
+    if raw is not None:
         try:
             decoded = strict_loads(raw)
         except (TypeError, ValueError):
@@ -122,8 +128,7 @@ def merge_query_args(args: Mapping[str, Any]) -> dict[str, Any]:
         if not isinstance(decoded, dict):
             raise BadRequest("query must be a JSON object.", code="invalid_query", field="query")
         merged.update({key: value for key, value in decoded.items() if value is not None})
-    # Empty plain parameters (`?status=`) mean "no filter", not "invalid".
-    return {key: value for key, value in merged.items() if value != ""}
+    return merged
 
 
 def load_or_400(schema: Schema, data: Any) -> dict[str, Any]:
@@ -149,4 +154,4 @@ def validation_error_to_bad_request(exc: ValidationError) -> BadRequest:
 
 
 def parse_filters(schema: Schema, args: Mapping[str, Any]) -> dict[str, Any]:
-    return load_or_400(schema, merge_query_args(args))
+    return load_or_400(schema, query_args(args))

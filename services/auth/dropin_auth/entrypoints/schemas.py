@@ -1,5 +1,5 @@
 """Request schemas: the HTTP edge turns bodies and query strings into commands, and bad input
-into a 400 naming the field (dropin_common.query.load_or_400 / parse_filters)."""
+into a 400 naming the field (the kit in dropin_common.api)."""
 from __future__ import annotations
 
 from collections.abc import Callable
