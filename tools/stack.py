@@ -206,6 +206,16 @@ def procfile(service: str) -> list[tuple[str, str]]:
     return entries
 
 
+# Processes no one waits on at the moment they work: read models, CRM/webhook/mail delivery and
+# the sweeper. They run at a lower CPU priority, so on a busy machine a shopper's ring (streams
+# web, its Pusher and Beams relays, the gateway) is served first and these catch up a few
+# milliseconds later; the Helm chart gives each its own pod and CPU request instead.
+BACKGROUND_PROCESSES = frozenset({
+    "dashboard-consumer", "integrations-consumer", "integrations-relay-email", "integrations-relay-webhook",
+    "streams-relay-email", "streams-worker"})
+BACKGROUND_NICENESS = 10
+
+
 def metrics_ports(profile: Profile) -> dict[str, int]:
     """Each background process's METRICS_PORT, in Procfile order (web processes serve /metrics
     on their own port)."""
@@ -223,7 +233,13 @@ def ops_locations(profile: Profile) -> str:
 
 
 def supervisor_program(name: str, command: str, directory: Path, environment: dict[str, str],
-                       logs: Path, *, autostart: bool = True) -> str:
+                       logs: Path, *, autostart: bool = True, writes_own_log: bool = False) -> str:
+    """`writes_own_log`: the process appends its JSON lines to `<name>.log` itself (LOG_FILE), and
+    the supervisor keeps only what else reaches stdout/stderr (a crash's traceback) in
+    `<name>.console.log`; a line through the supervisor's pipe costs its CPU too."""
+    console = logs / (f"{name}.console.log" if writes_own_log else f"{name}.log")
+    if writes_own_log:
+        environment = {**environment, "LOG_FILE": str(logs / f"{name}.log")}
     # supervisord interpolates %(...)s in its config: a literal % (as in amqp://.../%2F) is %%.
     env_line = ",".join(f'{key}="{value}"'.replace("%", "%%") for key, value in environment.items())
     command = command.replace("%", "%%")
@@ -240,7 +256,7 @@ stopasgroup=true
 killasgroup=true
 stopwaitsecs=10
 redirect_stderr=true
-stdout_logfile={logs / (name + '.log')}
+stdout_logfile={console}
 stdout_logfile_maxbytes=20MB
 stdout_logfile_backups=2
 """
@@ -425,8 +441,10 @@ serverurl=unix://{run / 'supervisor.sock'}
             name = f"{service}-{process}"
             process_env = {**environment, "METRICS_HOST": "127.0.0.1", "METRICS_PORT": str(ports[name])} \
                 if name in ports else environment
+            if name in BACKGROUND_PROCESSES:
+                command = f"nice -n {BACKGROUND_NICENESS} {command}"
             parts.append(supervisor_program(name, command, ROOT / "services" / service,
-                                            process_env, logs))
+                                            process_env, logs, writes_own_log=True))
     documents = " ".join(f"{service}=http://127.0.0.1:{profile.port(service)}/openapi.json" for service in SERVICES)
     parts.append(supervisor_program(
         "openapi-merge", f"python -m dropin_common.openapi_merge --port {profile.port('openapi')} {documents}",

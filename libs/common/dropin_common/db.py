@@ -7,6 +7,8 @@ service's database and are written in the same transaction as its state changes.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import json
 from datetime import timedelta
 from typing import Any, Literal
 
@@ -174,12 +176,13 @@ def prune_consumer_tables(engine: Engine, tables: dict[str, sa.Table], inbox_ret
 
 
 class OutboxWriter:
-    """Writes outgoing messages into the outbox on the caller's transaction."""
+    """Collects outgoing messages during a transaction and writes them into the outbox on it, all
+    in one statement, when the unit of work commits (`flush`)."""
 
     def __init__(self, connection: Connection, outbox: sa.Table):
         self._connection = connection
         self._outbox = outbox
-        self._woken: set[str] = set()
+        self._rows: list[tuple[str, str, dict[str, Any]]] = []
 
     def publish(self, event: Event) -> None:
         """An integration event for the broker (routing key = event type), carrying the correlation
@@ -189,15 +192,34 @@ class OutboxWriter:
         self.add("broker", event.type, event.to_envelope())
 
     def add(self, destination: str, topic: str, payload: dict[str, Any]) -> None:
-        row = self._outbox.insert().values(destination=destination, topic=topic, payload=payload)
-        if destination in self._woken:
-            self._connection.execute(row)
+        self._rows.append((destination, topic, payload))
+
+    def flush(self) -> None:
+        """Inserts the rows added since the last flush, in their order, and wakes each of their
+        destinations' relays once (a NOTIFY, delivered only if the transaction commits): one round
+        trip however many rows a change produced (a stream request writes three)."""
+        if not self._rows:
             return
-        # The first row for a destination also wakes its relay (a NOTIFY, delivered only if the
-        # transaction commits), in the same statement; the relay then sends every waiting row.
-        self._woken.add(destination)
-        inserted = row.returning(self._outbox.c.destination).cte("inserted")
-        self._connection.execute(sa.select(sa.func.pg_notify(OUTBOX_NOTIFY_CHANNEL, inserted.c.destination)))
+        rows, self._rows = self._rows, []
+        self._connection.execute(_insert_and_notify(self._outbox), {
+            "destinations": [destination for destination, _, _ in rows],
+            "topics": [topic for _, topic, _ in rows],
+            "payloads": [json.dumps(payload) for _, _, payload in rows]})
+
+
+@functools.lru_cache(maxsize=4)
+def _insert_and_notify(outbox: sa.Table) -> sa.TextClause:
+    # Built once per table: text, so no statement is rebuilt or recompiled per transaction.
+    # WITH ORDINALITY keeps the rows' order in their ids, which relays send in.
+    return sa.text(f"""
+        WITH inserted AS (
+            INSERT INTO {outbox.name} (destination, topic, payload)
+            SELECT destination, topic, payload::jsonb
+              FROM unnest(CAST(:destinations AS text[]), CAST(:topics AS text[]), CAST(:payloads AS text[]))
+                   WITH ORDINALITY AS added(destination, topic, payload, position)
+             ORDER BY position
+            RETURNING destination)
+        SELECT pg_notify('{OUTBOX_NOTIFY_CHANNEL}', destination) FROM (SELECT DISTINCT destination FROM inserted) AS woken""")
 
 
 class SqlUnitOfWork:
@@ -228,6 +250,7 @@ class SqlUnitOfWork:
         pass
 
     def commit(self) -> None:
+        self.outbox.flush()
         self._transaction.commit()
 
     def rollback(self) -> None:

@@ -15,6 +15,7 @@ import json
 import signal
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
@@ -27,6 +28,7 @@ class ReceivedEvent:
     channels: tuple[str, ...]
     name: str
     data: dict
+    received_at: float = 0.0  # wall clock (time.time()) when the trigger arrived
 
 
 class FakePusherServer:
@@ -91,7 +93,8 @@ class FakePusherServer:
                 message = json.loads(body)
                 data = message.get("data")
                 event = ReceivedEvent(tuple(message.get("channels") or [message.get("channel")]),
-                                      message["name"], json.loads(data) if isinstance(data, str) else data)
+                                      message["name"], json.loads(data) if isinstance(data, str) else data,
+                                      time.time())
                 with fake._lock:
                     fake.events.append(event)
                 if fake.sockets is not None:
@@ -100,12 +103,18 @@ class FakePusherServer:
                 return self._answer(200, {})
 
             def do_GET(self):
-                # Lets the e2e tests read what a separately running fake received.
-                if urlsplit(self.path).path == "/_received":
+                # Lets the e2e tests read what a separately running fake received. `?after=N` skips
+                # the first N events, so a poller reads only what is new (the benchmark polls often
+                # and must not tax the machine it measures); `receivedAt` is when each arrived.
+                parts = urlsplit(self.path)
+                if parts.path == "/_received":
+                    after = dict(parse_qsl(parts.query)).get("after", "0")
+                    skip = int(after) if after.isdigit() else 0
                     with fake._lock:
-                        events = [{"channels": list(e.channels), "name": e.name, "data": e.data}
-                                  for e in fake.events]
-                    return self._answer(200, {"events": events, "rejected": fake.rejected})
+                        events = [{"channels": list(e.channels), "name": e.name, "data": e.data,
+                                   "receivedAt": e.received_at} for e in fake.events[skip:]]
+                        count = len(fake.events)
+                    return self._answer(200, {"events": events, "count": count, "rejected": fake.rejected})
                 if urlsplit(self.path).path == "/_channels" and fake.sockets is not None:
                     return self._answer(200, {"subscribers": fake.sockets.subscriber_counts()})
                 return self._answer(404, {"error": "unknown path"})

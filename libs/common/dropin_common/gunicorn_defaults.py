@@ -78,13 +78,14 @@ def die_with_parent(parent_pid: int) -> None:
 
 def post_worker_init(worker) -> None:
     """The app's own structured lines (`dropin.access`: one per request; `dropin.security`: one
-    per refusal) go to stdout as they are, one JSON object a line. Without a handler Python drops
+    per refusal) go to stdout (or LOG_FILE) as they are, one JSON object a line. Without a handler Python drops
     INFO lines, and the access log never reached a file. (Not `logconfig_dict`: that would also
     switch on gunicorn's own access log, a second line per request.)"""
     import logging
-    import sys
 
-    handler = logging.StreamHandler(sys.stdout)
+    from dropin_common.logs import plain_log_handler
+
+    handler = plain_log_handler()
     handler.setFormatter(logging.Formatter("%(message)s"))
     for name in ("dropin.access", "dropin.security"):
         logger = logging.getLogger(name)

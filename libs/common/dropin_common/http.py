@@ -225,11 +225,17 @@ def _peer_is_trusted_proxy() -> bool:
     peer = request.remote_addr
     if not peer:
         return False
+    return _is_in(peer, current_app.extensions.get("dropin.trusted_proxies", ()))
+
+
+@functools.lru_cache(maxsize=256)
+def _is_in(peer: str, networks: tuple) -> bool:
+    # Asked at least once per request, nearly always for the gateway's one address.
     try:
         address = ipaddress.ip_address(peer)
     except ValueError:
         return False
-    return any(address in network for network in current_app.extensions.get("dropin.trusted_proxies", ()))
+    return any(address in network for network in networks)
 
 
 def client_address() -> str | None:

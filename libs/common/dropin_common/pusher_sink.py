@@ -9,14 +9,18 @@ import requests
 from pusher.errors import PusherBadAuth, PusherBadRequest, PusherBadStatus, PusherForbidden
 
 from .config import PusherSettings
+from .outbound_http import with_proxies_read_once
 from .outbox import SinkUnavailable, Undeliverable
 
 MAX_CHANNELS_PER_TRIGGER = 100  # Pusher's own limit
 
 
 def pusher_client(settings: PusherSettings) -> pusher.Pusher:
-    return pusher.Pusher(app_id=settings.app_id, key=settings.key, secret=settings.secret,
-                         host=settings.host, port=settings.port, ssl=settings.ssl, timeout=5)
+    client = pusher.Pusher(app_id=settings.app_id, key=settings.key, secret=settings.secret,
+                           host=settings.host, port=settings.port, ssl=settings.ssl, timeout=5)
+    channels = client._pusher_client  # the library's own client: its host and its requests session
+    with_proxies_read_once(channels.http.session, f"{'https' if channels.ssl else 'http'}://{channels.host}/")
+    return client
 
 
 class PusherSink:

@@ -344,3 +344,23 @@ def test_a_relay_wakes_for_its_own_destination_only_and_a_transaction_wakes_it_o
         assert list(listener.notifies(timeout=0.2)) == []  # one wake for the three rows
     finally:
         listener.close()
+
+
+def test_a_transactions_rows_are_written_at_commit_in_their_order(engine, tables):
+    """The outbox collects a change's rows and writes them in one statement at commit: in the
+    order they were added (relays send by id), each destination's rows with their payloads."""
+    outbox = tables["outbox"]
+    with engine.begin() as conn:
+        before = conn.execute(sa.select(sa.func.coalesce(sa.func.max(outbox.c.id), 0))).scalar_one()
+    with SqlUnitOfWork(engine, outbox) as uow:
+        uow.outbox.add("pusher", "first", {"n": 1, "text": "O'Neil \"quoted\" ü"})
+        uow.outbox.add("broker", "second", {"n": 2})
+        uow.outbox.add("pusher", "third", {"n": 3, "nested": {"list": [1, None]}})
+        uow.commit()
+    with engine.begin() as conn:
+        rows = conn.execute(sa.select(outbox.c.destination, outbox.c.topic, outbox.c.payload)
+                            .where(outbox.c.id > before).order_by(outbox.c.id)).all()
+    assert [tuple(row) for row in rows] == [
+        ("pusher", "first", {"n": 1, "text": "O'Neil \"quoted\" ü"}),
+        ("broker", "second", {"n": 2}),
+        ("pusher", "third", {"n": 3, "nested": {"list": [1, None]}})]

@@ -211,7 +211,7 @@ class BoundAuthUnitOfWork(ports.UnitOfWork):
         pass
 
     def commit(self) -> None:
-        pass
+        self.outbox.flush()  # onto the owner's transaction, which commits it with the inbox row
 
     def rollback(self) -> None:
         pass

@@ -13,6 +13,7 @@ from pusher_push_notifications import (
     PusherValidationError)
 
 from dropin_common.config import env_bool, env_str
+from dropin_common.outbound_http import with_proxies_read_once
 from dropin_common.outbox import SinkUnavailable, Undeliverable
 from dropin_common.timeutil import parse_iso, utcnow
 
@@ -62,6 +63,8 @@ def beams_client(settings: BeamsSettings) -> PushNotifications | None:
     client = PushNotifications(instance_id=settings.instance_id, secret_key=settings.secret_key,
                                endpoint=settings.endpoint)
     client.session.mount("https://", _Transport(plain_http=not settings.ssl))
+    scheme = "https" if settings.ssl else "http"
+    with_proxies_read_once(client.session, f"{scheme}://{client.endpoint}/")
     return client
 
 

@@ -32,7 +32,7 @@ class SqlStreamRepository(ports.StreamRepository):
         self._conn.execute(self._streams.insert().values(id=stream.id, **_stream_columns(stream)))
 
     def get(self, stream_id: str) -> Stream | None:
-        row = self._conn.execute(self._select_with_logs().where(self._streams.c.id == stream_id)).first()
+        row = self._conn.execute(_select_one_with_logs(self._streams, self._logs), {"stream_id": stream_id}).first()
         return _stream_from_row(row, _logs_from_json(row.logs)) if row else None
 
     def update(self, stream: Stream, *, expected_status: str) -> bool:
@@ -86,6 +86,13 @@ def _select_with_logs(streams: sa.Table, logs: sa.Table) -> sa.Select:
     logs_json = (sa.select(sa.func.coalesce(entries, sa.literal_column("'[]'::json")))
                  .where(logs.c.stream_id == streams.c.id).scalar_subquery())
     return sa.select(streams, logs_json.label("logs"))
+
+
+@functools.lru_cache(maxsize=4)
+def _select_one_with_logs(streams: sa.Table, logs: sa.Table) -> sa.Select:
+    """One stream by id, the most frequent read: the same statement object every time, so
+    SQLAlchemy neither rebuilds it nor recomputes its cache key."""
+    return _select_with_logs(streams, logs).where(streams.c.id == sa.bindparam("stream_id"))
 
 
 def _logs_from_json(entries: list) -> tuple[StreamLog, ...]:

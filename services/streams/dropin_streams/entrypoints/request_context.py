@@ -27,8 +27,12 @@ STREAM_FOR_CALLER = {"anyOf": [{"$ref": "#/components/schemas/StreamAnswer"},
                                {"$ref": "#/components/schemas/ShopperStreamAnswer"}]}
 
 
+# Built once: a schema's construction costs more than its dump, and dumping keeps no state.
+_ORGANIZATION_ANSWER, _SHOPPER_ANSWER = StreamAnswer(), ShopperStreamAnswer()
+
+
 def stream_for_caller(seen: StreamSeen) -> Response:
-    schema = StreamAnswer() if seen.role.is_organization else ShopperStreamAnswer()
+    schema = _ORGANIZATION_ANSWER if seen.role.is_organization else _SHOPPER_ANSWER
     return jsonify(schema.dump(stream_view_for(seen.stream, seen.role)))
 
 
