@@ -206,13 +206,15 @@ def procfile(service: str) -> list[tuple[str, str]]:
     return entries
 
 
-# Processes no one waits on at the moment they work: read models, CRM/webhook/mail delivery and
-# the sweeper. They run at a lower CPU priority, so on a busy machine a shopper's ring (streams
-# web, its Pusher and Beams relays, the gateway) is served first and these catch up a few
-# milliseconds later; the Helm chart gives each its own pod and CPU request instead.
+# Processes no one waits on at the moment they work: read models (dashboard, chat's copy of the
+# streams) and the broker relays that feed them, CRM/webhook/mail delivery and the sweeper. They
+# run at a lower CPU priority, so on a busy machine a shopper's ring (streams web, its Pusher and
+# Beams relays, the gateway) is served first and these catch up a few milliseconds later. Token
+# revocations (auth's broker relay, the streams consumer) stay at the normal priority. The Helm
+# chart gives each process its own pod and CPU request instead.
 BACKGROUND_PROCESSES = frozenset({
     "dashboard-consumer", "integrations-consumer", "integrations-relay-email", "integrations-relay-webhook",
-    "streams-relay-email", "streams-worker"})
+    "streams-relay-email", "streams-relay-broker", "streams-worker", "chat-consumer", "chat-relay-broker"})
 BACKGROUND_NICENESS = 10
 
 

@@ -117,6 +117,19 @@ class OutboxRelay:
         self._backoff = backoff
         self._keep_order = keep_order
         self._running = True
+        o = outbox
+        # Built once: a relay runs them for every row, and building costs more than running.
+        # The claim also makes the transaction's commit asynchronous (`set_config(..., true)` is
+        # SET LOCAL): the mark of a sent row is durable a moment later, not at once; only a crash
+        # of PostgreSQL itself (not of the relay or a connection) could then re-send the last few
+        # rows, and nothing is lost either way.
+        self._claim = (sa.select(o.c.id, o.c.topic, o.c.payload, o.c.attempts,
+                                 sa.func.set_config("synchronous_commit", "off", True))
+                       .where(o.c.destination == destination, o.c.sent_at.is_(None),
+                              o.c.given_up_at.is_(None), o.c.available_at <= sa.func.now())
+                       .order_by(o.c.id).limit(2)
+                       .with_for_update(skip_locked=True))
+        self._mark_sent = o.update().where(o.c.id == sa.bindparam("row_id")).values(sent_at=sa.func.now())
 
     def stop(self, *_args) -> None:
         self._running = False
@@ -144,14 +157,8 @@ class OutboxRelay:
         never the rows sent before it. Also says whether another row was waiting behind it (the
         claim looks at two), so a relay that sent the last row does not open one more transaction
         to find nothing."""
-        o = self._outbox
         with self._engine.begin() as conn:
-            rows = conn.execute(
-                sa.select(o.c.id, o.c.topic, o.c.payload, o.c.attempts)
-                .where(o.c.destination == self._destination, o.c.sent_at.is_(None),
-                       o.c.given_up_at.is_(None), o.c.available_at <= sa.func.now())
-                .order_by(o.c.id).limit(2)
-                .with_for_update(skip_locked=True)).all()
+            rows = conn.execute(self._claim).all()
             if not rows:
                 return NOTHING_PENDING, False
             return self._send(conn, rows[0]), len(rows) > 1
@@ -183,10 +190,7 @@ class OutboxRelay:
             conn.execute(o.update().where(o.c.id == row.id).values(
                 attempts=o.c.attempts + 1, last_error=str(exc)[:2000], **retry))
             return FAILED if delay is not None else SET_ASIDE
-        # The mark is durable a moment later, not at once: a crash of PostgreSQL itself (not of
-        # the relay or a connection) could re-send the last few rows; nothing is lost either way.
-        conn.execute(sa.text("SET LOCAL synchronous_commit = off"))
-        conn.execute(o.update().where(o.c.id == row.id).values(sent_at=sa.func.now()))
+        conn.execute(self._mark_sent, {"row_id": row.id})  # committed asynchronously (see the claim)
         metrics.OUTBOX_DELIVERIES.labels(self._destination, "sent").inc()
         return SENT
 
