@@ -29,7 +29,7 @@ class SqlStreamRepository(ports.StreamRepository):
         self._pings = tables["dealer_pings"]
 
     def add(self, stream: Stream) -> None:
-        self._conn.execute(self._streams.insert().values(id=stream.id, **_stream_columns(stream)))
+        self._conn.execute(_insert(self._streams), {"id": stream.id, **_stream_columns(stream)})
 
     def get(self, stream_id: str) -> Stream | None:
         row = self._conn.execute(_select_one_with_logs(self._streams, self._logs), {"stream_id": stream_id}).first()
@@ -132,20 +132,19 @@ class SqlOrganizationRepository(ports.OrganizationRepository):
         self._table = tables["organizations"]
 
     def get(self, organization_id: str) -> Organization | None:
-        return self._one(self._table.c.id == organization_id)
+        return self._one("id", organization_id)
 
     def by_code(self, code: str) -> Organization | None:
-        return self._one(self._table.c.code == code)
+        return self._one("code", code)
 
     def by_token_hash(self, token_hash: str) -> Organization | None:
-        return self._one(self._table.c.token_hash == token_hash)
+        return self._one("token_hash", token_hash)
 
     def save_if_newer(self, organization: Organization) -> bool:
         return _upsert_if_newer(self._conn, self._table, organization.__dict__)
 
-    def _one(self, condition) -> Organization | None:
-        row = self._conn.execute(sa.select(self._table).where(condition)
-                                 .order_by(self._table.c.updated_at.desc()).limit(1)).first()
+    def _one(self, column: str, value: str) -> Organization | None:
+        row = self._conn.execute(_newest_by(self._table, column), {"value": value}).first()
         return Organization(**row._mapping) if row else None
 
 
@@ -156,12 +155,16 @@ class SqlAccountRepository(ports.AccountRepository):
         self._pings = tables["dealer_pings"]
 
     def get(self, account_id: str) -> Account | None:
-        row = self._conn.execute(sa.select(self._table).where(self._table.c.id == account_id)).first()
+        row = self._conn.execute(_newest_by(self._table, "id"), {"value": account_id}).first()
         return Account(**row._mapping) if row else None
 
     def online_active_dealers(self, organization_id: str, alive_since: datetime | None = None) -> list[Account]:
         a = self._table
-        rows = self._conn.execute(self._online(sa.select(a), organization_id, alive_since).order_by(a.c.id)).all()
+        if alive_since is not None:  # every ring asks this: the statement is built once
+            rows = self._conn.execute(_alive_dealers(a, self._pings),
+                                      {"organization_id": organization_id, "alive_since": alive_since}).all()
+        else:
+            rows = self._conn.execute(self._online(sa.select(a), organization_id, None).order_by(a.c.id)).all()
         return [Account(**row._mapping) for row in rows]
 
     def count_online_active_dealers(self, organization_id: str, alive_since: datetime) -> int:
@@ -197,6 +200,32 @@ class SqlAccountRepository(ports.AccountRepository):
 
     def save_if_newer(self, account: Account) -> bool:
         return _upsert_if_newer(self._conn, self._table, account.__dict__)
+
+
+# The statements every ring and every accept runs, built once per table: building a statement
+# and its cache key costs SQLAlchemy more than PostgreSQL takes to run it.
+@functools.lru_cache(maxsize=8)
+def _insert(table: sa.Table) -> sa.Insert:
+    return table.insert()
+
+
+@functools.lru_cache(maxsize=16)
+def _newest_by(table: sa.Table, column: str) -> sa.Select:
+    # The replica may briefly hold an old and a new row for one code; the newest answers.
+    order = [table.c.updated_at.desc()] if "updated_at" in table.c else []
+    return sa.select(table).where(table.c[column] == sa.bindparam("value")).order_by(*order).limit(1)
+
+
+@functools.lru_cache(maxsize=4)
+def _alive_dealers(accounts: sa.Table, pings: sa.Table) -> sa.Select:
+    """Online, active dealers of an organization who switched online or pinged since `alive_since`."""
+    a, p = accounts, pings
+    last_ping = sa.select(p.c.last_ping_at).where(p.c.dealer_id == a.c.id).scalar_subquery()
+    return (sa.select(a)
+            .where(a.c.organization_id == sa.bindparam("organization_id"), a.c.role == ROLE_DEALER,
+                   a.c.status == ACTIVE, a.c.account_status == ONLINE,
+                   sa.func.greatest(a.c.updated_at, last_ping) >= sa.bindparam("alive_since", type_=a.c.updated_at.type))
+            .order_by(a.c.id))
 
 
 def _upsert_if_newer(conn: Connection, table: sa.Table, values: dict) -> bool:
