@@ -208,10 +208,12 @@ def bulk_load(container) -> float:
     # The consumer keeps these counts as it inserts; a bulk load recounts them (the CLI's `recount`,
     # its statements side by side).
     with engine.begin() as conn:
-        conn.execute(sa.text("TRUNCATE period_counts, facet_counts, name_counts, call_stats, answer_times"))
+        conn.execute(sa.text(f"TRUNCATE {', '.join(maintenance.COUNT_TABLES)}"))
     work = "SET LOCAL work_mem = '256MB'"
     _in_parallel({f"recounted {label}": execute(sql, work) for label, sql in (
         ("answer times", maintenance.RECOUNT_ANSWER_TIMES), ("call stats", maintenance.RECOUNT_CALL_STATS),
+        ("dealer answer times", maintenance.RECOUNT_DEALER_ANSWER_TIMES),
+        ("dealer stats", maintenance.RECOUNT_DEALER_STATS),
         ("facet counts", maintenance.RECOUNT_FACETS), ("name counts", maintenance.RECOUNT_NAMES),
         ("period counts", maintenance.RECOUNT_PERIODS))})
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -225,7 +227,7 @@ def print_disk_size(engine) -> None:
         tables = conn.execute(sa.text(
             "SELECT relname, pg_table_size(oid), pg_indexes_size(oid) FROM pg_class "
             "WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace "
-            "ORDER BY pg_total_relation_size(oid) DESC LIMIT 8")).all()
+            "ORDER BY pg_total_relation_size(oid) DESC LIMIT 10")).all()
     print(f"Disk size of the read model database: {total / 2**30:.2f} GiB")
     for name, table, index in tables:
         print(f"  {name:<16} table {table / 2**20:9.0f} MiB, indexes {index / 2**20:9.0f} MiB")

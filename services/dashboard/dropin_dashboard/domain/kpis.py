@@ -122,3 +122,48 @@ class DealerStanding:
     median_time_to_answer_seconds: float | None
     average_duration_seconds: float | None
     leads: int
+
+
+@dataclass
+class DealerFigures:
+    """One dealer's answered calls in a period, as pre-aggregations sum them (figures of disjoint
+    sets of calls add up, and subtract)."""
+    dealer_id: str
+    answered: int = 0
+    duration_total: int = 0
+    durations: int = 0
+    leads: int = 0
+    answer_times: Counter[int] = field(default_factory=Counter)
+
+    def median(self) -> float | None:
+        return percentile_cont({value: count for value, count in self.answer_times.items() if count > 0}, 0.5)
+
+
+def leaderboard_candidates(answered: dict[str, int], skip: int, limit: int | None) -> tuple[list[str], int]:
+    """Leaderboard pages rank by answered (most first), then median time to answer, then dealer id:
+    only dealers whose answered count lies between those at the page's first and last place can be
+    on it, ties at both edges included, so only their medians are needed. Returns those dealers and
+    how many dealers rank before all of them (they answered more). Dealers with nothing answered are
+    not ranked."""
+    counts = sorted((count for count in answered.values() if count > 0), reverse=True)
+    if skip >= len(counts) or limit == 0:
+        return [], len(counts)
+    highest = counts[skip]
+    lowest = counts[min(len(counts), skip + limit) - 1] if limit is not None else counts[-1]
+    candidates = [dealer for dealer, count in answered.items() if lowest <= count <= highest]
+    before = sum(1 for count in counts if count > highest)
+    return candidates, before
+
+
+def standing_order(figures: DealerFigures) -> tuple[int, bool, float, str]:
+    """The leaderboard's order (the SQL fallback's: answered desc, median asc NULLS LAST, dealer id
+    in code point order, PostgreSQL's COLLATE "C")."""
+    median = figures.median()
+    return (-figures.answered, median is None, median if median is not None else 0.0, figures.dealer_id)
+
+
+def leaderboard_page(candidates: list[DealerFigures], before: int, skip: int, limit: int | None) -> list[DealerFigures]:
+    """The page out of the candidates `leaderboard_candidates` chose, `before` dealers ranking ahead."""
+    ordered = sorted(candidates, key=standing_order)
+    first = skip - before
+    return ordered[first:first + limit] if limit is not None else ordered[first:]
