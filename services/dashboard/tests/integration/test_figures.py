@@ -331,3 +331,14 @@ def test_dealer_figures_follow_a_call_that_changes_dealer_and_leads_out_of_order
     figures.maintenance.recount_periods()
     with figures.engine.connect() as conn:
         assert kept == sorted(tuple(row) for row in conn.execute(sa.text("SELECT * FROM dealer_stats")))
+
+
+@pytest.mark.parametrize("params", [NY_WEEK, {"from": "2026-01-01", "to": "2026-12-31", "timezoneoffset": -420}])
+def test_the_series_body_is_what_its_documented_schema_dumps(client, admin_headers, figures, params):
+    """The series is sent without a marshmallow dump (a year of days took longer to dump than to
+    compute): its body must be exactly what SeriesAnswer would have made of it."""
+    from dropin_dashboard.entrypoints.schemas import SeriesAnswer
+    for interval in ("day", "week", "month"):
+        body = get(client, admin_headers, "series", interval=interval, **params).get_json()
+        assert body == SeriesAnswer().dump(body) and body["buckets"]
+        assert all(isinstance(row["answerRate"], float) and isinstance(row["calls"], int) for row in body["buckets"])
