@@ -24,7 +24,7 @@ from ..domain.kpis import (CallFigures, DealerFigures, DealerStanding, Heatmap, 
 from ..domain.zones import Zone
 from ..ports import CallReports
 from .criteria import call_columns
-from .period_buckets import (HOUR, BucketSpan, SignedRange, bucket_ranges, is_boundary, phased_ranges,
+from .period_buckets import (HOUR, YEAR, BucketSpan, SignedRange, bucket_ranges, is_boundary, phased_ranges,
                              signed_calendar_buckets)
 from .tables import ALL_ORGANIZATIONS, DEALER_STAT_COLUMNS, STAT_COLUMNS
 
@@ -45,13 +45,12 @@ def local_time(moment: sa.ColumnElement, zone: Zone) -> sa.ColumnElement:
     return sa.func.timezone(sa.cast(sa.literal(f"{shift} minutes"), INTERVAL), moment)
 
 
-def _span_params(spans: list[BucketSpan], edges: list[SignedRange]) -> dict[str, list]:
-    """The leaderboard statements' array parameters: bucket spans (grain, bounds as epoch seconds,
-    weight) and signed edge ranges of calls."""
-    return {"span_grain": [grain for grain, _, _, _ in spans],
-            "span_lo": [int((start or NEVER).timestamp()) for _, start, _, _ in spans],
-            "span_hi": [int((end or FOREVER).timestamp()) for _, _, end, _ in spans],
-            "span_weight": [weight for _, _, _, weight in spans],
+def _span_params(buckets: list[tuple[str, datetime, int]], edges: list[SignedRange]) -> dict[str, list]:
+    """The leaderboard statements' array parameters: weighted buckets (grain, start as epoch
+    seconds, weight) and signed edge ranges of calls."""
+    return {"span_grain": [grain for grain, _, _ in buckets],
+            "span_bucket": [int(bucket.timestamp()) for _, bucket, _ in buckets],
+            "span_weight": [weight for _, _, weight in buckets],
             "edge_sign": [sign for sign, _, _ in edges], "edge_lo": [int(start.timestamp()) for _, start, _ in edges],
             "edge_hi": [int(end.timestamp()) for _, _, end in edges]}
 
@@ -233,8 +232,8 @@ class SqlCallReports(CallReports):
         if criteria != RecordFilter(period=criteria.period):
             return self._leaderboard_from_calls(criteria, page)
         spans, edges = signed_calendar_buckets(criteria.period.start, criteria.period.end)
-        params = _span_params(spans, edges)
         with self._engine.connect() as conn:
+            params = _span_params(self._single_buckets(conn, spans), edges)
             dealers, counts = conn.execute(self._statements["answered"], params).one()
             answered = dict(zip(dealers or [], map(int, counts or []), strict=True))
             candidates, before = leaderboard_candidates(answered, page.skip, page.limit)
@@ -242,8 +241,10 @@ class SqlCallReports(CallReports):
                 return []
             figures = {dealer: DealerFigures(dealer, answered[dealer]) for dealer in candidates}
             histograms = conn.execute(self._statements["histograms"], {**params, "dealers": candidates})
-            for dealer, seconds, times in histograms:
-                figures[dealer].answer_times.update(dict(zip(seconds, map(int, times), strict=True)))
+            for dealer, weight, seconds, counts in histograms:
+                times = figures[dealer].answer_times
+                for second, count in zip(seconds, counts or [1] * len(seconds), strict=True):
+                    times[second] += weight * count
             chosen = leaderboard_page(list(figures.values()), before, page.skip, page.limit)
             for dealer, *sums in conn.execute(self._statements["sums"],
                                               {**params, "dealers": [one.dealer_id for one in chosen]}):
@@ -256,8 +257,27 @@ class SqlCallReports(CallReports):
             average_duration_seconds=round(one.duration_total / one.durations, 1) if one.durations else None,
             leads=one.leads) for one in chosen]
 
+    def _single_buckets(self, conn, spans: list[BucketSpan]) -> list[tuple[str, datetime, int]]:
+        """Spans as single buckets, so each is read by equality on (grain, bucket[, dealer]): an open
+        span (a period open at one end) becomes the years dealer_stats has on that side."""
+        buckets = [(grain, start, weight) for grain, start, end, weight in spans
+                   if start is not None and end is not None]
+        if len(buckets) < len(spans):
+            stats = self._dealer_stats
+            first, last = conn.execute(sa.select(sa.func.min(stats.c.bucket), sa.func.max(stats.c.bucket))
+                                       .where(stats.c.grain == YEAR)).one()
+            for grain, start, end, weight in spans:
+                if start is None or end is None:
+                    year = first.year if first is not None else 0
+                    while last is not None and year <= last.year:
+                        bucket = datetime(year, 1, 1, tzinfo=timezone.utc)
+                        if (start is None or bucket >= start) and (end is None or bucket < end):
+                            buckets.append((grain, bucket, weight))
+                        year += 1
+        return buckets
+
     @cached_property
-    def _statements(self) -> dict[str, sa.Select]:
+    def _statements(self) -> dict[str, sa.Executable]:
         """The leaderboard's three statements, built once (their parameters are arrays, so their
         text never changes and SQLAlchemy compiles each once): every dealer's answered count as two
         arrays; the candidates' answer-time histograms (seconds and counts arrays per dealer); the
@@ -265,9 +285,9 @@ class SqlCallReports(CallReports):
         stats, times, c = self._dealer_stats, self._dealer_times, self._columns.table.c
         epochs = ARRAY(sa.BigInteger)
         integers = ARRAY(sa.Integer)
-        spans = sa.func.unnest(sa.bindparam("span_grain", type_=ARRAY(sa.Text)), sa.bindparam("span_lo", type_=epochs),
-                               sa.bindparam("span_hi", type_=epochs), sa.bindparam("span_weight", type_=integers)) \
-            .table_valued("grain", "lo", "hi", "weight").render_derived(name="spans")
+        spans = sa.func.unnest(sa.bindparam("span_grain", type_=ARRAY(sa.Text)),
+                               sa.bindparam("span_bucket", type_=epochs), sa.bindparam("span_weight", type_=integers)) \
+            .table_valued("grain", "bucket", "weight").render_derived(name="spans")
         edges = sa.func.unnest(sa.bindparam("edge_sign", type_=integers), sa.bindparam("edge_lo", type_=epochs),
                                sa.bindparam("edge_hi", type_=epochs)).table_valued("sign", "lo", "hi") \
             .render_derived(name="edges")
@@ -277,38 +297,58 @@ class SqlCallReports(CallReports):
                     "durations": sa.case((c.duration_seconds.is_(None), 0), else_=1), "leads": c.lead_count,
                     "seconds": c.time_to_answer_seconds, "count": sa.literal(1)}
 
-        def signed_rows(table: sa.Table, summed: tuple[str, ...], keys: tuple[str, ...] = ()) -> sa.Subquery:
-            # LATERAL with OFFSET 0: one index range scan per span / edge range (see _figures_from_stats).
-            rows = sa.select(table.c.dealer_id, *[table.c[name] for name in keys + summed]) \
-                .where(table.c.grain == spans.c.grain, table.c.bucket >= sa.func.to_timestamp(spans.c.lo),
-                       table.c.bucket < sa.func.to_timestamp(spans.c.hi)).offset(0).lateral("rows")
+        def signed_rows(table: sa.Table, summed: tuple[str, ...], keys: tuple[str, ...] = (),
+                        of_chosen: bool = False) -> sa.Subquery:
+            """(dealer_id, *keys, *summed) rows: the buckets' rows times their weight, the edge calls
+            times their sign. LATERAL with OFFSET 0: one index scan per bucket (see
+            _figures_from_stats); of the chosen dealers only, one index seek per bucket and dealer
+            (a bucket holds every dealer's rows) and the edge calls hash-joined with them."""
+            bucket_rows = sa.select(table.c.dealer_id, *[table.c[name] for name in keys + summed]) \
+                .where(table.c.grain == spans.c.grain, table.c.bucket == sa.func.to_timestamp(spans.c.bucket),
+                       *([table.c.dealer_id == chosen.c.id] if of_chosen else [])).offset(0).lateral("rows")
             calls = sa.select(c.dealer_id, *[per_call[name].label(name) for name in keys + summed]) \
                 .where(c.accepted_at.is_not(None), c.dealer_id.is_not(None),
                        c.requested_at >= sa.func.to_timestamp(edges.c.lo),
                        c.requested_at < sa.func.to_timestamp(edges.c.hi)).offset(0).lateral("calls")
+            buckets = spans.join(chosen, sa.true()) if of_chosen else spans
+            edge_calls = edges.join(calls, sa.true())
+            if of_chosen:
+                edge_calls = edge_calls.join(chosen, chosen.c.id == calls.c.dealer_id)
             return sa.union_all(
-                sa.select(rows.c.dealer_id, *[rows.c[name] for name in keys],
-                          *[(rows.c[name] * spans.c.weight).label(name) for name in summed])
-                .select_from(spans.join(rows, sa.true())),
+                sa.select(bucket_rows.c.dealer_id, *[bucket_rows.c[name] for name in keys],
+                          *[(bucket_rows.c[name] * spans.c.weight).label(name) for name in summed])
+                .select_from(buckets.join(bucket_rows, sa.true())),
                 sa.select(calls.c.dealer_id, *[calls.c[name] for name in keys],
                           *[(calls.c[name] * edges.c.sign).label(name) for name in summed])
-                .select_from(edges.join(calls, sa.true())).where(*[calls.c[name].is_not(None) for name in keys]),
+                .select_from(edge_calls).where(*[calls.c[name].is_not(None) for name in keys]),
             ).subquery("signed")
 
         counted = signed_rows(stats, ("answered",))
         per_dealer = sa.select(counted.c.dealer_id, sa.func.sum(counted.c.answered).label("answered")) \
             .group_by(counted.c.dealer_id).having(sa.func.sum(counted.c.answered) > 0).subquery("per_dealer")
         answered = sa.select(sa.func.array_agg(per_dealer.c.dealer_id), sa.func.array_agg(per_dealer.c.answered))
-        # The candidates as a set to hash-join with (a long `= ANY(array)` is a linear search per row).
-        timed = signed_rows(times, ("count",), ("seconds",))
-        per_second = sa.select(timed.c.dealer_id, timed.c.seconds, sa.func.sum(timed.c["count"]).label("n")) \
-            .select_from(timed.join(chosen, chosen.c.id == timed.c.dealer_id)) \
-            .group_by(timed.c.dealer_id, timed.c.seconds).subquery("per_second")
-        histograms = sa.select(per_second.c.dealer_id, sa.func.array_agg(per_second.c.seconds),
-                               sa.func.array_agg(per_second.c.n)).group_by(per_second.c.dealer_id)
-        summed = signed_rows(stats, DEALER_STAT_COLUMNS)
+        # Each chosen dealer's histogram in each bucket as one row of two arrays (an index seek and
+        # its ~60 rows folded on the spot), and each dealer's edge calls' times as one array per
+        # edge: added up in Python, rather than grouping tens of thousands of rows by second.
+        histogram = sa.select(sa.func.array_agg(times.c.seconds).label("seconds"),
+                              sa.func.array_agg(times.c["count"]).label("counts")) \
+            .where(times.c.grain == spans.c.grain, times.c.bucket == sa.func.to_timestamp(spans.c.bucket),
+                   times.c.dealer_id == chosen.c.id).lateral("histogram")
+        edge_calls = sa.select(c.dealer_id, c.time_to_answer_seconds) \
+            .where(c.accepted_at.is_not(None), c.dealer_id.is_not(None), c.time_to_answer_seconds.is_not(None),
+                   c.requested_at >= sa.func.to_timestamp(edges.c.lo),
+                   c.requested_at < sa.func.to_timestamp(edges.c.hi)).offset(0).lateral("calls")
+        histograms = sa.union_all(
+            sa.select(chosen.c.id, spans.c.weight, histogram.c.seconds, histogram.c.counts)
+            .select_from(spans.join(chosen, sa.true()).join(histogram, sa.true()))
+            .where(histogram.c.seconds.is_not(None)),
+            sa.select(edge_calls.c.dealer_id, edges.c.sign, sa.func.array_agg(edge_calls.c.time_to_answer_seconds),
+                      sa.null())
+            .select_from(edges.join(edge_calls, sa.true()).join(chosen, chosen.c.id == edge_calls.c.dealer_id))
+            .group_by(edge_calls.c.dealer_id, edges.c.sign, edges.c.lo))
+        summed = signed_rows(stats, DEALER_STAT_COLUMNS, of_chosen=True)
         sums = sa.select(summed.c.dealer_id, *[sa.func.sum(summed.c[name]) for name in DEALER_STAT_COLUMNS]) \
-            .select_from(summed.join(chosen, chosen.c.id == summed.c.dealer_id)).group_by(summed.c.dealer_id)
+            .group_by(summed.c.dealer_id)
         return {"answered": answered, "histograms": histograms, "sums": sums}
 
     def _dealer_names(self, conn, period: Period, dealer_ids: list[str]) -> dict[str, str | None]:
