@@ -380,7 +380,9 @@ class SqlCallReports(CallReports):
             c.dealer_id, answered, median, sa.func.avg(c.duration_seconds).label("average_duration"),
             sa.func.coalesce(sa.func.sum(c.lead_count), 0).label("leads"),
             sa.func.max(c.dealer_first_name).label("first_name"), sa.func.max(c.dealer_last_name).label("last_name"),
-        ).where(*self._columns.where(criteria), c.accepted_at.is_not(None), c.dealer_id.is_not(None)) \
+        ).where(*self._columns.where(criteria), c.accepted_at.is_not(None), c.dealer_id.is_not(None),
+                # as every figure: a call without a requestedAt is in no period (nor pre-aggregation)
+                c.requested_at.is_not(None)) \
             .group_by(c.dealer_id).order_by(answered.desc(), median.asc().nulls_last(), dealer_order) \
             .offset(page.skip).limit(page.limit).subquery("per_dealer")
         dealers = self._dealers
