@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import cached_property
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
@@ -18,12 +19,14 @@ from sqlalchemy.dialects.postgresql import ARRAY, INTERVAL
 from sqlalchemy.engine import Engine
 
 from ..domain.filters import Page, Period, RecordFilter
-from ..domain.kpis import CallFigures, DealerStanding, Heatmap
+from ..domain.kpis import (CallFigures, DealerFigures, DealerStanding, Heatmap, leaderboard_candidates,
+                           leaderboard_page)
 from ..domain.zones import Zone
 from ..ports import CallReports
 from .criteria import call_columns
-from .period_buckets import HOUR, bucket_ranges, is_boundary, phased_ranges
-from .tables import ALL_ORGANIZATIONS, STAT_COLUMNS
+from .period_buckets import (HOUR, YEAR, BucketSpan, SignedRange, bucket_ranges, is_boundary, phased_ranges,
+                             signed_calendar_buckets)
+from .tables import ALL_ORGANIZATIONS, DEALER_STAT_COLUMNS, STAT_COLUMNS
 
 OPEN_START, OPEN_END = datetime(2000, 1, 1, tzinfo=timezone.utc), datetime(2040, 1, 1, tzinfo=timezone.utc)
 # An open end of a period, as a bound VALUES can carry (a NULL there would be typed as text).
@@ -40,6 +43,16 @@ def local_time(moment: sa.ColumnElement, zone: Zone) -> sa.ColumnElement:
         return sa.func.timezone(zone.name, moment)
     shift = zone.client_offset.utc_offset_minutes
     return sa.func.timezone(sa.cast(sa.literal(f"{shift} minutes"), INTERVAL), moment)
+
+
+def _span_params(buckets: list[tuple[str, datetime, int]], edges: list[SignedRange]) -> dict[str, list]:
+    """The leaderboard statements' array parameters: weighted buckets (grain, start as epoch
+    seconds, weight) and signed edge ranges of calls."""
+    return {"span_grain": [grain for grain, _, _ in buckets],
+            "span_bucket": [int(bucket.timestamp()) for _, bucket, _ in buckets],
+            "span_weight": [weight for _, _, weight in buckets],
+            "edge_sign": [sign for sign, _, _ in edges], "edge_lo": [int(start.timestamp()) for _, start, _ in edges],
+            "edge_hi": [int(end.timestamp()) for _, _, end in edges]}
 
 
 def _ranges_table(ranges: Sequence[tuple[int, str | None, datetime | None, datetime | None]]):
@@ -65,6 +78,8 @@ class SqlCallReports(CallReports):
         self._times = tables["answer_times"]
         self._organizations = tables["organizations"]
         self._dealers = tables["dealers"]
+        self._dealer_stats = tables["dealer_stats"]
+        self._dealer_times = tables["dealer_answer_times"]
 
     # ------------------------------------------------------------------ which path
     @staticmethod
@@ -105,8 +120,15 @@ class SqlCallReports(CallReports):
         stats_query = sa.select(wanted.c.idx, *[sa.func.sum(stat_rows.c[name]).label(name) for name in STAT_COLUMNS]) \
             .select_from(wanted.join(stat_rows, sa.true())).group_by(wanted.c.idx)
         time_rows = rows_of(times, times.c.seconds, times.c.count)
-        per_second = sa.select(wanted.c.idx, time_rows.c.seconds, sa.func.sum(time_rows.c.count).label("count")) \
-            .select_from(wanted.join(time_rows, sa.true())).group_by(wanted.c.idx, time_rows.c.seconds).subquery()
+        if len(ranges) == len(periods):
+            # One range a period (a series of local days, weeks or months of whole-hour zones for
+            # every organization): its rows hold each second once, nothing to add up by second (that
+            # grouping cost more than the rest of a year-long day series).
+            per_second = sa.select(wanted.c.idx, time_rows.c.seconds, time_rows.c["count"]) \
+                .select_from(wanted.join(time_rows, sa.true())).subquery()
+        else:
+            per_second = sa.select(wanted.c.idx, time_rows.c.seconds, sa.func.sum(time_rows.c.count).label("count")) \
+                .select_from(wanted.join(time_rows, sa.true())).group_by(wanted.c.idx, time_rows.c.seconds).subquery()
         with self._engine.connect() as conn:
             for row in conn.execute(stats_query).mappings():
                 results[row["idx"]].add(_figures_from(row))
@@ -204,21 +226,171 @@ class SqlCallReports(CallReports):
 
     # ------------------------------------------------------------------ leaderboard
     def leaderboard(self, criteria: RecordFilter, page: Page) -> list[DealerStanding]:
+        """Every organization over a period alone: dealers ranked by their answered counts from
+        dealer_stats, exact medians from dealer_answer_times for the dealers the page needs only
+        (see domain.kpis.leaderboard_candidates). Anything else: from the calls."""
+        if criteria != RecordFilter(period=criteria.period):
+            return self._leaderboard_from_calls(criteria, page)
+        spans, edges = signed_calendar_buckets(criteria.period.start, criteria.period.end)
+        with self._engine.connect() as conn:
+            params = _span_params(self._single_buckets(conn, spans), edges)
+            dealers, counts = conn.execute(self._statements["answered"], params).one()
+            answered = dict(zip(dealers or [], map(int, counts or []), strict=True))
+            candidates, before = leaderboard_candidates(answered, page.skip, page.limit)
+            if not candidates:
+                return []
+            figures = {dealer: DealerFigures(dealer, answered[dealer]) for dealer in candidates}
+            histograms = conn.execute(self._statements["histograms"], {**params, "dealers": candidates})
+            for dealer, weight, seconds, counts in histograms:
+                times = figures[dealer].answer_times
+                for second, count in zip(seconds, counts or [1] * len(seconds), strict=True):
+                    times[second] += weight * count
+            chosen = leaderboard_page(list(figures.values()), before, page.skip, page.limit)
+            for dealer, *sums in conn.execute(self._statements["sums"],
+                                              {**params, "dealers": [one.dealer_id for one in chosen]}):
+                one = figures[dealer]
+                one.answered, one.duration_total, one.durations, one.leads = map(int, sums)
+            names = self._dealer_names(conn, criteria.period, [one.dealer_id for one in chosen])
+        return [DealerStanding(
+            dealer_id=one.dealer_id, dealer_name=names.get(one.dealer_id), answered=one.answered,
+            median_time_to_answer_seconds=one.median(),
+            average_duration_seconds=round(one.duration_total / one.durations, 1) if one.durations else None,
+            leads=one.leads) for one in chosen]
+
+    def _single_buckets(self, conn, spans: list[BucketSpan]) -> list[tuple[str, datetime, int]]:
+        """Spans as single buckets, so each is read by equality on (grain, bucket[, dealer]): an open
+        span (a period open at one end) becomes the years dealer_stats has on that side."""
+        buckets = [(grain, start, weight) for grain, start, end, weight in spans
+                   if start is not None and end is not None]
+        if len(buckets) < len(spans):
+            stats = self._dealer_stats
+            first, last = conn.execute(sa.select(sa.func.min(stats.c.bucket), sa.func.max(stats.c.bucket))
+                                       .where(stats.c.grain == YEAR)).one()
+            for grain, start, end, weight in spans:
+                if start is None or end is None:
+                    year = first.year if first is not None else 0
+                    while last is not None and year <= last.year:
+                        bucket = datetime(year, 1, 1, tzinfo=timezone.utc)
+                        if (start is None or bucket >= start) and (end is None or bucket < end):
+                            buckets.append((grain, bucket, weight))
+                        year += 1
+        return buckets
+
+    @cached_property
+    def _statements(self) -> dict[str, sa.Executable]:
+        """The leaderboard's three statements, built once (their parameters are arrays, so their
+        text never changes and SQLAlchemy compiles each once): every dealer's answered count as two
+        arrays; the candidates' answer-time histograms (seconds and counts arrays per dealer); the
+        page's dealers' sums. Each sums weighted bucket rows and the signed edge calls."""
+        stats, times, c = self._dealer_stats, self._dealer_times, self._columns.table.c
+        epochs = ARRAY(sa.BigInteger)
+        integers = ARRAY(sa.Integer)
+        spans = sa.func.unnest(sa.bindparam("span_grain", type_=ARRAY(sa.Text)),
+                               sa.bindparam("span_bucket", type_=epochs), sa.bindparam("span_weight", type_=integers)) \
+            .table_valued("grain", "bucket", "weight").render_derived(name="spans")
+        edges = sa.func.unnest(sa.bindparam("edge_sign", type_=integers), sa.bindparam("edge_lo", type_=epochs),
+                               sa.bindparam("edge_hi", type_=epochs)).table_valued("sign", "lo", "hi") \
+            .render_derived(name="edges")
+        chosen = sa.func.unnest(sa.bindparam("dealers", type_=ARRAY(sa.String))).table_valued("id") \
+            .render_derived(name="chosen")
+        per_call = {"answered": sa.literal(1), "duration_total": sa.func.coalesce(c.duration_seconds, 0),
+                    "durations": sa.case((c.duration_seconds.is_(None), 0), else_=1), "leads": c.lead_count,
+                    "seconds": c.time_to_answer_seconds, "count": sa.literal(1)}
+
+        def signed_rows(table: sa.Table, summed: tuple[str, ...], keys: tuple[str, ...] = (),
+                        of_chosen: bool = False) -> sa.Subquery:
+            """(dealer_id, *keys, *summed) rows: the buckets' rows times their weight, the edge calls
+            times their sign. LATERAL with OFFSET 0: one index scan per bucket (see
+            _figures_from_stats); of the chosen dealers only, one index seek per bucket and dealer
+            (a bucket holds every dealer's rows) and the edge calls hash-joined with them."""
+            bucket_rows = sa.select(table.c.dealer_id, *[table.c[name] for name in keys + summed]) \
+                .where(table.c.grain == spans.c.grain, table.c.bucket == sa.func.to_timestamp(spans.c.bucket),
+                       *([table.c.dealer_id == chosen.c.id] if of_chosen else [])).offset(0).lateral("rows")
+            calls = sa.select(c.dealer_id, *[per_call[name].label(name) for name in keys + summed]) \
+                .where(c.accepted_at.is_not(None), c.dealer_id.is_not(None),
+                       c.requested_at >= sa.func.to_timestamp(edges.c.lo),
+                       c.requested_at < sa.func.to_timestamp(edges.c.hi)).offset(0).lateral("calls")
+            buckets = spans.join(chosen, sa.true()) if of_chosen else spans
+            edge_calls = edges.join(calls, sa.true())
+            if of_chosen:
+                edge_calls = edge_calls.join(chosen, chosen.c.id == calls.c.dealer_id)
+            return sa.union_all(
+                sa.select(bucket_rows.c.dealer_id, *[bucket_rows.c[name] for name in keys],
+                          *[(bucket_rows.c[name] * spans.c.weight).label(name) for name in summed])
+                .select_from(buckets.join(bucket_rows, sa.true())),
+                sa.select(calls.c.dealer_id, *[calls.c[name] for name in keys],
+                          *[(calls.c[name] * edges.c.sign).label(name) for name in summed])
+                .select_from(edge_calls).where(*[calls.c[name].is_not(None) for name in keys]),
+            ).subquery("signed")
+
+        counted = signed_rows(stats, ("answered",))
+        per_dealer = sa.select(counted.c.dealer_id, sa.func.sum(counted.c.answered).label("answered")) \
+            .group_by(counted.c.dealer_id).having(sa.func.sum(counted.c.answered) > 0).subquery("per_dealer")
+        answered = sa.select(sa.func.array_agg(per_dealer.c.dealer_id), sa.func.array_agg(per_dealer.c.answered))
+        # Each chosen dealer's histogram in each bucket as one row of two arrays (an index seek and
+        # its ~60 rows folded on the spot), and each dealer's edge calls' times as one array per
+        # edge: added up in Python, rather than grouping tens of thousands of rows by second.
+        histogram = sa.select(sa.func.array_agg(times.c.seconds).label("seconds"),
+                              sa.func.array_agg(times.c["count"]).label("counts")) \
+            .where(times.c.grain == spans.c.grain, times.c.bucket == sa.func.to_timestamp(spans.c.bucket),
+                   times.c.dealer_id == chosen.c.id).lateral("histogram")
+        edge_calls = sa.select(c.dealer_id, c.time_to_answer_seconds) \
+            .where(c.accepted_at.is_not(None), c.dealer_id.is_not(None), c.time_to_answer_seconds.is_not(None),
+                   c.requested_at >= sa.func.to_timestamp(edges.c.lo),
+                   c.requested_at < sa.func.to_timestamp(edges.c.hi)).offset(0).lateral("calls")
+        histograms = sa.union_all(
+            sa.select(chosen.c.id, spans.c.weight, histogram.c.seconds, histogram.c.counts)
+            .select_from(spans.join(chosen, sa.true()).join(histogram, sa.true()))
+            .where(histogram.c.seconds.is_not(None)),
+            sa.select(edge_calls.c.dealer_id, edges.c.sign, sa.func.array_agg(edge_calls.c.time_to_answer_seconds),
+                      sa.null())
+            .select_from(edges.join(edge_calls, sa.true()).join(chosen, chosen.c.id == edge_calls.c.dealer_id))
+            .group_by(edge_calls.c.dealer_id, edges.c.sign, edges.c.lo))
+        summed = signed_rows(stats, DEALER_STAT_COLUMNS, of_chosen=True)
+        sums = sa.select(summed.c.dealer_id, *[sa.func.sum(summed.c[name]) for name in DEALER_STAT_COLUMNS]) \
+            .group_by(summed.c.dealer_id)
+        return {"answered": answered, "histograms": histograms, "sums": sums}
+
+    def _dealer_names(self, conn, period: Period, dealer_ids: list[str]) -> dict[str, str | None]:
+        """The dealers' names as their accounts have them now, else as their calls in the period last
+        had them (the calls are read only for dealers without a named account)."""
+        dealers = self._dealers
+        names: dict[str, str | None] = {}
+        rows = conn.execute(sa.select(dealers.c.id, dealers.c.first_name, dealers.c.last_name)
+                            .where(dealers.c.id.in_(dealer_ids))).all()
+        for dealer_id, first, last in rows:
+            if first or last:
+                names[dealer_id] = _full_name(first, last)
+        unnamed = [dealer_id for dealer_id in dealer_ids if dealer_id not in names]
+        if unnamed:
+            c = self._columns.table.c
+            query = sa.select(c.dealer_id, sa.func.max(c.dealer_first_name), sa.func.max(c.dealer_last_name)) \
+                .where(c.dealer_id.in_(unnamed), c.accepted_at.is_not(None),
+                       *self._columns.where(RecordFilter(period=period))).group_by(c.dealer_id)
+            for dealer_id, first, last in conn.execute(query):
+                names[dealer_id] = _full_name(first, last)
+        return names
+
+    def _leaderboard_from_calls(self, criteria: RecordFilter, page: Page) -> list[DealerStanding]:
         c = self._columns.table.c
         median = sa.func.percentile_cont(0.5).within_group(c.time_to_answer_seconds).label("median")
         answered = sa.func.count().label("answered")
+        dealer_order = c.dealer_id.collate("C")  # code point order, as the pre-aggregated path sorts
         per_dealer = sa.select(
             c.dealer_id, answered, median, sa.func.avg(c.duration_seconds).label("average_duration"),
             sa.func.coalesce(sa.func.sum(c.lead_count), 0).label("leads"),
             sa.func.max(c.dealer_first_name).label("first_name"), sa.func.max(c.dealer_last_name).label("last_name"),
-        ).where(*self._columns.where(criteria), c.accepted_at.is_not(None), c.dealer_id.is_not(None)) \
-            .group_by(c.dealer_id).order_by(answered.desc(), median.asc().nulls_last(), c.dealer_id) \
+        ).where(*self._columns.where(criteria), c.accepted_at.is_not(None), c.dealer_id.is_not(None),
+                # as every figure: a call without a requestedAt is in no period (nor pre-aggregation)
+                c.requested_at.is_not(None)) \
+            .group_by(c.dealer_id).order_by(answered.desc(), median.asc().nulls_last(), dealer_order) \
             .offset(page.skip).limit(page.limit).subquery("per_dealer")
         dealers = self._dealers
         query = sa.select(per_dealer, dealers.c.first_name.label("current_first"),
                           dealers.c.last_name.label("current_last")) \
             .select_from(per_dealer.outerjoin(dealers, dealers.c.id == per_dealer.c.dealer_id)) \
-            .order_by(per_dealer.c.answered.desc(), per_dealer.c.median.asc().nulls_last(), per_dealer.c.dealer_id)
+            .order_by(per_dealer.c.answered.desc(), per_dealer.c.median.asc().nulls_last(),
+                      per_dealer.c.dealer_id.collate("C"))
         with self._engine.connect() as conn:
             # Each dealer's times are sorted for its median: in memory, not in temporary files.
             conn.execute(sa.text("SET LOCAL work_mem = '64MB'"))
@@ -227,11 +399,14 @@ class SqlCallReports(CallReports):
         for row in rows:
             first, last = (row["current_first"], row["current_last"]) if (row["current_first"] or row["current_last"]) \
                 else (row["first_name"], row["last_name"])
-            name = " ".join(part for part in (first, last) if part) or None
             average = row["average_duration"]
             standings.append(DealerStanding(
-                dealer_id=row["dealer_id"], dealer_name=name, answered=int(row["answered"]),
+                dealer_id=row["dealer_id"], dealer_name=_full_name(first, last), answered=int(row["answered"]),
                 median_time_to_answer_seconds=float(row["median"]) if row["median"] is not None else None,
                 average_duration_seconds=round(float(average), 1) if average is not None else None,
                 leads=int(row["leads"])))
         return standings
+
+
+def _full_name(first: str | None, last: str | None) -> str | None:
+    return " ".join(part for part in (first, last) if part) or None

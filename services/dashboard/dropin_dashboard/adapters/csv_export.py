@@ -1,8 +1,8 @@
 """CSV exports produced by PostgreSQL itself: `COPY (SELECT ...) TO STDOUT WITH (FORMAT csv, HEADER)`.
 
-Rows never pass through Python objects: psycopg hands over the COPY stream block by block and the
-HTTP response forwards each block, so memory stays flat whatever the row count. COPY takes no
-server-side parameters, so the SELECT (built from the same criteria as the lists) is bound on the
+Rows never pass through Python objects: psycopg hands over the COPY stream row by row, gathered into
+blocks of about 64 KiB that the HTTP response forwards, so memory stays flat whatever the row count.
+COPY takes no server-side parameters, so the SELECT (built from the same criteria as the lists) is bound on the
 client by psycopg's own quoting (`ClientCursor.mogrify`). Times are shifted to the client's zone
 in SQL; text cells that a spreadsheet would run as a formula get a leading apostrophe.
 """
@@ -24,6 +24,7 @@ from .criteria import RecordColumns, call_columns, lead_columns
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 LOCAL_TIME_FORMAT = "YYYY-MM-DD HH24:MI:SS"
+CHUNK_BYTES = 64 * 1024  # rows are gathered into writes of about this size
 
 
 def csv_safe(text: sa.ColumnElement) -> sa.ColumnElement:
@@ -91,7 +92,15 @@ class PostgresCsvExporter(CsvExporter):
             bound = psycopg.ClientCursor(connection).mogrify(select_sql, params)
             with connection.cursor() as cursor, \
                     cursor.copy(f"COPY ({bound}) TO STDOUT WITH (FORMAT csv, HEADER)") as copy:
+                # PostgreSQL sends a COPY message per row: passed on one by one, each row became a
+                # write (and an HTTP chunk) of its own, which halved the rate of cheap rows (leads).
+                buffer = bytearray()
                 for block in copy:
-                    yield bytes(block)
+                    buffer += block
+                    if len(buffer) >= CHUNK_BYTES:
+                        yield bytes(buffer)
+                        buffer.clear()
+                if buffer:
+                    yield bytes(buffer)
         finally:
             raw.close()

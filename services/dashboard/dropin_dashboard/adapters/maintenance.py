@@ -87,6 +87,40 @@ SELECT * FROM (
     FROM everyone CROSS JOIN generate_series(0, 23) AS phase GROUP BY 1, 2, 3, 4) AS rows
  ORDER BY 1, 2, 3, 4"""
 
+# Also the migration's backfill (0009): answered calls per dealer and UTC day / month / year.
+DAY_OF_REQUEST = "date_bin('1 day', requested_at, timestamptz '2000-01-01 00:00Z')"
+DEALERS_ANSWERED = "accepted_at IS NOT NULL AND dealer_id IS NOT NULL AND requested_at IS NOT NULL"
+RECOUNT_DEALER_STATS = f"""
+INSERT INTO dealer_stats (grain, bucket, dealer_id, answered, duration_total, durations, leads)
+WITH daily AS (  -- each dealer's answered calls per UTC day
+  SELECT dealer_id, {DAY_OF_REQUEST} AS day, count(*) AS answered,
+         coalesce(sum(duration_seconds), 0) AS duration_total, count(duration_seconds) AS durations,
+         coalesce(sum(lead_count), 0) AS leads
+    FROM calls WHERE {DEALERS_ANSWERED} GROUP BY 1, 2)
+SELECT * FROM (
+  SELECT 'day', day, dealer_id, answered, duration_total, durations, leads FROM daily
+  UNION ALL
+  SELECT grain, date_trunc(grain, day, 'UTC'), dealer_id, sum(answered), sum(duration_total), sum(durations),
+         sum(leads)
+    FROM daily CROSS JOIN (VALUES ('month'), ('year')) AS grains (grain) GROUP BY 1, 2, 3) AS rows
+ ORDER BY 1, 2, 3"""
+RECOUNT_DEALER_ANSWER_TIMES = f"""
+INSERT INTO dealer_answer_times (grain, bucket, dealer_id, seconds, count)
+WITH daily AS (  -- each dealer's answered calls per UTC day and seconds to answer
+  SELECT dealer_id, {DAY_OF_REQUEST} AS day, time_to_answer_seconds AS seconds, count(*) AS n
+    FROM calls WHERE {DEALERS_ANSWERED} AND time_to_answer_seconds IS NOT NULL GROUP BY 1, 2, 3)
+SELECT * FROM (
+  SELECT 'day', day, dealer_id, seconds, n FROM daily
+  UNION ALL
+  SELECT grain, date_trunc(grain, day, 'UTC'), dealer_id, seconds, sum(n)
+    FROM daily CROSS JOIN (VALUES ('month'), ('year')) AS grains (grain) GROUP BY 1, 2, 3, 4) AS rows
+ ORDER BY 1, 2, 3, 4"""
+RECOUNTS = (RECOUNT_PERIODS, RECOUNT_FACETS, RECOUNT_NAMES, RECOUNT_CALL_STATS, RECOUNT_ANSWER_TIMES,
+            RECOUNT_DEALER_STATS, RECOUNT_DEALER_ANSWER_TIMES)
+COUNT_TABLES = ("period_counts", "facet_counts", "name_counts", "call_stats", "answer_times", "dealer_stats",
+                "dealer_answer_times")
+
+
 class SqlReadModelMaintenance(ReadModelMaintenance):
     def __init__(self, engine: Engine, tables: dict[str, sa.Table]):
         self._engine = engine
@@ -99,10 +133,9 @@ class SqlReadModelMaintenance(ReadModelMaintenance):
             conn.execute(sa.text(f"TRUNCATE {names}"))
 
     def recount_periods(self) -> None:
-        """Rebuilds the counts the projection keeps (period, facet, name counts, call stats and answer
-        times) from the rows."""
+        """Rebuilds the counts the projection keeps (period, facet, name counts, call and dealer
+        stats, answer times) from the rows."""
         with self._engine.begin() as conn:
-            conn.execute(sa.text("TRUNCATE period_counts, facet_counts, name_counts, call_stats, answer_times"))
-            for statement in (RECOUNT_PERIODS, RECOUNT_FACETS, RECOUNT_NAMES, RECOUNT_CALL_STATS,
-                              RECOUNT_ANSWER_TIMES):
+            conn.execute(sa.text(f"TRUNCATE {', '.join(COUNT_TABLES)}"))
+            for statement in RECOUNTS:
                 conn.execute(sa.text(statement))

@@ -17,8 +17,8 @@ from dropin_common.contracts.auth import AccountTokensRevoked
 
 from ..domain.records import Account, Lead, Organization, Shopper, StreamSnapshot, Vehicle
 from ..ports import ProjectionStore
-from .period_buckets import DAY, HOUR, QUARTER, bucket_of, phase_day_grain, phase_day_of
-from .tables import ALL_ORGANIZATIONS, STAT_COLUMNS
+from .period_buckets import DAY, HOUR, QUARTER, bucket_of, calendar_buckets, phase_day_grain, phase_day_of
+from .tables import ALL_ORGANIZATIONS, DEALER_STAT_COLUMNS, STAT_COLUMNS
 
 FACETS = ("status", "make", "model", "type")
 
@@ -83,6 +83,18 @@ def call_contribution(row: Mapping[Any, Any]) -> tuple[list[tuple], list[tuple]]
     return [(key, figures) for key in keys], ([(*key, seconds) for key in keys] if seconds is not None else [])
 
 
+def dealer_contribution(row: Mapping[Any, Any]) -> tuple[list[tuple], list[tuple]]:
+    """What one call adds to dealer_stats and dealer_answer_times: ((grain, bucket, dealer), figures)
+    and (grain, bucket, dealer, seconds) keys. Only calls a dealer answered (accepted, with a
+    dealer) and with a requestedAt count, as the leaderboard counts them."""
+    if row["moment"] is None or row["accepted_at"] is None or row["dealer_id"] is None:
+        return [], []
+    figures = (1, row["duration_seconds"] or 0, int(row["duration_seconds"] is not None), row["lead_count"] or 0)
+    keys = [(grain, bucket, row["dealer_id"]) for grain, bucket in calendar_buckets(row["moment"])]
+    seconds = row["time_to_answer_seconds"]
+    return [(key, figures) for key in keys], ([(*key, seconds) for key in keys] if seconds is not None else [])
+
+
 class SqlProjectionStore(ProjectionStore):
     def __init__(self, connection: Connection, tables: dict[str, sa.Table]):
         self._conn = connection
@@ -95,6 +107,8 @@ class SqlProjectionStore(ProjectionStore):
         self._name_counts = tables["name_counts"]
         self._call_stats = tables["call_stats"]
         self._answer_times = tables["answer_times"]
+        self._dealer_stats = tables["dealer_stats"]
+        self._dealer_answer_times = tables["dealer_answer_times"]
         self._revoked_tokens = tables["revoked_tokens"]
         self._token_cutoffs = tables["token_cutoffs"]
 
@@ -178,7 +192,7 @@ class SqlProjectionStore(ProjectionStore):
         if kind == "calls":  # and what call_stats and answer_times count
             c = table.c
             query = query.add_columns(c.organization_id, c.accepted_at, c.duration_seconds, c.lead_count,
-                                      c.time_to_answer_seconds)
+                                      c.time_to_answer_seconds, c.dealer_id)
         return list(self._conn.execute(query).mappings())
 
     def _recount(self, kind: str, before: Sequence[Mapping[Any, Any]], after: Sequence[Mapping[Any, Any]]) -> None:
@@ -203,20 +217,26 @@ class SqlProjectionStore(ProjectionStore):
             self._move_call_stats(before, after)
 
     def _move_call_stats(self, before: Sequence[Mapping[Any, Any]], after: Sequence[Mapping[Any, Any]]) -> None:
-        stats: dict[tuple, list[int]] = {}
-        times: Counter = Counter()
-        for rows, sign in ((before, -1), (after, 1)):
-            for row in rows:
-                figures, seconds = call_contribution(row)
-                for key, values in figures:
-                    total = stats.setdefault(key, [0] * len(STAT_COLUMNS))
-                    for index, value in enumerate(values):
-                        total[index] += sign * value
-                for key in seconds:
-                    times[key] += sign
-        _increment(self._conn, self._call_stats, ("scope", "grain", "bucket"), tuple(STAT_COLUMNS),
-                   [(*key, *values) for key, values in sorted(stats.items()) if any(values)])
-        self._add(self._answer_times, ("scope", "grain", "bucket", "seconds"), dict(times))
+        """Moves call_stats / answer_times and dealer_stats / dealer_answer_times from the call as it
+        was to as it is (nothing moves when nothing they count changed)."""
+        for contribution, stats_table, stats_key, columns, times_table in (
+                (call_contribution, self._call_stats, ("scope", "grain", "bucket"), STAT_COLUMNS, self._answer_times),
+                (dealer_contribution, self._dealer_stats, ("grain", "bucket", "dealer_id"), DEALER_STAT_COLUMNS,
+                 self._dealer_answer_times)):
+            stats: dict[tuple, list[int]] = {}
+            times: Counter = Counter()
+            for rows, sign in ((before, -1), (after, 1)):
+                for row in rows:
+                    figures, seconds = contribution(row)
+                    for key, values in figures:
+                        total = stats.setdefault(key, [0] * len(columns))
+                        for index, value in enumerate(values):
+                            total[index] += sign * value
+                    for key in seconds:
+                        times[key] += sign
+            _increment(self._conn, stats_table, stats_key, tuple(columns),
+                       [(*key, *values) for key, values in sorted(stats.items()) if any(values)])
+            self._add(times_table, (*stats_key, "seconds"), dict(times))
 
     def _add(self, counts: sa.Table, key_columns: tuple[str, ...], deltas: dict[tuple, int]) -> None:
         _increment(self._conn, counts, key_columns, ("count",),

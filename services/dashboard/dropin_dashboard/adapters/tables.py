@@ -141,11 +141,30 @@ def build_tables() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("seconds", sa.Integer, primary_key=True),
         sa.Column("count", sa.BigInteger, nullable=False),
     )
+    # Answered calls per dealer and UTC day / month / year of requested_at, and their answer times
+    # in whole seconds: the leaderboard of every organization ranks dealers by the counts and reads
+    # exact medians from the histograms of the few dealers a page needs. Kept like call_stats.
+    tables["dealer_stats"] = sa.Table(
+        "dealer_stats", metadata,
+        sa.Column("grain", sa.String(8), primary_key=True),
+        sa.Column("bucket", TZ, primary_key=True),
+        sa.Column("dealer_id", sa.String(64), primary_key=True),
+        *[sa.Column(name, sa.BigInteger, nullable=False, server_default="0") for name in DEALER_STAT_COLUMNS],
+    )
+    tables["dealer_answer_times"] = sa.Table(
+        "dealer_answer_times", metadata,
+        sa.Column("grain", sa.String(8), primary_key=True),
+        sa.Column("bucket", TZ, primary_key=True),
+        sa.Column("dealer_id", sa.String(64), primary_key=True),
+        sa.Column("seconds", sa.Integer, primary_key=True),
+        sa.Column("count", sa.BigInteger, nullable=False),
+    )
     return metadata, tables
 
 
+DEALER_STAT_COLUMNS = ("answered", "duration_total", "durations", "leads")
 STAT_COLUMNS = ("calls", "answered", "missed", "expired", "duration_total", "durations", "leads",
                 "calls_with_lead")
 ALL_ORGANIZATIONS = ""  # the scope of call_stats / answer_times rows that count every organization
 READ_MODEL_TABLES = ("calls", "leads", "organizations", "dealers", "period_counts", "facet_counts",
-                     "name_counts", "call_stats", "answer_times")
+                     "name_counts", "call_stats", "answer_times", "dealer_stats", "dealer_answer_times")

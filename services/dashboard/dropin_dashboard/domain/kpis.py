@@ -10,8 +10,10 @@ percentiles read from it equal PostgreSQL's `percentile_cont` over the same call
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import accumulate
 from math import floor
 
 
@@ -22,28 +24,21 @@ def percentile_cont(histogram: dict[int, int], fraction: float) -> float | None:
 
 
 def percentiles_cont(histogram: dict[int, int], fractions: tuple[float, ...]) -> list[float | None]:
-    """percentile_cont at each fraction, sorting the histogram once."""
-    ordered = [(value, count) for value, count in sorted(histogram.items()) if count > 0]
-    total = sum(count for _, count in ordered)
-    if total == 0:
+    """percentile_cont at each fraction, sorting the histogram once (a series computes this for
+    every bucket: cumulative counts and a binary search, not a walk per fraction)."""
+    ordered = sorted(item for item in histogram.items() if item[1] > 0)
+    if not ordered:
         return [None for _ in fractions]
+    values = [value for value, _ in ordered]
+    ends = list(accumulate(count for _, count in ordered))  # ends[i]: the rank just past values[i]'s copies
     results: list[float | None] = []
     for fraction in fractions:
-        position = fraction * (total - 1)
+        position = fraction * (ends[-1] - 1)
         lower_rank, weight = floor(position), position - floor(position)
-        lower = _value_at(ordered, lower_rank)
-        results.append(float(lower) if weight == 0 else lower + (_value_at(ordered, lower_rank + 1) - lower) * weight)
+        lower = values[bisect_right(ends, lower_rank)]  # the value at 0-based rank lower_rank
+        results.append(float(lower) if weight == 0
+                       else lower + (values[bisect_right(ends, lower_rank + 1)] - lower) * weight)
     return results
-
-
-def _value_at(ordered: list[tuple[int, int]], rank: int) -> int:
-    """The value at 0-based rank `rank` of the sorted values."""
-    seen = 0
-    for value, count in ordered:
-        seen += count
-        if rank < seen:
-            return value
-    raise IndexError(rank)
 
 
 @dataclass
@@ -67,13 +62,12 @@ class CallFigures:
         return self
 
     def kpis(self) -> Kpis:
-        times = {value: count for value, count in self.answer_times.items() if count > 0}
-        p50, p90 = percentiles_cont(times, (0.5, 0.9))
+        p50, p90, top = percentiles_cont(self.answer_times, (0.5, 0.9, 1.0))
         return Kpis(
             calls=self.calls, answered=self.answered, missed=self.missed, expired=self.expired,
             answer_rate=_rate(self.answered, self.calls),
             time_to_answer_p50=p50, time_to_answer_p90=p90,
-            time_to_answer_max=max(times) if times else None,
+            time_to_answer_max=int(top) if top is not None else None,
             average_duration_seconds=round(self.duration_total / self.durations, 1) if self.durations else None,
             leads=self.leads, lead_rate=_rate(self.calls_with_lead, self.calls))
 
@@ -122,3 +116,48 @@ class DealerStanding:
     median_time_to_answer_seconds: float | None
     average_duration_seconds: float | None
     leads: int
+
+
+@dataclass
+class DealerFigures:
+    """One dealer's answered calls in a period, as pre-aggregations sum them (figures of disjoint
+    sets of calls add up, and subtract)."""
+    dealer_id: str
+    answered: int = 0
+    duration_total: int = 0
+    durations: int = 0
+    leads: int = 0
+    answer_times: Counter[int] = field(default_factory=Counter)
+
+    def median(self) -> float | None:
+        return percentile_cont({value: count for value, count in self.answer_times.items() if count > 0}, 0.5)
+
+
+def leaderboard_candidates(answered: dict[str, int], skip: int, limit: int | None) -> tuple[list[str], int]:
+    """Leaderboard pages rank by answered (most first), then median time to answer, then dealer id:
+    only dealers whose answered count lies between those at the page's first and last place can be
+    on it, ties at both edges included, so only their medians are needed. Returns those dealers and
+    how many dealers rank before all of them (they answered more). Dealers with nothing answered are
+    not ranked."""
+    counts = sorted((count for count in answered.values() if count > 0), reverse=True)
+    if skip >= len(counts) or limit == 0:
+        return [], len(counts)
+    highest = counts[skip]
+    lowest = counts[min(len(counts), skip + limit) - 1] if limit is not None else counts[-1]
+    candidates = [dealer for dealer, count in answered.items() if lowest <= count <= highest]
+    before = sum(1 for count in counts if count > highest)
+    return candidates, before
+
+
+def standing_order(figures: DealerFigures) -> tuple[int, bool, float, str]:
+    """The leaderboard's order (the SQL fallback's: answered desc, median asc NULLS LAST, dealer id
+    in code point order, PostgreSQL's COLLATE "C")."""
+    median = figures.median()
+    return (-figures.answered, median is None, median if median is not None else 0.0, figures.dealer_id)
+
+
+def leaderboard_page(candidates: list[DealerFigures], before: int, skip: int, limit: int | None) -> list[DealerFigures]:
+    """The page out of the candidates `leaderboard_candidates` chose, `before` dealers ranking ahead."""
+    ordered = sorted(candidates, key=standing_order)
+    first = skip - before
+    return ordered[first:first + limit] if limit is not None else ordered[first:]

@@ -114,6 +114,25 @@ def test_export_streams_every_row_past_the_list_limit_in_several_blocks(client, 
     assert rows[0]["id"] == "bulk-20000" and rows[-1]["id"] == "bulk-1"
 
 
+def test_export_blocks_gather_many_rows_and_equal_postgresqls_own_copy(container, many_calls):
+    """PostgreSQL sends a COPY message per row; passing each on as its own write halved the rate of
+    cheap rows. Blocks gather about 64 KiB of rows, and together they are byte for byte the COPY."""
+    from dropin_dashboard.adapters.csv_export import CHUNK_BYTES
+    blocks = list(container.exporter.calls_csv(RecordFilter(), Page(limit=None), 0))
+    assert len(blocks) < many_calls / 100
+    assert all(len(block) >= CHUNK_BYTES for block in blocks[:-1])
+    select = "SELECT id, requested_at, first_name FROM calls ORDER BY requested_at DESC"
+    gathered = b"".join(container.exporter._copy_blocks(select, {}))
+    raw = container.engine.raw_connection()
+    try:
+        with raw.driver_connection.cursor() as cursor, \
+                cursor.copy(f"COPY ({select}) TO STDOUT WITH (FORMAT csv, HEADER)") as copy:
+            copied = b"".join(bytes(block) for block in copy)
+    finally:
+        raw.close()
+    assert gathered == copied and gathered.count(b"\n") == many_calls + 1
+
+
 def test_export_left_early_gives_its_connection_back(container, many_calls):
     blocks = container.exporter.calls_csv(RecordFilter(), Page(limit=None), 0)
     assert next(blocks).startswith(b"id,requestedAt")

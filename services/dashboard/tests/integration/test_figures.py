@@ -140,14 +140,18 @@ def test_percentiles_equal_postgresql_percentile_cont_over_the_calls(client, adm
 
 
 def test_the_projections_running_totals_equal_a_recount_from_the_calls(figures):
-    """Out-of-order and repeated events left call_stats / answer_times exactly as the rows say."""
+    """Out-of-order and repeated events left call_stats / answer_times and dealer_stats /
+    dealer_answer_times exactly as the rows say."""
     def snapshot():
         with figures.engine.connect() as conn:
             return [sorted(tuple(row) for row in conn.execute(sa.text(f"SELECT * FROM {table} WHERE {nonzero}")))
-                    for table, nonzero in (("call_stats", "calls <> 0"), ("answer_times", "count <> 0"))]
+                    for table, nonzero in (("call_stats", "calls <> 0"), ("answer_times", "count <> 0"),
+                                           ("dealer_stats", "answered <> 0"), ("dealer_answer_times", "count <> 0"))]
     kept = snapshot()
     figures.maintenance.recount_periods()
-    assert snapshot() == kept and kept[0]
+    assert snapshot() == kept and all(kept)
+    # Four answered calls with a dealer, each in its UTC day, month and year.
+    assert sum(row[3] for row in kept[2] if row[0] == "day") == 4
 
 
 def test_series_buckets_are_local_days_of_the_organizations_zone_with_empty_ones(client, admin_headers, figures):
@@ -253,3 +257,88 @@ def test_a_revoked_admin_token_is_refused_by_the_figures(client, make_token, pub
     for endpoint in ("kpis", "series", "heatmap", "leaderboard", "exportcsvkpis"):
         response = client.get(f"/dashboard/{endpoint}", headers=headers)
         assert response.status_code == 401 and response.get_json()["error"]["code"] == "token_revoked", endpoint
+
+
+LEADERBOARD_PARAMS = [
+    {}, {"from": "2026-03-07", "to": "2026-03-10"}, {"from": "2026-03-09", "to": "2026-03-09", "timezoneoffset": -420},
+    {"from": "2026-03-09", "to": "2026-03-09", "timezoneoffset": -330}, {"from": "2026-03-08", "timezoneoffset": 300},
+    {"to": "2026-03-09", "timezoneoffset": -345}, {"from": "2026-01-01", "to": "2026-12-31", "timezoneoffset": -420},
+    {"from": "2026-03-01", "to": "2026-03-31", "timezoneoffset": 240}, {"skip": 1, "limit": 1}, {"skip": 2},
+    {"skip": 3}, {"limit": 2, "timezoneoffset": -420, "from": "2026-02-01"},
+]
+
+
+@pytest.mark.parametrize("params", LEADERBOARD_PARAMS)
+def test_pre_aggregated_leaderboard_equals_the_calls_own(client, admin_headers, figures, params):
+    """Every organization over a period alone is ranked from dealer_stats / dealer_answer_times; a
+    status filter naming every status reads the calls with percentile_cont: both must agree, page
+    by page, names and medians included."""
+    assert get(client, admin_headers, "leaderboard", **params).get_json() == \
+        get(client, admin_headers, "leaderboard", status=ALL_STATUSES, **params).get_json()
+
+
+def test_leaderboard_medians_equal_percentile_cont_over_the_calls(client, admin_headers, figures):
+    with figures.engine.connect() as conn:
+        expected = dict(conn.execute(sa.text(
+            "SELECT dealer_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY time_to_answer_seconds) FROM calls "
+            "WHERE accepted_at IS NOT NULL AND dealer_id IS NOT NULL GROUP BY dealer_id")).all())
+    rows = get(client, admin_headers, "leaderboard").get_json()
+    assert {row["dealerId"]: row["medianTimeToAnswerSeconds"] for row in rows} == expected
+
+
+def test_every_organizations_leaderboard_reads_the_pre_aggregations_not_the_calls(client, admin_headers, figures,
+                                                                               monkeypatch):
+    read_calls = []
+    original = type(figures.call_reports)._leaderboard_from_calls
+
+    def spy(self, *args):
+        read_calls.append(args)
+        return original(self, *args)
+    monkeypatch.setattr(type(figures.call_reports), "_leaderboard_from_calls", spy)
+    half_hour_zone = {"from": "2026-03-01", "timezoneoffset": -330}
+    assert len(get(client, admin_headers, "leaderboard", **half_hour_zone).get_json()) == 3
+    assert read_calls == []
+    get(client, admin_headers, "leaderboard", organizationId="org-ny")  # one organization: its calls' index
+    assert len(read_calls) == 1
+
+
+def test_dealer_figures_follow_a_call_that_changes_dealer_and_leads_out_of_order(figures, publisher, probe,
+                                                                                  client, admin_headers):
+    """A call first seen accepted by one dealer, then (a newer snapshot) by another, with a lead
+    in between and the older snapshot redelivered last: the dealer rows move with the call."""
+    moment = "2026-05-04T10:00:00Z"
+    events = [
+        publisher.publish("stream.accepted", {"stream": stream_payload(**ny("mv", moment), version=2,
+                          status="streaming", dealer=DEALER_C, accepted_at=at(moment, 9))}),
+        publisher.publish("lead.created", {"lead": lead_payload(
+            "fig-mv", lead_id="fig-mv-lead", created_at=at(moment, 60), organization_id="org-ny",
+            organization_name="Hudson Ford")}),
+        publisher.publish("stream.stopped", {"stream": stream_payload(**ny("mv", moment), version=4,
+                          status="completed", dealer=DEALER_B, accepted_at=at(moment, 14), stopped_at=at(moment, 74),
+                          duration_seconds=60)}),
+    ]
+    late = publisher.publish("stream.accepted", {"stream": stream_payload(**ny("mv", moment), version=2,
+                             status="streaming", dealer=DEALER_C, accepted_at=at(moment, 9))})
+    probe.wait_handled(*events, late)
+    may = {"from": "2026-05-01", "to": "2026-05-31", "timezoneoffset": -420}
+    rows = get(client, admin_headers, "leaderboard", **may).get_json()
+    assert rows == [{"dealerId": "fig-b", "dealerName": "Bo Vu", "answered": 1, "medianTimeToAnswerSeconds": 14.0,
+                     "averageDurationSeconds": 60.0, "leads": 1}]
+    assert rows == get(client, admin_headers, "leaderboard", status=ALL_STATUSES, **may).get_json()
+    with figures.engine.connect() as conn:
+        kept = sorted(tuple(row) for row in conn.execute(sa.text(
+            "SELECT * FROM dealer_stats WHERE answered <> 0 OR leads <> 0 OR durations <> 0")))
+    figures.maintenance.recount_periods()
+    with figures.engine.connect() as conn:
+        assert kept == sorted(tuple(row) for row in conn.execute(sa.text("SELECT * FROM dealer_stats")))
+
+
+@pytest.mark.parametrize("params", [NY_WEEK, {"from": "2026-01-01", "to": "2026-12-31", "timezoneoffset": -420}])
+def test_the_series_body_is_what_its_documented_schema_dumps(client, admin_headers, figures, params):
+    """The series is sent without a marshmallow dump (a year of days took longer to dump than to
+    compute): its body must be exactly what SeriesAnswer would have made of it."""
+    from dropin_dashboard.entrypoints.schemas import SeriesAnswer
+    for interval in ("day", "week", "month"):
+        body = get(client, admin_headers, "series", interval=interval, **params).get_json()
+        assert body == SeriesAnswer().dump(body) and body["buckets"]
+        assert all(isinstance(row["answerRate"], float) and isinstance(row["calls"], int) for row in body["buckets"])
