@@ -80,10 +80,12 @@ def post_worker_init(worker) -> None:
     """The app's own structured lines (`dropin.access`: one per request; `dropin.security`: one
     per refusal) go to stdout (or LOG_FILE) as they are, one JSON object a line. Without a handler Python drops
     INFO lines, and the access log never reached a file. (Not `logconfig_dict`: that would also
-    switch on gunicorn's own access log, a second line per request.)"""
+    switch on gunicorn's own access log, a second line per request.) Then the app, loaded by now,
+    is moved out of the garbage collector's reach (`settle_garbage_collector`)."""
     import logging
 
     from dropin_common.logs import plain_log_handler
+    from dropin_common.process import settle_garbage_collector
 
     handler = plain_log_handler()
     handler.setFormatter(logging.Formatter("%(message)s"))
@@ -92,3 +94,4 @@ def post_worker_init(worker) -> None:
         logger.setLevel(logging.INFO)
         logger.addHandler(handler)
         logger.propagate = False
+    settle_garbage_collector()

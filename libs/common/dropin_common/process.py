@@ -16,6 +16,7 @@ status 1, before anything connects. (A wrong command line exits 2, as argparse d
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import signal
 import sys
@@ -59,7 +60,17 @@ def run(process: Process) -> None:
     metrics.serve_background(None, *process.collectors())
     signal.signal(signal.SIGTERM, process.stop)
     signal.signal(signal.SIGINT, process.stop)
+    settle_garbage_collector()
     process.run_forever(handle_signals=False)
+
+
+def settle_garbage_collector() -> None:
+    """Moves everything loaded so far (modules, schemas, compiled statements: objects that live as
+    long as the process) out of the collector's reach. Otherwise each full collection walks them
+    all again, a pause of several milliseconds in the middle of whatever message or request is
+    being handled (the tail of a ring's latency)."""
+    gc.collect()
+    gc.freeze()
 
 
 def start(name: str, build: Callable[[], Process]) -> None:
