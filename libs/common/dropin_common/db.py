@@ -219,7 +219,8 @@ def _insert_and_notify(outbox: sa.Table) -> sa.TextClause:
                    WITH ORDINALITY AS added(destination, topic, payload, position)
              ORDER BY position
             RETURNING destination)
-        SELECT pg_notify('{OUTBOX_NOTIFY_CHANNEL}', destination) FROM (SELECT DISTINCT destination FROM inserted) AS woken""")
+        SELECT pg_notify('{OUTBOX_NOTIFY_CHANNEL}', destination)
+          FROM (SELECT DISTINCT destination FROM inserted) AS woken""")
 
 
 class SqlUnitOfWork:

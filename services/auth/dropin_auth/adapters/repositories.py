@@ -203,7 +203,8 @@ class BoundAuthUnitOfWork(ports.UnitOfWork):
         self._connection = connection
 
     def __enter__(self):
-        self.outbox = OutboxWriter(self._connection, messaging["outbox"])
+        self._writer = OutboxWriter(self._connection, messaging["outbox"])
+        self.outbox = self._writer
         _attach_repositories(self, self._connection)
         return self
 
@@ -211,7 +212,7 @@ class BoundAuthUnitOfWork(ports.UnitOfWork):
         pass
 
     def commit(self) -> None:
-        self.outbox.flush()  # onto the owner's transaction, which commits it with the inbox row
+        self._writer.flush()  # onto the owner's transaction, which commits it with the inbox row
 
     def rollback(self) -> None:
         pass

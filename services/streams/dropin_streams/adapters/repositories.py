@@ -221,10 +221,11 @@ def _alive_dealers(accounts: sa.Table, pings: sa.Table) -> sa.Select:
     """Online, active dealers of an organization who switched online or pinged since `alive_since`."""
     a, p = accounts, pings
     last_ping = sa.select(p.c.last_ping_at).where(p.c.dealer_id == a.c.id).scalar_subquery()
+    alive_since = sa.bindparam("alive_since", type_=a.c.updated_at.type)
     return (sa.select(a)
             .where(a.c.organization_id == sa.bindparam("organization_id"), a.c.role == ROLE_DEALER,
                    a.c.status == ACTIVE, a.c.account_status == ONLINE,
-                   sa.func.greatest(a.c.updated_at, last_ping) >= sa.bindparam("alive_since", type_=a.c.updated_at.type))
+                   sa.func.greatest(a.c.updated_at, last_ping) >= alive_since)
             .order_by(a.c.id))
 
 
