@@ -107,6 +107,12 @@ class EventProcessor:
                  on_applied: Callable[[Event, Connection], None] | None = None, typed: bool = True):
         self._engine = engine
         self._inbox = inbox
+        # Built once, run for every message. RETURNING, not rowcount: rowcount after ON CONFLICT is
+        # not reliable across drivers.
+        self._record_first_time = (pg_insert(inbox).values(event_id=sa.bindparam("event_id"),
+                                                           event_type=sa.bindparam("event_type"))
+                                   .on_conflict_do_nothing(index_elements=["event_id"])
+                                   .returning(inbox.c.event_id))
         self._handlers = {(key, ENVELOPE_VERSION) if isinstance(key, str) else key: handler
                           for key, handler in handlers.items()}
         self._typed = typed
@@ -139,11 +145,8 @@ class EventProcessor:
             except ValueError as exc:
                 raise PoisonMessage(f"{event.type} v{event.version} breaks its contract: {exc}") from None
         with self._engine.begin() as conn:
-            # RETURNING, not rowcount: rowcount after ON CONFLICT is not reliable across drivers.
-            first_time = conn.execute(
-                pg_insert(self._inbox).values(event_id=event.id, event_type=event.type)
-                .on_conflict_do_nothing(index_elements=["event_id"])
-                .returning(self._inbox.c.event_id)).first()
+            first_time = conn.execute(self._record_first_time,
+                                      {"event_id": event.id, "event_type": event.type}).first()
             if first_time is None:
                 return DUPLICATE
             handler(payload, conn)

@@ -8,15 +8,16 @@ inside each bucket, UTC hours at its edges. Any other filter reads the matching 
 """
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from functools import cached_property
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, INTERVAL
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from ..domain.filters import Page, Period, RecordFilter
 from ..domain.kpis import (CallFigures, DealerFigures, DealerStanding, Heatmap, leaderboard_candidates,
@@ -70,7 +71,12 @@ def _ranges_table(ranges: Sequence[tuple[int, str | None, datetime | None, datet
                      sa.func.to_timestamp(unnested.c.hi).label("hi")).subquery("wanted")
 
 
+_NO_JIT = sa.text("SET LOCAL jit = off")
+
+
 class SqlCallReports(CallReports):
+    """Every figure reads on a connection of `_reading()`."""
+
     def __init__(self, engine: Engine, tables: dict[str, sa.Table]):
         self._engine = engine
         self._columns = call_columns(tables)
@@ -81,6 +87,15 @@ class SqlCallReports(CallReports):
         self._dealer_stats = tables["dealer_stats"]
         self._dealer_times = tables["dealer_answer_times"]
 
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        """A connection whose statements PostgreSQL does not JIT-compile: the figures' statements
+        are estimated costly (edge calls of a period, arrays of buckets), so JIT started, and its
+        compilation took 20-50 ms of a leaderboard that runs in 20 (10M calls)."""
+        with self._engine.connect() as conn:
+            conn.execute(_NO_JIT)
+            yield conn
+
     # ------------------------------------------------------------------ which path
     @staticmethod
     def _pre_aggregated(criteria: RecordFilter, edges: list[datetime | None]) -> bool:
@@ -89,7 +104,7 @@ class SqlCallReports(CallReports):
 
     def organization_timezone(self, organization_id: str) -> str | None:
         orgs = self._organizations
-        with self._engine.connect() as conn:
+        with self._reading() as conn:
             return conn.execute(sa.select(orgs.c.timezone).where(orgs.c.id == organization_id)).scalar_one_or_none()
 
     # ------------------------------------------------------------------ figures per period
@@ -129,7 +144,7 @@ class SqlCallReports(CallReports):
         else:
             per_second = sa.select(wanted.c.idx, time_rows.c.seconds, sa.func.sum(time_rows.c.count).label("count")) \
                 .select_from(wanted.join(time_rows, sa.true())).group_by(wanted.c.idx, time_rows.c.seconds).subquery()
-        with self._engine.connect() as conn:
+        with self._reading() as conn:
             for row in conn.execute(stats_query).mappings():
                 results[row["idx"]].add(_figures_from(row))
             self._read_histograms(conn, per_second, results)
@@ -176,7 +191,7 @@ class SqlCallReports(CallReports):
             .select_from(wanted.join(matching, sa.true())).where(m.time_to_answer_seconds.is_not(None)) \
             .group_by(wanted.c.idx, m.time_to_answer_seconds).subquery()
         results = [CallFigures() for _ in periods]
-        with self._engine.connect() as conn:
+        with self._reading() as conn:
             for row in conn.execute(figures).mappings():
                 results[row["idx"]].add(_figures_from(row))
             self._read_histograms(conn, per_second, results)
@@ -205,7 +220,7 @@ class SqlCallReports(CallReports):
         hour = sa.cast(sa.extract("hour", local), sa.Integer)
         query = sa.select(weekday, hour, sa.func.sum(rows.c.calls), sa.func.sum(rows.c.missed)).group_by(weekday, hour)
         heatmap = Heatmap.empty()
-        with self._engine.connect() as conn:
+        with self._reading() as conn:
             for day, hour_of_day, calls, missed in conn.execute(query):
                 heatmap.calls[day][hour_of_day] = int(calls)
                 heatmap.missed[day][hour_of_day] = int(missed)
@@ -232,10 +247,12 @@ class SqlCallReports(CallReports):
         if criteria != RecordFilter(period=criteria.period):
             return self._leaderboard_from_calls(criteria, page)
         spans, edges = signed_calendar_buckets(criteria.period.start, criteria.period.end)
-        with self._engine.connect() as conn:
+        with self._reading() as conn:
             params = _span_params(self._single_buckets(conn, spans), edges)
-            dealers, counts = conn.execute(self._statements["answered"], params).one()
-            answered = dict(zip(dealers or [], map(int, counts or []), strict=True))
+            dealers, *columns = conn.execute(self._statements["answered"], params).one()
+            dealers = dealers or []
+            row_of = {dealer: index for index, dealer in enumerate(dealers)}
+            answered = dict(zip(dealers, map(int, columns[0] or []), strict=True))
             candidates, before = leaderboard_candidates(answered, page.skip, page.limit)
             if not candidates:
                 return []
@@ -246,10 +263,9 @@ class SqlCallReports(CallReports):
                 for second, count in zip(seconds, counts or [1] * len(seconds), strict=True):
                     times[second] += weight * count
             chosen = leaderboard_page(list(figures.values()), before, page.skip, page.limit)
-            for dealer, *sums in conn.execute(self._statements["sums"],
-                                              {**params, "dealers": [one.dealer_id for one in chosen]}):
-                one = figures[dealer]
-                one.answered, one.duration_total, one.durations, one.leads = map(int, sums)
+            for one in chosen:  # columns in DEALER_STAT_COLUMNS' order
+                one.answered, one.duration_total, one.durations, one.leads = \
+                    (int(column[row_of[one.dealer_id]]) for column in columns)
             names = self._dealer_names(conn, criteria.period, [one.dealer_id for one in chosen])
         return [DealerStanding(
             dealer_id=one.dealer_id, dealer_name=names.get(one.dealer_id), answered=one.answered,
@@ -278,10 +294,10 @@ class SqlCallReports(CallReports):
 
     @cached_property
     def _statements(self) -> dict[str, sa.Executable]:
-        """The leaderboard's three statements, built once (their parameters are arrays, so their
-        text never changes and SQLAlchemy compiles each once): every dealer's answered count as two
-        arrays; the candidates' answer-time histograms (seconds and counts arrays per dealer); the
-        page's dealers' sums. Each sums weighted bucket rows and the signed edge calls."""
+        """The leaderboard's two statements, built once (their parameters are arrays, so their
+        text never changes and SQLAlchemy compiles each once): every dealer's sums (answered,
+        durations, leads) as arrays; the candidates' answer-time histograms (seconds and counts
+        arrays per dealer). Each sums weighted bucket rows and the signed edge calls."""
         stats, times, c = self._dealer_stats, self._dealer_times, self._columns.table.c
         epochs = ARRAY(sa.BigInteger)
         integers = ARRAY(sa.Integer)
@@ -297,36 +313,32 @@ class SqlCallReports(CallReports):
                     "durations": sa.case((c.duration_seconds.is_(None), 0), else_=1), "leads": c.lead_count,
                     "seconds": c.time_to_answer_seconds, "count": sa.literal(1)}
 
-        def signed_rows(table: sa.Table, summed: tuple[str, ...], keys: tuple[str, ...] = (),
-                        of_chosen: bool = False) -> sa.Subquery:
-            """(dealer_id, *keys, *summed) rows: the buckets' rows times their weight, the edge calls
-            times their sign. LATERAL with OFFSET 0: one index scan per bucket (see
-            _figures_from_stats); of the chosen dealers only, one index seek per bucket and dealer
-            (a bucket holds every dealer's rows) and the edge calls hash-joined with them."""
-            bucket_rows = sa.select(table.c.dealer_id, *[table.c[name] for name in keys + summed]) \
-                .where(table.c.grain == spans.c.grain, table.c.bucket == sa.func.to_timestamp(spans.c.bucket),
-                       *([table.c.dealer_id == chosen.c.id] if of_chosen else [])).offset(0).lateral("rows")
-            calls = sa.select(c.dealer_id, *[per_call[name].label(name) for name in keys + summed]) \
+        def signed_rows(table: sa.Table, summed: tuple[str, ...]) -> sa.Subquery:
+            """(dealer_id, *summed) rows: the buckets' rows times their weight, the edge calls times
+            their sign. LATERAL with OFFSET 0: one index scan per bucket (see _figures_from_stats)."""
+            bucket_rows = sa.select(table.c.dealer_id, *[table.c[name] for name in summed]) \
+                .where(table.c.grain == spans.c.grain, table.c.bucket == sa.func.to_timestamp(spans.c.bucket)) \
+                .offset(0).lateral("rows")
+            calls = sa.select(c.dealer_id, *[per_call[name].label(name) for name in summed]) \
                 .where(c.accepted_at.is_not(None), c.dealer_id.is_not(None),
                        c.requested_at >= sa.func.to_timestamp(edges.c.lo),
                        c.requested_at < sa.func.to_timestamp(edges.c.hi)).offset(0).lateral("calls")
-            buckets = spans.join(chosen, sa.true()) if of_chosen else spans
-            edge_calls = edges.join(calls, sa.true())
-            if of_chosen:
-                edge_calls = edge_calls.join(chosen, chosen.c.id == calls.c.dealer_id)
             return sa.union_all(
-                sa.select(bucket_rows.c.dealer_id, *[bucket_rows.c[name] for name in keys],
+                sa.select(bucket_rows.c.dealer_id,
                           *[(bucket_rows.c[name] * spans.c.weight).label(name) for name in summed])
-                .select_from(buckets.join(bucket_rows, sa.true())),
-                sa.select(calls.c.dealer_id, *[calls.c[name] for name in keys],
-                          *[(calls.c[name] * edges.c.sign).label(name) for name in summed])
-                .select_from(edge_calls).where(*[calls.c[name].is_not(None) for name in keys]),
+                .select_from(spans.join(bucket_rows, sa.true())),
+                sa.select(calls.c.dealer_id, *[(calls.c[name] * edges.c.sign).label(name) for name in summed])
+                .select_from(edges.join(calls, sa.true())),
             ).subquery("signed")
 
-        counted = signed_rows(stats, ("answered",))
-        per_dealer = sa.select(counted.c.dealer_id, sa.func.sum(counted.c.answered).label("answered")) \
+        # Every dealer's four sums in one pass over the buckets (the page's sums come from it too:
+        # a second pass for the page's dealers cost more than the first for all of them).
+        counted = signed_rows(stats, DEALER_STAT_COLUMNS)
+        per_dealer = sa.select(counted.c.dealer_id,
+                               *[sa.func.sum(counted.c[name]).label(name) for name in DEALER_STAT_COLUMNS]) \
             .group_by(counted.c.dealer_id).having(sa.func.sum(counted.c.answered) > 0).subquery("per_dealer")
-        answered = sa.select(sa.func.array_agg(per_dealer.c.dealer_id), sa.func.array_agg(per_dealer.c.answered))
+        answered = sa.select(sa.func.array_agg(per_dealer.c.dealer_id),
+                             *[sa.func.array_agg(per_dealer.c[name]) for name in DEALER_STAT_COLUMNS])
         # Each chosen dealer's histogram in each bucket as one row of two arrays (an index seek and
         # its ~60 rows folded on the spot), and each dealer's edge calls' times as one array per
         # edge: added up in Python, rather than grouping tens of thousands of rows by second.
@@ -346,10 +358,7 @@ class SqlCallReports(CallReports):
                       sa.null())
             .select_from(edges.join(edge_calls, sa.true()).join(chosen, chosen.c.id == edge_calls.c.dealer_id))
             .group_by(edge_calls.c.dealer_id, edges.c.sign, edges.c.lo))
-        summed = signed_rows(stats, DEALER_STAT_COLUMNS, of_chosen=True)
-        sums = sa.select(summed.c.dealer_id, *[sa.func.sum(summed.c[name]) for name in DEALER_STAT_COLUMNS]) \
-            .group_by(summed.c.dealer_id)
-        return {"answered": answered, "histograms": histograms, "sums": sums}
+        return {"answered": answered, "histograms": histograms}
 
     def _dealer_names(self, conn, period: Period, dealer_ids: list[str]) -> dict[str, str | None]:
         """The dealers' names as their accounts have them now, else as their calls in the period last
@@ -391,7 +400,7 @@ class SqlCallReports(CallReports):
             .select_from(per_dealer.outerjoin(dealers, dealers.c.id == per_dealer.c.dealer_id)) \
             .order_by(per_dealer.c.answered.desc(), per_dealer.c.median.asc().nulls_last(),
                       per_dealer.c.dealer_id.collate("C"))
-        with self._engine.connect() as conn:
+        with self._reading() as conn:
             # Each dealer's times are sorted for its median: in memory, not in temporary files.
             conn.execute(sa.text("SET LOCAL work_mem = '64MB'"))
             rows = conn.execute(query).mappings().all()
