@@ -439,7 +439,8 @@ def main() -> None:
                               max_body_bytes=65536)
     container = bootstrap(settings)
     try:
-        if loaded_rows(container.engine) != ROWS:
+        # At least: the propagation measurement of a run adds a few calls of its own.
+        if not (ROWS <= loaded_rows(container.engine) < ROWS + 1000):
             seconds = bulk_load(container)
             print(f"Build time of the read model ({ROWS:,} calls + {ROWS:,} leads): {seconds:.0f} s", flush=True)
         else:
