@@ -24,9 +24,13 @@ from .timeutil import utcnow
 OUTBOX_NOTIFY_CHANNEL = "dropin_outbox"
 
 
-def make_engine(url: str, *, pool_size: int = 5) -> Engine:
+def make_engine(url: str, *, pool_size: int = 5, jit: bool = True) -> Engine:
+    """`jit=False` turns PostgreSQL's JIT compilation off on every connection: for services whose
+    short queries carry row estimates far too high (substring filters on trigram indexes), which
+    started a JIT compilation costing more than the query itself."""
+    connect_args = {} if jit else {"options": "-c jit=off"}
     return sa.create_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True,
-                            pool_recycle=1800, future=True)
+                            pool_recycle=1800, future=True, connect_args=connect_args)
 
 
 # Faults that pass: the connection dropped or the server shed it (class 08; 57P01 is

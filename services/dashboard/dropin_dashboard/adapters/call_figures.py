@@ -8,16 +8,15 @@ inside each bucket, UTC hours at its edges. Any other filter reads the matching 
 """
 from __future__ import annotations
 
-import contextlib
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from functools import cached_property
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, INTERVAL
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 
 from ..domain.filters import Page, Period, RecordFilter
 from ..domain.kpis import (CallFigures, DealerFigures, DealerStanding, Heatmap, leaderboard_candidates,
@@ -71,12 +70,7 @@ def _ranges_table(ranges: Sequence[tuple[int, str | None, datetime | None, datet
                      sa.func.to_timestamp(unnested.c.hi).label("hi")).subquery("wanted")
 
 
-_NO_JIT = sa.text("SET LOCAL jit = off")
-
-
 class SqlCallReports(CallReports):
-    """Every figure reads on a connection of `_reading()`."""
-
     def __init__(self, engine: Engine, tables: dict[str, sa.Table]):
         self._engine = engine
         self._columns = call_columns(tables)
@@ -87,15 +81,6 @@ class SqlCallReports(CallReports):
         self._dealer_stats = tables["dealer_stats"]
         self._dealer_times = tables["dealer_answer_times"]
 
-    @contextlib.contextmanager
-    def _reading(self) -> Iterator[Connection]:
-        """A connection whose statements PostgreSQL does not JIT-compile: the figures' statements
-        are estimated costly (edge calls of a period, arrays of buckets), so JIT started, and its
-        compilation took 20-50 ms of a leaderboard that runs in 20 (10M calls)."""
-        with self._engine.connect() as conn:
-            conn.execute(_NO_JIT)
-            yield conn
-
     # ------------------------------------------------------------------ which path
     @staticmethod
     def _pre_aggregated(criteria: RecordFilter, edges: list[datetime | None]) -> bool:
@@ -104,7 +89,7 @@ class SqlCallReports(CallReports):
 
     def organization_timezone(self, organization_id: str) -> str | None:
         orgs = self._organizations
-        with self._reading() as conn:
+        with self._engine.connect() as conn:
             return conn.execute(sa.select(orgs.c.timezone).where(orgs.c.id == organization_id)).scalar_one_or_none()
 
     # ------------------------------------------------------------------ figures per period
@@ -144,7 +129,7 @@ class SqlCallReports(CallReports):
         else:
             per_second = sa.select(wanted.c.idx, time_rows.c.seconds, sa.func.sum(time_rows.c.count).label("count")) \
                 .select_from(wanted.join(time_rows, sa.true())).group_by(wanted.c.idx, time_rows.c.seconds).subquery()
-        with self._reading() as conn:
+        with self._engine.connect() as conn:
             for row in conn.execute(stats_query).mappings():
                 results[row["idx"]].add(_figures_from(row))
             self._read_histograms(conn, per_second, results)
@@ -191,7 +176,7 @@ class SqlCallReports(CallReports):
             .select_from(wanted.join(matching, sa.true())).where(m.time_to_answer_seconds.is_not(None)) \
             .group_by(wanted.c.idx, m.time_to_answer_seconds).subquery()
         results = [CallFigures() for _ in periods]
-        with self._reading() as conn:
+        with self._engine.connect() as conn:
             for row in conn.execute(figures).mappings():
                 results[row["idx"]].add(_figures_from(row))
             self._read_histograms(conn, per_second, results)
@@ -220,7 +205,7 @@ class SqlCallReports(CallReports):
         hour = sa.cast(sa.extract("hour", local), sa.Integer)
         query = sa.select(weekday, hour, sa.func.sum(rows.c.calls), sa.func.sum(rows.c.missed)).group_by(weekday, hour)
         heatmap = Heatmap.empty()
-        with self._reading() as conn:
+        with self._engine.connect() as conn:
             for day, hour_of_day, calls, missed in conn.execute(query):
                 heatmap.calls[day][hour_of_day] = int(calls)
                 heatmap.missed[day][hour_of_day] = int(missed)
@@ -247,7 +232,7 @@ class SqlCallReports(CallReports):
         if criteria != RecordFilter(period=criteria.period):
             return self._leaderboard_from_calls(criteria, page)
         spans, edges = signed_calendar_buckets(criteria.period.start, criteria.period.end)
-        with self._reading() as conn:
+        with self._engine.connect() as conn:
             params = _span_params(self._single_buckets(conn, spans), edges)
             dealers, *columns = conn.execute(self._statements["answered"], params).one()
             dealers = dealers or []
@@ -400,7 +385,7 @@ class SqlCallReports(CallReports):
             .select_from(per_dealer.outerjoin(dealers, dealers.c.id == per_dealer.c.dealer_id)) \
             .order_by(per_dealer.c.answered.desc(), per_dealer.c.median.asc().nulls_last(),
                       per_dealer.c.dealer_id.collate("C"))
-        with self._reading() as conn:
+        with self._engine.connect() as conn:
             # Each dealer's times are sorted for its median: in memory, not in temporary files.
             conn.execute(sa.text("SET LOCAL work_mem = '64MB'"))
             rows = conn.execute(query).mappings().all()

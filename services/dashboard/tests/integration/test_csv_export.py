@@ -139,3 +139,12 @@ def test_export_left_early_gives_its_connection_back(container, many_calls):
     blocks.close()  # what the server does when the client goes away
     assert container.engine.pool.checkedout() == 0
     assert container.read_models.count_calls(RecordFilter(statuses=frozenset({"completed"}))) == many_calls
+
+
+
+def test_the_dashboards_connections_run_without_jit(container):
+    """A substring filter's poor row estimate (10M calls) made PostgreSQL JIT-compile for longer
+    than the query then ran; the dashboard's engine turns JIT off (exports turn it back on)."""
+    import sqlalchemy as sa
+    with container.engine.connect() as conn:
+        assert conn.execute(sa.text("SHOW jit")).scalar_one() == "off"
