@@ -67,8 +67,7 @@ def run(process: Process) -> None:
 def settle_garbage_collector() -> None:
     """Moves everything loaded so far (modules, schemas, compiled statements: objects that live as
     long as the process) out of the collector's reach. Otherwise each full collection walks them
-    all again, a pause of several milliseconds in the middle of whatever message or request is
-    being handled (the tail of a ring's latency)."""
+    all again, a pause in the middle of whatever message or request is being handled."""
     gc.collect()
     gc.freeze()
 
