@@ -4,6 +4,7 @@ from __future__ import annotations
 import builtins
 import functools
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import aggregate_order_by, insert as pg_insert
@@ -164,16 +165,18 @@ class SqlAccountRepository(ports.AccountRepository):
             rows = self._conn.execute(_alive_dealers(a, self._pings),
                                       {"organization_id": organization_id, "alive_since": alive_since}).all()
         else:
-            rows = self._conn.execute(self._online(sa.select(a), organization_id, None).order_by(a.c.id)).all()
+            query = _online(sa.select(a), a, self._pings, organization_id, None).order_by(a.c.id)
+            rows = self._conn.execute(query).all()
         return [Account(**row._mapping) for row in rows]
 
     def count_online_active_dealers(self, organization_id: str, alive_since: datetime) -> int:
-        query = self._online(sa.select(sa.func.count()).select_from(self._table), organization_id, alive_since)
+        query = _online(sa.select(sa.func.count()).select_from(self._table), self._table, self._pings,
+                        organization_id, alive_since)
         return int(self._conn.execute(query).scalar_one())
 
     def claim_lapsed_dealers(self, alive_since: datetime, limit: int) -> list[tuple[Account, datetime]]:
         a = self._table
-        last_sign_of_life = sa.func.greatest(a.c.updated_at, self._last_ping())
+        last_sign_of_life = sa.func.greatest(a.c.updated_at, _last_ping(a, self._pings))
         rows = self._conn.execute(
             sa.select(a, last_sign_of_life.label("last_seen_at"))
             .where(a.c.role == ROLE_DEALER, a.c.account_status == ONLINE, last_sign_of_life < alive_since)
@@ -184,19 +187,6 @@ class SqlAccountRepository(ports.AccountRepository):
     def mark_offline(self, account_id: str) -> None:
         self._conn.execute(self._table.update().where(self._table.c.id == account_id)
                            .values(account_status="offline"))
-
-    def _last_ping(self):
-        p = self._pings
-        return sa.select(p.c.last_ping_at).where(p.c.dealer_id == self._table.c.id).scalar_subquery()
-
-    def _online(self, select: sa.Select, organization_id: str, alive_since: datetime | None) -> sa.Select:
-        a = self._table
-        select = select.where(a.c.organization_id == organization_id, a.c.role == ROLE_DEALER,
-                              a.c.status == ACTIVE, a.c.account_status == ONLINE)
-        if alive_since is None:
-            return select
-        # The switch to online bumps the account's updatedAt; a ping since then keeps it alive.
-        return select.where(sa.func.greatest(a.c.updated_at, self._last_ping()) >= alive_since)  # NULL ignored
 
     def save_if_newer(self, account: Account) -> bool:
         return _upsert_if_newer(self._conn, self._table, account.__dict__)
@@ -218,15 +208,25 @@ def _newest_by(table: sa.Table, column: str) -> sa.Select:
 
 @functools.lru_cache(maxsize=4)
 def _alive_dealers(accounts: sa.Table, pings: sa.Table) -> sa.Select:
-    """Online, active dealers of an organization who switched online or pinged since `alive_since`."""
-    a, p = accounts, pings
-    last_ping = sa.select(p.c.last_ping_at).where(p.c.dealer_id == a.c.id).scalar_subquery()
-    alive_since = sa.bindparam("alive_since", type_=a.c.updated_at.type)
-    return (sa.select(a)
-            .where(a.c.organization_id == sa.bindparam("organization_id"), a.c.role == ROLE_DEALER,
-                   a.c.status == ACTIVE, a.c.account_status == ONLINE,
-                   sa.func.greatest(a.c.updated_at, last_ping) >= alive_since)
-            .order_by(a.c.id))
+    """`_online` with the organization and `alive_since` as bound parameters, newest rule and all."""
+    return _online(sa.select(accounts), accounts, pings, sa.bindparam("organization_id"),
+                   sa.bindparam("alive_since", type_=accounts.c.updated_at.type)).order_by(accounts.c.id)
+
+
+def _online(select: sa.Select, accounts: sa.Table, pings: sa.Table, organization_id: Any,
+            alive_since: Any) -> sa.Select:
+    """Online, active dealers of an organization; with `alive_since`, only those who switched
+    online or pinged since then (the switch bumps the account's updatedAt)."""
+    a = accounts
+    select = select.where(a.c.organization_id == organization_id, a.c.role == ROLE_DEALER,
+                          a.c.status == ACTIVE, a.c.account_status == ONLINE)
+    if alive_since is None:
+        return select
+    return select.where(sa.func.greatest(a.c.updated_at, _last_ping(a, pings)) >= alive_since)  # NULL ignored
+
+
+def _last_ping(accounts: sa.Table, pings: sa.Table) -> sa.ScalarSelect:
+    return sa.select(pings.c.last_ping_at).where(pings.c.dealer_id == accounts.c.id).scalar_subquery()
 
 
 def _upsert_if_newer(conn: Connection, table: sa.Table, values: dict) -> bool:
