@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import time
+import weakref
 from datetime import timedelta
 from typing import Any, Literal
 
@@ -24,13 +26,59 @@ from .timeutil import utcnow
 OUTBOX_NOTIFY_CHANNEL = "dropin_outbox"
 
 
+# A pooled connection idle longer than this is pinged before it is handed out (the server may have
+# restarted or dropped it meanwhile); one that came back from a request a moment ago is not. A ping
+# on every checkout (pool_pre_ping) was a round trip per checkout, a sixth of a short read's time. A
+# connection that dies between two uses anyway is what every other fault already meets: a read is
+# retried once (http.ServiceFlask), a write answers 503 with Retry-After, a consumer requeues.
+PING_AFTER_IDLE_SECONDS = 1.0
+
+
 def make_engine(url: str, *, pool_size: int = 5, jit: bool = True) -> Engine:
     """`jit=False` turns PostgreSQL's JIT compilation off on every connection: for services whose
     short queries carry row estimates far too high (substring filters on trigram indexes), which
     started a JIT compilation costing more than the query itself."""
     connect_args = {} if jit else {"options": "-c jit=off"}
-    return sa.create_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True,
-                            pool_recycle=1800, future=True, connect_args=connect_args)
+    engine = sa.create_engine(url, pool_size=pool_size, max_overflow=10, pool_recycle=1800, future=True,
+                              connect_args=connect_args)
+    _ping_connections_idle_since(engine, PING_AFTER_IDLE_SECONDS)
+    return engine
+
+
+def _ping_connections_idle_since(engine: Engine, seconds: float) -> None:
+    """pool_pre_ping, for connections idle in the pool longer than `seconds` only. A dead one is
+    replaced, and every connection pooled before it too (as pre_ping does: the server restarted)."""
+    dialect = engine.dialect
+
+    @sa.event.listens_for(engine.pool, "checkin")
+    def note_return(_dbapi_connection, record) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @sa.event.listens_for(engine.pool, "checkout")
+    def ping_if_idle(dbapi_connection, record, _proxy) -> None:
+        returned_at = record.info.get("returned_at")
+        if returned_at is None or time.monotonic() - returned_at < seconds:
+            return  # a new connection, or one in use a moment ago
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as exc:
+            if dialect.is_disconnect(exc, dbapi_connection, None):
+                raise sa.exc.InvalidatePoolError() from exc
+            raise
+
+
+def reading_engine(engine: Engine) -> Engine:
+    """`engine` for reads: each statement commits on its own (autocommit), so a read is one round
+    trip instead of BEGIN, the query and ROLLBACK. At READ COMMITTED every statement of a
+    transaction sees its own snapshot anyway, so reads see what they would have seen; what needs a
+    transaction (FOR UPDATE, SET LOCAL, a write) does not belong here. Shares `engine`'s pool."""
+    reading = _reading_engines.get(engine)
+    if reading is None:
+        reading = _reading_engines[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return reading
+
+
+_reading_engines: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 
 
 # Faults that pass: the connection dropped or the server shed it (class 08; 57P01 is
@@ -239,8 +287,11 @@ class SqlUnitOfWork:
 
     outbox_table: sa.Table
 
-    def __init__(self, engine: Engine, outbox_table: sa.Table):
-        self._engine = engine
+    def __init__(self, engine: Engine, outbox_table: sa.Table, *, reading: bool = False):
+        """`reading`: for use cases that only read; no transaction (see `reading_engine`), and
+        `commit()` refuses."""
+        self._engine = reading_engine(engine) if reading else engine
+        self._reading = reading
         self.outbox_table = outbox_table
         self.connection: Connection | None = None
 
@@ -255,6 +306,9 @@ class SqlUnitOfWork:
         pass
 
     def commit(self) -> None:
+        if self._reading:
+            # Its statements committed one by one: a use case that writes must not be given one.
+            raise RuntimeError("a reading unit of work has nothing to commit; writes need uow(), not reader()")
         self.outbox.flush()
         self._transaction.commit()
 

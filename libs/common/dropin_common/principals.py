@@ -24,6 +24,7 @@ from typing import Protocol
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from .db import reading_engine
 from .errors import Forbidden, Unauthorized
 from .waiting import ReplicaBehind, WaitSlots
 
@@ -68,7 +69,7 @@ class SqlAccountReplica:
     the revocation tables in one round trip."""
 
     def __init__(self, engine: Engine, accounts: sa.Table, revoked_tokens: sa.Table, token_cutoffs: sa.Table):
-        self._engine = engine
+        self._engine = reading_engine(engine)  # one statement: no transaction around it
         self._accounts = accounts
         self._revoked = revoked_tokens
         self._cutoffs = token_cutoffs

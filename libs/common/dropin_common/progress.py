@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 
+from .db import reading_engine
 from .events import Event
 from .timeutil import iso, utcnow
 
@@ -60,7 +61,7 @@ class DataAge:
 
 
 def data_age(engine: Engine, table: sa.Table, queue: str, now: datetime | None = None) -> DataAge:
-    with engine.connect() as conn:
+    with reading_engine(engine).connect() as conn:
         row = conn.execute(sa.select(table.c.newest_event_at, table.c.applied_at)
                            .where(table.c.queue == queue)).first()
     if row is None:

@@ -101,6 +101,10 @@ class Container:
     def uow(self) -> UnitOfWork:
         return StreamsUnitOfWork(self.engine, self.tables)
 
+    def reader(self) -> UnitOfWork:
+        """For use cases that only read: no transaction around them, and commit() refuses."""
+        return StreamsUnitOfWork(self.engine, self.tables, reading=True)
+
     def consumer(self) -> Consumer:
         return service_consumer(self.common, self.engine, self.tables, STREAMS_QUEUE, event_handlers(self.tables))
 

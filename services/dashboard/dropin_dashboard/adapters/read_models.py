@@ -6,6 +6,8 @@ from dataclasses import replace
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, RowMapping
 
+from dropin_common.db import reading_engine
+
 from ..domain.filters import Page, Period, RecordFilter
 from ..domain.records import Account, Dealer, Lead, Organization, Shopper, StreamSnapshot, Vehicle
 from ..domain.views import Call, LeadWithCall, OrganizationWithDealers
@@ -72,7 +74,7 @@ def _account_from_row(row: RowMapping) -> Account:
 
 class SqlReadModels(ReadModels):
     def __init__(self, engine: Engine, tables: dict[str, sa.Table]):
-        self._engine = engine
+        self._engine = reading_engine(engine)  # reads only: no transaction around them
         self._calls = call_columns(tables)
         self._leads = lead_columns(tables)
         self._organizations = tables["organizations"]

@@ -298,8 +298,8 @@ class SqlOutboundMessageRepository(ports.OutboundMessageRepository):
 
 
 class StreamsUnitOfWork(SqlUnitOfWork, ports.UnitOfWork):
-    def __init__(self, engine: Engine, tables: Tables):
-        super().__init__(engine, tables["outbox"])
+    def __init__(self, engine: Engine, tables: Tables, *, reading: bool = False):
+        super().__init__(engine, tables["outbox"], reading=reading)
         self._tables = tables
 
     def _open(self, connection: Connection) -> None:

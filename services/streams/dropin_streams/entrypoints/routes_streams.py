@@ -76,7 +76,7 @@ def availability(organization_code: str):
     pinged within PRESENCE_TIMEOUT_SECONDS.
     """
     c = container()
-    found = check_availability(c.uow(), organization_code, c.clock(), c.settings.ringing.presence)
+    found = check_availability(c.reader(), organization_code, c.clock(), c.settings.ringing.presence)
     return {"open": found.open, "dealersOnline": found.dealers_online,
             "nextOpenAt": iso_with_offset(found.next_open_at)}
 
@@ -144,7 +144,7 @@ def get_stream(stream_id: str):
     No login needed; the stream id (a UUIDv7: its creation time, then 74 random bits) is the
     shopper's capability. A JWT of another organization is refused.
     """
-    return stream_for_caller(activity.get_stream(container().uow(), stream_id, optional_principal()))
+    return stream_for_caller(activity.get_stream(container().reader(), stream_id, optional_principal()))
 
 
 @api.get("/streams")
@@ -158,7 +158,7 @@ def list_streams(filters):
 
     An admin sees every stream; a dealer those of their organization.
     """
-    streams = activity.list_streams(container().uow(), g.principal, statuses=filters["status"],
+    streams = activity.list_streams(container().reader(), g.principal, statuses=filters["status"],
                                     skip=filters["skip"], limit=filters["limit"])
     return [stream_view(stream) for stream in streams]
 
