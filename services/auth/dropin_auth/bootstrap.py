@@ -51,6 +51,10 @@ class Container:
     def uow(self) -> ports.UnitOfWork:
         return SqlAuthUnitOfWork(self.engine)
 
+    def reader(self) -> ports.UnitOfWork:
+        """For use cases that only read: no transaction around them, and commit() refuses."""
+        return SqlAuthUnitOfWork(self.engine, reading=True)
+
     @cached_property
     def hasher(self) -> ports.PasswordHasher:
         return self._hasher or Argon2PasswordHasher()

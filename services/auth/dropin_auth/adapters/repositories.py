@@ -181,8 +181,8 @@ class SqlRevocations(ports.Revocations):
 
 
 class SqlAuthUnitOfWork(SqlUnitOfWork, ports.UnitOfWork):
-    def __init__(self, engine: Engine):
-        super().__init__(engine, messaging["outbox"])
+    def __init__(self, engine: Engine, *, reading: bool = False):
+        super().__init__(engine, messaging["outbox"], reading=reading)
 
     def _open(self, connection: Connection) -> None:
         _attach_repositories(self, connection)

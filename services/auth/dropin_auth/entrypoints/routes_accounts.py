@@ -38,7 +38,7 @@ def set_presence(presence: str):
 @accounts.errors({404: ACCOUNT_GONE})
 def me():
     """The caller's account"""
-    return account_snapshot(get_account(container().uow(), g.principal.account_id))
+    return account_snapshot(get_account(container().reader(), g.principal.account_id))
 
 
 @accounts.patch("/accounts/<account_id>")
@@ -75,7 +75,7 @@ def getdealers(filters):
     `getTimezoneOffset`: -420 for GMT+7); `to` must not be before `from`.
     """
     page = Page(skip=filters["skip"], limit=filters["limit"])
-    dealers = find_dealers(container().uow(), actor(), _dealer_filter(filters), page)
+    dealers = find_dealers(container().reader(), actor(), _dealer_filter(filters), page)
     return [account_snapshot(dealer) for dealer in dealers]
 
 
@@ -88,7 +88,7 @@ def countdealer(filters):
 
     The same filters as `GET /organization/getdealers`, without paging.
     """
-    return {"count": count_dealers(container().uow(), actor(), _dealer_filter(filters))}
+    return {"count": count_dealers(container().reader(), actor(), _dealer_filter(filters))}
 
 
 def _dealer_filter(filters: dict) -> DealerFilter:

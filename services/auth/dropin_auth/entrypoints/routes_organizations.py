@@ -43,7 +43,7 @@ def list_all(filters):
     Sorted by name; `name` matches a substring, case-insensitively. Each with its token.
     """
     page = Page(skip=filters["skip"], limit=filters["limit"])
-    found = list_organizations(container().uow(), actor(), page, filters["name"])
+    found = list_organizations(container().reader(), actor(), page, filters["name"])
     return [organization_view(organization, include_token=True) for organization in found]
 
 
@@ -58,7 +58,7 @@ def get(organization_id: str):
     without the token (any other looks unknown: 404).
     """
     caller = actor()
-    organization = get_organization(container().uow(), caller, organization_id)
+    organization = get_organization(container().reader(), caller, organization_id)
     return organization_view(organization, include_token=caller.is_admin)
 
 
