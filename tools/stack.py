@@ -206,16 +206,15 @@ def procfile(service: str) -> list[tuple[str, str]]:
     return entries
 
 
-# Processes no one waits on at the moment they work: chat's copy of the streams and the broker
-# relays that feed read models, CRM/webhook/mail delivery and the sweeper. They run at a lower CPU
-# priority, so on a busy machine a shopper's ring (streams web, its Pusher and Beams relays, the
-# gateway) is served first and these catch up a few milliseconds later. Auth's broker relay and the
-# streams and dashboard consumers, which carry token revocations to the ringing path and to the
-# admins' figures, stay at the normal priority: at nice 10 the dashboard applied a logout 3 ms later
-# than the streams consumer (chat's and the integrations' consumers apply revocations too, later
-# under load). The Helm chart gives each process its own pod and CPU request instead.
+# Processes no one waits on at the moment they work: read models (dashboard, chat's copy of the
+# streams) and the broker relays that feed them, CRM/webhook/mail delivery and the sweeper. They
+# run at a lower CPU priority, so on a busy machine a shopper's ring (streams web, its Pusher and
+# Beams relays, the gateway) is served first and these catch up a few milliseconds later. Auth's
+# broker relay and the streams consumer, which carry token revocations to the ringing path, stay at
+# the normal priority (the dashboard's and chat's consumers apply revocations too, later under load).
+# The Helm chart gives each process its own pod and CPU request instead.
 BACKGROUND_PROCESSES = frozenset({
-    "integrations-consumer", "integrations-relay-email", "integrations-relay-webhook",
+    "dashboard-consumer", "integrations-consumer", "integrations-relay-email", "integrations-relay-webhook",
     "streams-relay-email", "streams-relay-broker", "streams-worker", "chat-consumer", "chat-relay-broker"})
 BACKGROUND_NICENESS = 10
 
