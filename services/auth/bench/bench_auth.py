@@ -115,7 +115,7 @@ def revocation_storage_delays(session: requests.Session, gateway: str, credentia
     try:
         for _ in range(REVOCATIONS):
             token = session.post(f"{gateway}/auth", json=credentials, timeout=10).json()["token"]
-            jti = jwt.decode(token, options={"verify_signature": False})["jti"]
+            jti = jwt.decode(token, options={"verify_signature": False})["jti"]  # our own token: its id only
             session.post(f"{gateway}/auth/logout", headers={"Authorization": f"JWT {token}"},
                          timeout=10).raise_for_status()
             started, waiting = time.perf_counter(), set(databases)
