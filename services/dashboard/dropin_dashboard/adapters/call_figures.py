@@ -298,6 +298,11 @@ class SqlCallReports(CallReports):
                     "durations": sa.case((c.duration_seconds.is_(None), 0), else_=1), "leads": c.lead_count,
                     "seconds": c.time_to_answer_seconds, "count": sa.literal(1)}
 
+        # The calls a dealer answered within an edge range (what dealer_stats counts, read as rows).
+        answered_in_edge = (c.accepted_at.is_not(None), c.dealer_id.is_not(None),
+                            c.requested_at >= sa.func.to_timestamp(edges.c.lo),
+                            c.requested_at < sa.func.to_timestamp(edges.c.hi))
+
         def signed_rows(table: sa.Table, summed: tuple[str, ...]) -> sa.Subquery:
             """(dealer_id, *summed) rows: the buckets' rows times their weight, the edge calls times
             their sign. LATERAL with OFFSET 0: one index scan per bucket (see _figures_from_stats)."""
@@ -305,9 +310,7 @@ class SqlCallReports(CallReports):
                 .where(table.c.grain == spans.c.grain, table.c.bucket == sa.func.to_timestamp(spans.c.bucket)) \
                 .offset(0).lateral("rows")
             calls = sa.select(c.dealer_id, *[per_call[name].label(name) for name in summed]) \
-                .where(c.accepted_at.is_not(None), c.dealer_id.is_not(None),
-                       c.requested_at >= sa.func.to_timestamp(edges.c.lo),
-                       c.requested_at < sa.func.to_timestamp(edges.c.hi)).offset(0).lateral("calls")
+                .where(*answered_in_edge).offset(0).lateral("calls")
             return sa.union_all(
                 sa.select(bucket_rows.c.dealer_id,
                           *[(bucket_rows.c[name] * spans.c.weight).label(name) for name in summed])
@@ -332,9 +335,7 @@ class SqlCallReports(CallReports):
             .where(times.c.grain == spans.c.grain, times.c.bucket == sa.func.to_timestamp(spans.c.bucket),
                    times.c.dealer_id == chosen.c.id).lateral("histogram")
         edge_calls = sa.select(c.dealer_id, c.time_to_answer_seconds) \
-            .where(c.accepted_at.is_not(None), c.dealer_id.is_not(None), c.time_to_answer_seconds.is_not(None),
-                   c.requested_at >= sa.func.to_timestamp(edges.c.lo),
-                   c.requested_at < sa.func.to_timestamp(edges.c.hi)).offset(0).lateral("calls")
+            .where(*answered_in_edge, c.time_to_answer_seconds.is_not(None)).offset(0).lateral("calls")
         histograms = sa.union_all(
             sa.select(chosen.c.id, spans.c.weight, histogram.c.seconds, histogram.c.counts)
             .select_from(spans.join(chosen, sa.true()).join(histogram, sa.true()))

@@ -130,7 +130,7 @@ class DealerFigures:
     answer_times: Counter[int] = field(default_factory=Counter)
 
     def median(self) -> float | None:
-        return percentile_cont({value: count for value, count in self.answer_times.items() if count > 0}, 0.5)
+        return percentile_cont(self.answer_times, 0.5)  # counts at zero (subtracted away) are skipped there
 
 
 def leaderboard_candidates(answered: dict[str, int], skip: int, limit: int | None) -> tuple[list[str], int]:
