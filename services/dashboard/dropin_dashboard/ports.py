@@ -11,7 +11,7 @@ from .domain.filters import Page, Period, RecordFilter
 from .domain.kpis import CallFigures, DealerStanding, Heatmap
 from .domain.zones import Zone
 from .domain.records import Account, Lead, Organization, Shopper, StreamSnapshot
-from .domain.views import Call, LeadWithCall, OrganizationWithDealers
+from .domain.views import Call, CallLeadCounts, LeadWithCall, OrganizationWithDealers
 
 
 class ProjectionStore(abc.ABC):
@@ -94,6 +94,11 @@ class ReadModels(abc.ABC):
 
     @abc.abstractmethod
     def count_leads(self, criteria: RecordFilter) -> int: ...
+
+    def count_calls_and_leads(self, period: Period) -> CallLeadCounts:
+        """Both counts within `period`; an adapter may answer them in one query."""
+        criteria = RecordFilter(period=period)
+        return CallLeadCounts(calls=self.count_calls(criteria), leads=self.count_leads(criteria))
 
     @abc.abstractmethod
     def list_organizations(self, name: str | None, page: Page) -> list[OrganizationWithDealers]: ...

@@ -80,3 +80,19 @@ def test_a_reading_unit_of_work_reads_but_refuses_to_commit(pool_of_one, tables)
         assert uow.connection.execute(sa.select(sa.func.count()).select_from(tables["outbox"])).scalar() == 0
         with pytest.raises(RuntimeError, match="reading unit of work"):
             uow.commit()
+
+
+def test_an_engine_for_reports_plans_each_statement_for_its_parameters(database_url, pool_of_one):
+    """Past psycopg's fifth run of a statement (a server-side prepare), PostgreSQL would otherwise be
+    free to reuse one generic plan for every parameter."""
+    reports = make_engine(database_url, pool_size=1, jit=False, custom_plans=True)
+    try:
+        with reports.connect() as conn:
+            for _ in range(8):
+                settings = conn.execute(sa.text("SELECT current_setting('plan_cache_mode'), current_setting('jit')"
+                                                " WHERE 1 = :one"), {"one": 1}).one()
+            assert tuple(settings) == ("force_custom_plan", "off")
+    finally:
+        reports.dispose()
+    with pool_of_one.connect() as conn:  # other services' engines keep PostgreSQL's default
+        assert conn.execute(sa.text("SELECT current_setting('plan_cache_mode')")).scalar_one() == "auto"

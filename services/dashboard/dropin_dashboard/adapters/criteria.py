@@ -2,12 +2,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 
-from ..domain.filters import RecordFilter
+from ..domain.filters import Period, RecordFilter
 
 LIKE_ESCAPE = "\\"
+# The phone search keys of migration 0010: each 4-digit run of a phone x 100,000 + its record's UTC
+# month (year x 12 + month - 1), indexed on calls and leads.
+PHONE_RUN = 4
+PHONE_RUN_WEIGHT = 100_000
+# Over more months than this, a month's keys each would make a long list: the trigram index serves.
+PHONE_KEY_MONTHS = 60
+PHONE_KEY_RUNS = 8  # every run of a phone-length filter; each one only narrows the candidates
 
 
 def _substring_pattern(text: str) -> str:
@@ -26,6 +35,26 @@ def lowered_contains_text(lowered_column: sa.ColumnElement, text: str) -> sa.Col
     """contains_text on a column that holds lower(...): PostgreSQL's ILIKE is lower(x) LIKE lower(p),
     so this matches the same rows without lowering each one again."""
     return lowered_column.like(sa.func.lower(_substring_pattern(text)), escape=LIKE_ESCAPE)
+
+
+def _utc_month(moment: datetime) -> int:
+    utc = moment.astimezone(timezone.utc)
+    return utc.year * 12 + utc.month - 1
+
+
+def phone_key_groups(text: str, period: Period) -> list[list[int]]:
+    """For a filter of digits only (4 or more) within a bounded period: per 4-digit run of it, the
+    keys of which a matching record has one (that run in the record's month). A record whose phone
+    contains the digits contains every run of them, so each group only narrows. Empty when the keys
+    cannot help (other characters, fewer digits, an open or very long period)."""
+    digits_only = text.isascii() and text.isdigit()
+    if not digits_only or len(text) < PHONE_RUN or period.start is None or period.end is None:
+        return []
+    first, last = _utc_month(period.start), _utc_month(period.end - timedelta(microseconds=1))
+    if last < first or last - first >= PHONE_KEY_MONTHS:
+        return []
+    runs = sorted({int(text[i:i + PHONE_RUN]) for i in range(len(text) - PHONE_RUN + 1)})[:PHONE_KEY_RUNS]
+    return [[run * PHONE_RUN_WEIGHT + month for month in range(first, last + 1)] for run in runs]
 
 
 def _equals_any_case(column: sa.ColumnElement, text: str) -> sa.ColumnElement:
@@ -51,7 +80,17 @@ class RecordColumns:
             clauses.append(sa.or_(contains_text(c.first_name, criteria.name),
                                   contains_text(c.last_name, criteria.name)))
         if criteria.phone:
-            clauses.append(contains_text(c.phone, criteria.phone))
+            groups = phone_key_groups(criteria.phone, criteria.period)
+            if groups:
+                # Within a bounded period: the records with the digits in the period's months (index
+                # ix_<table>_phone_keys), not every record sharing a trigram with them. For digits
+                # strpos is the same test as ILIKE, and one the trigram index does not serve: the
+                # planner then uses the keys' exact bitmap alone and rechecks no row.
+                keys = sa.func.phone_search_keys(c.phone, self.moment, type_=ARRAY(sa.Integer))
+                clauses.append(sa.func.strpos(c.phone, criteria.phone) > 0)
+                clauses.extend(keys.overlap(group) for group in groups)
+            else:
+                clauses.append(contains_text(c.phone, criteria.phone))
         if criteria.organization_name:
             # Every record's organization is in `organizations` under the name the record shows
             # (the projection keeps it so): a few matching ids, then an index lookup by id.

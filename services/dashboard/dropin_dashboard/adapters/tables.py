@@ -2,7 +2,9 @@
 
 Indexes (created by the migrations) serve the dashboard's filters: btree on the time column
 (newest first, id as tiebreak), status and organization; trigram GIN for substring search on
-names, phone, organization name and VIN; lower(...) for the case-insensitive vehicle equality.
+names, phone, organization name and VIN; lower(...) for the case-insensitive vehicle equality;
+GIN on the phone search keys (each 4-digit run of the phone in its record's UTC month, migration
+0010) for a phone filter within a bounded period.
 """
 from __future__ import annotations
 

@@ -26,8 +26,7 @@ def count_leads(read_models: ReadModels, criteria: RecordFilter) -> int:
 
 def count_calls_and_leads(read_models: ReadModels, period: Period = Period()) -> CallLeadCounts:
     """Calls requested and leads left within `period` (everything when it is open)."""
-    criteria = RecordFilter(period=period)
-    return CallLeadCounts(calls=read_models.count_calls(criteria), leads=read_models.count_leads(criteria))
+    return read_models.count_calls_and_leads(period)
 
 
 def list_organizations(read_models: ReadModels, name: str | None, page: Page) -> list[OrganizationWithDealers]:

@@ -1,9 +1,13 @@
 """Every /dashboard endpoint with every filter, on read models fed through the broker."""
 import json
+from datetime import datetime, timedelta, timezone
 
 import pytest
+import sqlalchemy as sa
 
 from dropin_common.auth import ROLE_DEALER
+from dropin_dashboard.adapters.criteria import phone_key_groups
+from dropin_dashboard.domain.filters import Period
 
 pytestmark = pytest.mark.integration
 
@@ -71,10 +75,27 @@ def test_calls_are_listed_newest_first_with_shopper_and_dealer(client, admin_hea
     # A name rare in a period: read through a materialized CTE, in the same order.
     ({"name": "n", "from": "2026-06-16", "to": "2026-06-16"}, "AB"),
     ({"name": "tran", "from": "2026-06-15", "to": "2026-06-17", "status": "completed"}, ""),
+    # Digits within a bounded period: the phone search keys (the digits in the period's months) narrow,
+    # the substring of the phone as written decides.
+    ({"phone": "2222", "from": "2026-06-16", "to": "2026-06-16"}, "A"),
+    ({"phone": "2222", "from": "2026-07-01", "to": "2026-07-31"}, ""),
+    ({"phone": "1112", "from": "2026-06-01", "to": "2026-06-30"}, ""),  # 84901112222 has it, "+84 90 111 2222" not
+    ({"phone": "0100", "from": "2026-05-20", "to": "2026-06-30", "timezoneoffset": -420}, "B"),  # two months
 ])
 def test_each_call_filter(client, admin_headers, dataset, params, expected):
     assert call_ids(client, admin_headers, **params) == [dataset.call_ids[key] for key in expected]
     assert get(client, admin_headers, "countcall", **params) == {"count": len(expected)}
+
+
+def test_a_records_phone_search_keys_are_the_keys_a_filter_asks_for(container):
+    """Migration 0010's SQL function and criteria.phone_key_groups agree on every key."""
+    moment = datetime(2026, 6, 30, 23, 59, tzinfo=timezone.utc)
+    with container.engine.connect() as conn:
+        keys = conn.execute(sa.select(sa.func.phone_search_keys("+84 90 111-2222", moment))).scalar_one()
+    runs = ["8490", "4901", "9011", "0111", "1112", "1122", "1222", "2222"]
+    asked = [group for run in runs
+             for group in phone_key_groups(run, Period(moment, moment + timedelta(seconds=1)))]
+    assert sorted(keys) == sorted(key for group in asked for key in group) and len(asked) == len(runs)
 
 
 def test_filters_in_the_query_json_work_like_plain_parameters(client, admin_headers, dataset):
@@ -95,6 +116,7 @@ def test_skip_and_limit_page_through_calls(client, admin_headers, dataset):
     ({"from": "2026-06-17", "to": "2026-06-17", "timezoneoffset": -420}, "A"),
     ({"from": "2026-06-16", "to": "2026-06-16", "timezoneoffset": -420}, "B"),
     ({"name": "N", "from": "2026-06-16", "to": "2026-06-17", "timezoneoffset": -420}, "AB"),
+    ({"phone": "0100", "from": "2026-06-16", "to": "2026-06-16"}, "B"), ({"phone": "0100", "from": "2026-07-01"}, ""),
 ])
 def test_each_lead_filter(client, admin_headers, dataset, params, expected):
     assert lead_ids(client, admin_headers, **params) == [dataset.lead_ids[key] for key in expected]
