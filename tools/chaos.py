@@ -48,7 +48,7 @@ FAULT_SECONDS = float(os.environ.get("CHAOS_FAULT_SECONDS", "8"))
 SHOPPERS = int(os.environ.get("CHAOS_SHOPPERS", "4"))
 SETTLE_SECONDS = float(os.environ.get("CHAOS_SETTLE_SECONDS", "90"))
 KILLED = ["auth-web", "streams-web", "dashboard-web", "chat-web",
-          "streams-consumer", "dashboard-consumer", "chat-consumer",
+          "streams-consumer", "dashboard-consumer", "dashboard-accounts-consumer", "chat-consumer",
           "auth-relay-broker", "streams-relay-broker", "streams-relay-pusher", "streams-relay-email",
           "chat-relay-broker", "chat-relay-pusher", "streams-worker"]
 FAULTS = ["baseline", *[f"kill {name}" for name in KILLED], "terminate db backends", "close broker connections",

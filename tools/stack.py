@@ -210,8 +210,8 @@ def procfile(service: str) -> list[tuple[str, str]]:
 # streams) and the broker relays that feed them, CRM/webhook/mail delivery and the sweeper. They
 # run at a lower CPU priority, so on a busy machine a shopper's ring (streams web, its Pusher and
 # Beams relays, the gateway) is served first and these catch up a few milliseconds later. Auth's
-# broker relay and the streams consumer, which carry token revocations to the ringing path, stay at
-# the normal priority (the dashboard's and chat's consumers apply revocations too, later under load).
+# broker relay, the streams consumer and the dashboard's accounts consumer, which carry token
+# revocations, stay at the normal priority (chat's consumer applies revocations too, later under load).
 # The Helm chart gives each process its own pod and CPU request instead.
 BACKGROUND_PROCESSES = frozenset({
     "dashboard-consumer", "integrations-consumer", "integrations-relay-email", "integrations-relay-webhook",

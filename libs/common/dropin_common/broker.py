@@ -41,6 +41,9 @@ class QueueSpec:
     # Quorum queues are replicated across a RabbitMQ cluster's nodes and survive losing one
     # (RABBITMQ_QUORUM_QUEUES). RabbitMQ cannot change an existing queue's type: choose up front.
     quorum: bool = False
+    # Bindings an earlier release made and this one moved to another queue: declaring removes them,
+    # so a broker upgraded in place stops routing those events here too (unbinding is idempotent).
+    retired_bindings: tuple[str, ...] = ()
 
     @property
     def type_arguments(self) -> dict:
@@ -64,6 +67,8 @@ def declare_queue(channel: BlockingChannel, exchange: str, spec: QueueSpec) -> N
     })
     for key in spec.bindings:
         channel.queue_bind(queue=spec.name, exchange=exchange, routing_key=key)
+    for key in spec.retired_bindings:
+        channel.queue_unbind(queue=spec.name, exchange=exchange, routing_key=key)
 
 
 class Unroutable(Exception):

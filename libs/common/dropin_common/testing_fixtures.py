@@ -43,6 +43,8 @@ class ServiceUnderTest:
     migrations: Path
     exchange: str = "dropin.events"
     queue: QueueSpec | None = None  # the queue its consumer reads, if it has one
+    # Any further consumer process (entrypoints.<module>) and the queue it reads.
+    more_consumers: tuple[tuple[str, QueueSpec], ...] = ()
 
     @property
     def service_dir(self) -> Path:
@@ -73,10 +75,11 @@ def queue_exists(amqp_url: str, name: str) -> bool:
         connection.close()
 
 
-def feed_golden_examples(container: Any, queue: QueueSpec) -> dict[tuple[str, int], str]:
-    """Hands the service's consumer (its real handler table, on its real database) each golden
-    example its queue's bindings receive, as a new event; returns the outcome of each."""
-    processor = container.consumer().processor
+def feed_golden_examples(container: Any, queue: QueueSpec, consumer: Any = None) -> dict[tuple[str, int], str]:
+    """Hands the service's consumer (its real handler table, on its real database; `consumer` when
+    the queue is another consumer's) each golden example its queue's bindings receive, as a new
+    event; returns the outcome of each."""
+    processor = (consumer or container.consumer()).processor
     return {(event_type, version): processor.process(example_event(event_type, event_version=version))
             for event_type, version in golden_examples(queue.bindings)}
 
@@ -95,9 +98,13 @@ def database_url(service_under_test: ServiceUnderTest) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def amqp_url(service_under_test: ServiceUnderTest) -> Iterator[str]:
     with throwaway_vhost(service_under_test.name) as url:
-        if service_under_test.queue is not None:  # so nothing published before the consumer runs is lost
+        queues = [queue for _, queue in service_under_test.more_consumers]
+        if service_under_test.queue is not None:
+            queues.insert(0, service_under_test.queue)
+        if queues:  # so nothing published before the consumers run is lost
             connection = pika.BlockingConnection(pika.URLParameters(url))
-            declare_queue(connection.channel(), service_under_test.exchange, service_under_test.queue)
+            for queue in queues:
+                declare_queue(connection.channel(), service_under_test.exchange, queue)
             connection.close()
         yield url
 
@@ -140,14 +147,17 @@ def consumer_process(database_url: str, amqp_url: str, service_under_test: Servi
     key_file.write_text(tokens.public_pem)
     env = {**os.environ, "DATABASE_URL": database_url, "AMQP_URL": amqp_url,
            "EVENT_EXCHANGE": service_under_test.exchange, "JWT_PUBLIC_KEY_FILE": str(key_file)}
-    process = subprocess.Popen([sys.executable, "-m", f"dropin_{service_under_test.name}.entrypoints.consumer"],
-                               cwd=service_under_test.service_dir, env=env)
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    modules = ["consumer", *(module for module, _ in service_under_test.more_consumers)]
+    processes = [subprocess.Popen([sys.executable, "-m", f"dropin_{service_under_test.name}.entrypoints.{module}"],
+                                  cwd=service_under_test.service_dir, env=env) for module in modules]
+    yield processes[0]
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def broker_envelopes(container: Any) -> list[dict]:

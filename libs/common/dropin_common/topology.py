@@ -30,15 +30,20 @@ ORGANIZATION_EVENTS = (ev.ORGANIZATION_CREATED, ev.ORGANIZATION_UPDATED)
 STREAM_EVENTS = (ev.STREAM_REQUESTED, ev.STREAM_ACCEPTED, ev.STREAM_STOPPED, ev.STREAM_NOTED)
 
 STREAMS_QUEUE = QueueSpec("streams", (*ORGANIZATION_EVENTS, *ACCOUNT_EVENTS, ev.ACCOUNT_TOKENS_REVOKED))
-DASHBOARD_QUEUE = QueueSpec("dashboard", (*STREAM_EVENTS, ev.LEAD_CREATED, *ACCOUNT_EVENTS,
-                                          *ORGANIZATION_EVENTS, ev.ACCOUNT_TOKENS_REVOKED))
+# The dashboard's accounts replica and revocation list have a queue and a consumer of their own: a
+# logout is applied at once, not behind the stream and lead projections, whose consumer runs at a
+# lower CPU priority than the ring path (tools/stack.py BACKGROUND_PROCESSES).
+DASHBOARD_ACCOUNTS_QUEUE = QueueSpec("dashboard-accounts", (*ACCOUNT_EVENTS, ev.ACCOUNT_TOKENS_REVOKED))
+DASHBOARD_QUEUE = QueueSpec("dashboard", (*STREAM_EVENTS, ev.LEAD_CREATED, *ORGANIZATION_EVENTS),
+                            retired_bindings=DASHBOARD_ACCOUNTS_QUEUE.bindings)
 # chat keeps an accounts replica too (chat_accounts): every token is judged by it.
 CHAT_QUEUE = QueueSpec("chat", ("stream.*", *ACCOUNT_EVENTS, ev.ACCOUNT_TOKENS_REVOKED))
 # auth learns from streams that a dealer stopped pinging (it owns accountStatus).
 AUTH_QUEUE = QueueSpec("auth", (ev.DEALER_PRESENCE_LAPSED,))
 INTEGRATIONS_QUEUE = QueueSpec("integrations", ("stream.*", "account.*", "organization.*", ev.LEAD_CREATED))
 
-QUEUES: tuple[QueueSpec, ...] = (STREAMS_QUEUE, DASHBOARD_QUEUE, CHAT_QUEUE, AUTH_QUEUE, INTEGRATIONS_QUEUE)
+QUEUES: tuple[QueueSpec, ...] = (STREAMS_QUEUE, DASHBOARD_QUEUE, DASHBOARD_ACCOUNTS_QUEUE, CHAT_QUEUE, AUTH_QUEUE,
+                                  INTEGRATIONS_QUEUE)
 
 
 def declare_topology(amqp_url: str, exchange: str, queues: tuple[QueueSpec, ...] = QUEUES,

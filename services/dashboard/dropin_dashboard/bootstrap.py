@@ -16,7 +16,8 @@ from dropin_common.consumer import Consumer, service_consumer
 from dropin_common.db import make_engine
 from dropin_common.outbox import OutboxRelay
 from dropin_common.progress import record_progress
-from dropin_common.topology import DASHBOARD_QUEUE
+from dropin_common.broker import QueueSpec
+from dropin_common.topology import DASHBOARD_ACCOUNTS_QUEUE, DASHBOARD_QUEUE
 
 from .adapters.call_figures import SqlCallReports
 from .adapters.csv_export import PostgresCsvExporter
@@ -53,9 +54,17 @@ class Container:
         return SqlProjectionStore(connection, self.tables)
 
     def consumer(self) -> Consumer:
-        return service_consumer(self.common, self.engine, self.tables, DASHBOARD_QUEUE,
-                                event_handlers(self.projection_store),
-                                on_applied=record_progress(self.tables["consumer_progress"], DASHBOARD_QUEUE.name))
+        """The stream, lead and organization projections (queue `dashboard`)."""
+        return self._consumer(DASHBOARD_QUEUE)
+
+    def accounts_consumer(self) -> Consumer:
+        """The accounts replica and the revocation list every token check reads (`dashboard-accounts`)."""
+        return self._consumer(DASHBOARD_ACCOUNTS_QUEUE)
+
+    def _consumer(self, queue: QueueSpec) -> Consumer:
+        # Both take every event type: what an older release routed to the other queue is still applied.
+        return service_consumer(self.common, self.engine, self.tables, queue, event_handlers(self.projection_store),
+                                on_applied=record_progress(self.tables["consumer_progress"], queue.name))
 
     def relay(self, destination: str) -> OutboxRelay:
         raise ConfigError(f"the dashboard publishes nothing: no outbox destination {destination!r}")

@@ -75,3 +75,21 @@ def test_an_event_no_queue_is_meant_to_receive_is_sent_to_nobody(engine, tables,
         uow.commit()
     relay = OutboxRelay(engine, tables["outbox"], "broker", BrokerSink(ConfirmingPublisher(amqp_url, EXCHANGE)))
     assert relay.relay_batch() == 1
+
+
+def test_declaring_a_queue_removes_the_bindings_an_earlier_release_moved_to_another_queue(amqp_url):
+    # As the dashboard's account events moved from `dashboard` to `dashboard-accounts`.
+    before = QueueSpec("it-projections", ("thing.counted", "account.updated"))
+    declare_topology(amqp_url, EXCHANGE, (before,))
+    after = (QueueSpec("it-projections", ("thing.counted",), retired_bindings=("account.updated",)),
+             QueueSpec("it-projections-accounts", ("account.updated",)))
+    for _ in range(2):  # idempotent: the second run unbinds what is no longer there
+        declare_topology(amqp_url, EXCHANGE, after)
+    publisher = ConfirmingPublisher(amqp_url, EXCHANGE)
+    try:
+        for key in ("thing.counted", "account.updated"):
+            publisher.publish(key, {"type": key}, message_id=key)
+    finally:
+        publisher.close()
+    assert [m["type"] for m in drain_queue(amqp_url, "it-projections", expect=1)] == ["thing.counted"]
+    assert [m["type"] for m in drain_queue(amqp_url, "it-projections-accounts", expect=1)] == ["account.updated"]

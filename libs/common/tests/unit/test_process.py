@@ -17,6 +17,7 @@ def run_module(module: str, *args: str, env: dict) -> subprocess.CompletedProces
 
 @pytest.mark.parametrize("module", ["dropin_streams.entrypoints.consumer", "dropin_chat.entrypoints.consumer",
                                     "dropin_dashboard.entrypoints.consumer",
+                                    "dropin_dashboard.entrypoints.accounts_consumer",
                                     "dropin_integrations.entrypoints.consumer"])
 def test_a_service_that_accepts_tokens_will_not_start_without_the_public_key(module):
     result = run_module(module, env={})

@@ -1,5 +1,6 @@
-"""`python -m dropin_dashboard.entrypoints.consumer`: feeds the read models from integration events
-(handlers: adapters/event_handlers.py; queue: dropin_common.topology.DASHBOARD_QUEUE)."""
+"""`python -m dropin_dashboard.entrypoints.consumer`: feeds the read models from stream, lead and
+organization events (handlers: adapters/event_handlers.py; queue: dropin_common.topology.DASHBOARD_QUEUE).
+Account events have a consumer of their own: entrypoints/accounts_consumer.py."""
 from dropin_common.process import consumer_main
 from dropin_common.topology import DASHBOARD_QUEUE
 

@@ -7,6 +7,7 @@ from dropin_common.api import Blueprint, service_api
 from dropin_common.http import create_service_app
 from dropin_common.progress import data_age
 from dropin_common.readiness import readiness_checks
+from dropin_common.topology import DASHBOARD_ACCOUNTS_QUEUE
 
 from ..bootstrap import Container, bootstrap
 from .consumer import QUEUE
@@ -21,7 +22,9 @@ def create_app(container: Container | None = None) -> Flask:
     container = container or bootstrap()
 
     def consumer_lag() -> dict:
-        return {"consumer": data_age(container.engine, container.tables["consumer_progress"], QUEUE.name).as_detail()}
+        progress = container.tables["consumer_progress"]
+        return {"consumer": data_age(container.engine, progress, QUEUE.name).as_detail(),
+                "accountsConsumer": data_age(container.engine, progress, DASHBOARD_ACCOUNTS_QUEUE.name).as_detail()}
 
     app = create_service_app("dashboard", max_body_bytes=container.settings.max_body_bytes,
                              readiness_checks=readiness_checks(container.engine, container.settings.amqp_url),

@@ -17,6 +17,7 @@ from dropin_common.testing import known_account, wait_until
 from dropin_common.testing_fixtures import *  # noqa: F403 - the shared fixtures, found by name
 from dropin_common.testing_fixtures import ServiceUnderTest
 from dropin_dashboard.bootstrap import bootstrap
+from dropin_common.topology import DASHBOARD_ACCOUNTS_QUEUE
 from dropin_common.topology import DASHBOARD_QUEUE as QUEUE
 from dropin_dashboard.entrypoints.http import create_app
 
@@ -28,7 +29,7 @@ EXCHANGE = "dropin.events"
 @pytest.fixture(scope="session")
 def service_under_test() -> ServiceUnderTest:
     return ServiceUnderTest("dashboard", SERVICE_DIR / "dropin_dashboard/adapters/migrations", exchange=EXCHANGE,
-                            queue=QUEUE)
+                            queue=QUEUE, more_consumers=(("accounts_consumer", DASHBOARD_ACCOUNTS_QUEUE),))
 
 
 @pytest.fixture(scope="session")
