@@ -212,10 +212,14 @@ def procfile(service: str) -> list[tuple[str, str]]:
 # Beams relays, the gateway) is served first and these catch up a few milliseconds later. Auth's
 # broker relay, the streams consumer and the dashboard's accounts consumer, which carry token
 # revocations, stay at the normal priority (chat's consumer applies revocations too, later under load).
+# The Beams relay too waits its turn: a phone's push travels through APNs/FCM for hundreds of
+# milliseconds anyway, while the Pusher trigger it would compete with is the ring a dealer at the
+# dashboard sees.
 # The Helm chart gives each process its own pod and CPU request instead.
 BACKGROUND_PROCESSES = frozenset({
     "dashboard-consumer", "integrations-consumer", "integrations-relay-email", "integrations-relay-webhook",
-    "streams-relay-email", "streams-relay-broker", "streams-worker", "chat-consumer", "chat-relay-broker"})
+    "streams-relay-email", "streams-relay-broker", "streams-relay-beams", "streams-worker", "chat-consumer",
+    "chat-relay-broker"})
 BACKGROUND_NICENESS = 10
 
 
@@ -464,9 +468,10 @@ serverurl=unix://{run / 'supervisor.sock'}
             ROOT, pusher_env, logs))
     if beams_local():
         beams_env_values = {**base_env, **LOCAL_BEAMS}
+        # A stand-in for a service that runs elsewhere: its CPU here should not come before the stack's.
         parts.append(supervisor_program(
-            "beams-standin", f"python -m dropin_common.fake_beams --port {profile.port('beams')}",
-            ROOT, beams_env_values, logs))
+            "beams-standin", f"nice -n {BACKGROUND_NICENESS} python -m dropin_common.fake_beams "
+                             f"--port {profile.port('beams')}", ROOT, beams_env_values, logs))
     if not os.environ.get("SMTP_HOST"):
         parts.append(supervisor_program(
             "smtp-sink", f"python -m aiosmtpd -n -c aiosmtpd.handlers.Debugging stdout "
