@@ -14,7 +14,7 @@ LIKE_ESCAPE = "\\"
 # month (year x 12 + month - 1), indexed on calls and leads.
 PHONE_RUN = 4
 PHONE_RUN_WEIGHT = 100_000
-# Over more months than this, a month's keys each would make a long list: the trigram index serves.
+# A longer period would ask for a key per month and run; the trigram index serves it instead.
 PHONE_KEY_MONTHS = 60
 PHONE_KEY_RUNS = 8  # every run of a phone-length filter; each one only narrows the candidates
 

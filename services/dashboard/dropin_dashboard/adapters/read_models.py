@@ -212,7 +212,7 @@ class SqlReadModels(ReadModels):
 
     def count_calls_and_leads(self, period: Period) -> CallLeadCounts:
         if all(moment is None or is_boundary(moment) for moment in (period.start, period.end)):
-            # One round trip instead of two: the token check and this are all such a request asks.
+            # Both sums in one round trip instead of two.
             sums = self._sums_from_buckets(("calls", "leads"), period)
             return CallLeadCounts(calls=sums["calls"], leads=sums["leads"])
         return super().count_calls_and_leads(period)
