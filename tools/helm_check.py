@@ -306,7 +306,7 @@ def main() -> None:
             listed = docker("exec", f"{PREFIX}-mq", "rabbitmqctl", "-q", "list_queues", "--no-table-headers",
                             "name", "type").stdout
             types = dict(line.split()[:2] for line in listed.splitlines() if line.strip())
-            for queue in ("auth", "streams", "dashboard", "chat", "integrations"):
+            for queue in ("auth", "streams", "dashboard", "dashboard-accounts", "chat", "integrations"):
                 if types.get(queue) != "quorum" or types.get(f"{queue}.dead") != "quorum":
                     raise SystemExit(f"queue {queue} is not a quorum queue: {types}")
             say(f"consumers' queues are quorum queues: {', '.join(f'{k}={v}' for k, v in sorted(types.items()))}")
