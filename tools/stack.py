@@ -208,8 +208,8 @@ def procfile(service: str) -> list[tuple[str, str]]:
 
 # Processes no one waits on at the moment they work: read models (dashboard, chat's copy of the
 # streams) and the broker relays that feed them, CRM/webhook/mail delivery and the sweeper. They
-# run at a lower CPU priority, so on a busy machine a shopper's ring (streams web, its Pusher and
-# Beams relays, the gateway) is served first and these catch up a few milliseconds later. Auth's
+# run at a lower CPU priority, so on a busy machine a shopper's ring (streams web, its Pusher
+# relay, the gateway) is served first and these catch up a few milliseconds later. Auth's
 # broker relay, the streams consumer and the dashboard's accounts consumer, which carry token
 # revocations, stay at the normal priority (chat's consumer applies revocations too, later under load).
 # The Beams relay too waits its turn: a phone's push travels through APNs/FCM for hundreds of

@@ -98,13 +98,13 @@ def database_url(service_under_test: ServiceUnderTest) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def amqp_url(service_under_test: ServiceUnderTest) -> Iterator[str]:
     with throwaway_vhost(service_under_test.name) as url:
-        queues = [queue for _, queue in service_under_test.more_consumers]
-        if service_under_test.queue is not None:
-            queues.insert(0, service_under_test.queue)
+        queues = [queue for queue in (service_under_test.queue, *(q for _, q in service_under_test.more_consumers))
+                  if queue is not None]
         if queues:  # so nothing published before the consumers run is lost
             connection = pika.BlockingConnection(pika.URLParameters(url))
+            channel = connection.channel()
             for queue in queues:
-                declare_queue(connection.channel(), service_under_test.exchange, queue)
+                declare_queue(channel, service_under_test.exchange, queue)
             connection.close()
         yield url
 

@@ -11,12 +11,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from dropin_common.auth import TokenVerifier, sql_token_verifier
+from dropin_common.broker import QueueSpec
 from dropin_common.config import CommonSettings, ConfigError, refuse_development_secrets
 from dropin_common.consumer import Consumer, service_consumer
 from dropin_common.db import make_engine
 from dropin_common.outbox import OutboxRelay
 from dropin_common.progress import record_progress
-from dropin_common.broker import QueueSpec
 from dropin_common.topology import DASHBOARD_ACCOUNTS_QUEUE, DASHBOARD_QUEUE
 
 from .adapters.call_figures import SqlCallReports

@@ -33,6 +33,11 @@ def single_facet(criteria: RecordFilter) -> tuple[str, list[str]] | None:
     return None
 
 
+def _on_bucket_edges(period: Period) -> bool:
+    """Whether period_counts' buckets cover `period` exactly (each end open or on a quarter hour)."""
+    return all(moment is None or is_boundary(moment) for moment in (period.start, period.end))
+
+
 def _total(counts: sa.Table, *where: sa.ColumnElement) -> sa.Select:
     return sa.select(sa.func.coalesce(sa.func.sum(counts.c.count), 0)).where(*where)
 
@@ -121,8 +126,7 @@ class SqlReadModels(ReadModels):
                              lowered_contains_text(names.c.lower_last_name, name)))
 
     def _count(self, columns: RecordColumns, criteria: RecordFilter) -> int:
-        if criteria.is_period_only and all(moment is None or is_boundary(moment)
-                                           for moment in (criteria.period.start, criteria.period.end)):
+        if criteria.is_period_only and _on_bucket_edges(criteria.period):
             return self._count_from_buckets(columns.table.name, criteria.period)
         by_organization = RecordFilter(period=criteria.period, organization_id=criteria.organization_id,
                                        organization_name=criteria.organization_name)
@@ -211,7 +215,7 @@ class SqlReadModels(ReadModels):
             return {kind: int(total) for kind, total in zip(kinds, conn.execute(query).one(), strict=True)}
 
     def count_calls_and_leads(self, period: Period) -> CallLeadCounts:
-        if all(moment is None or is_boundary(moment) for moment in (period.start, period.end)):
+        if _on_bucket_edges(period):
             # Both sums in one round trip instead of two.
             sums = self._sums_from_buckets(("calls", "leads"), period)
             return CallLeadCounts(calls=sums["calls"], leads=sums["leads"])
