@@ -71,17 +71,20 @@ class Container:
 
 
 def bootstrap(settings: CommonSettings | None = None, *, engine: Engine | None = None,
-              verifying: bool = True) -> Container:
+              verifying: bool = True, reporting: bool = True) -> Container:
     """`verifying`: the process accepts tokens, so the JWT public key is required now (operator
-    commands, which answer no requests, pass False)."""
+    commands, which answer no requests, pass False). `reporting`: the process answers reports
+    (the consumers, which only write, pass False)."""
     if settings is None:
         settings = CommonSettings.from_env(SERVICE)
         if verifying:
             refuse_development_secrets(SERVICE, {"JWT_PUBLIC_KEY_FILE": settings.jwt_public_key})
     # No JIT: a list filtered by a VIN or phone substring (10M calls) spent 37 ms compiling a
     # 27 ms query, a leaderboard 20-50 ms; the CSV exports, long scans, turn it back on. Custom
-    # plans: the same report statement serves filters of any selectivity (see make_engine).
-    engine = engine or make_engine(settings.database_url, jit=False, custom_plans=True)
+    # plans: the same report statement serves filters of any selectivity (see make_engine). Not
+    # for the consumers: their statements look up one record by key, and planning each run again
+    # doubled the PostgreSQL CPU of a stream event (tools/bench_consumers.py).
+    engine = engine or make_engine(settings.database_url, jit=False, custom_plans=reporting)
     _metadata, tables = build_tables()
     verifier = sql_token_verifier(settings.public_key(), engine, tables, accounts=tables["dealers"],
                                   replica_wait_seconds=settings.replica_wait_seconds) if verifying else None

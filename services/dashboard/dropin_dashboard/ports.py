@@ -18,8 +18,9 @@ class ProjectionStore(abc.ABC):
     """The read models as event handlers change them, on the handler's own transaction."""
 
     @abc.abstractmethod
-    def lock(self, key: str) -> None:
-        """Serialise handlers touching the same record until the transaction ends."""
+    def lock(self, *keys: str) -> None:
+        """Serialise handlers touching the same records until the transaction ends (the keys are
+        taken in the order given)."""
 
     @abc.abstractmethod
     def call_version(self, stream_id: str) -> int | None: ...
@@ -57,11 +58,9 @@ class ProjectionStore(abc.ABC):
     def organization_updated_at(self, organization_id: str) -> datetime | None: ...
 
     @abc.abstractmethod
-    def organization_name(self, organization_id: str) -> str | None: ...
-
-    @abc.abstractmethod
-    def ensure_organization(self, organization_id: str, name: str, code: str | None) -> None:
-        """Record an organization first seen in a stream or lead, unless it is known already."""
+    def ensure_organization(self, organization_id: str, name: str, code: str | None) -> str | None:
+        """Record an organization first seen in a stream or lead, unless it is known already; its
+        current name."""
 
     @abc.abstractmethod
     def save_organization(self, organization: Organization) -> None: ...

@@ -5,10 +5,11 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import cache
+import json
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, RowMapping
 
@@ -41,28 +42,130 @@ def _upsert(conn: Connection, table: sa.Table, values: dict) -> bool:
     return bool(conn.execute(stmt.returning(sa.literal_column("xmax = 0"))).scalar_one())
 
 
-@cache
-def _increment_statement(table: sa.Table, key_columns: tuple[str, ...], value_columns: tuple[str, ...]):
-    """Adds to counter rows, creating missing ones, in one statement whose rows come as one array
-    per column (`unnest` zips them in order). Its text never changes with the number of rows, so
-    SQLAlchemy compiles it once per process instead of once per event, as a multi-row VALUES
-    insert would."""
-    columns = key_columns + value_columns
-    rows = sa.select(*[sa.func.unnest(sa.bindparam(name, type_=ARRAY(table.c[name].type))).label(name)
-                       for name in columns])
-    stmt = pg_insert(table).from_select(list(columns), rows)
-    return stmt.on_conflict_do_update(index_elements=list(key_columns),
-                                      set_={name: table.c[name] + stmt.excluded[name] for name in value_columns})
+def _json_moment(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a counter key")
 
 
-def _increment(conn: Connection, table: sa.Table, key_columns: tuple[str, ...],
-               value_columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """`rows` are (key..., value...) tuples in key order, so concurrent consumers lock them in
-    the same order."""
-    if rows:
+# The counter tables, their key columns and the columns the projection adds to.
+COUNTERS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("period_counts", ("kind", "grain", "bucket"), ("count",)),
+    ("facet_counts", ("kind", "facet", "value", "day"), ("count",)),
+    ("name_counts", ("kind", "lower_first_name", "lower_last_name"), ("count",)),
+    ("call_stats", ("scope", "grain", "bucket"), STAT_COLUMNS),
+    ("answer_times", ("scope", "grain", "bucket", "seconds"), ("count",)),
+    ("dealer_stats", ("grain", "bucket", "dealer_id"), DEALER_STAT_COLUMNS),
+    ("dealer_answer_times", ("grain", "bucket", "dealer_id", "seconds"), ("count",)))
+
+
+def _counted_columns(kind: str, columns: Any) -> list[sa.ColumnElement]:
+    """What facet_counts, name_counts (and for calls call_stats, answer_times and the dealer
+    tables) count of a record, from `columns` (a table's `.c`, in a SELECT or a RETURNING)."""
+    moment, status = (columns.requested_at, columns.status) if kind == "calls" \
+        else (columns.created_at, columns.call_status)
+    lower = sa.func.lower
+    counted = [moment.label("moment"), status.label("status"), lower(columns.vehicle_make).label("make"),
+               lower(columns.vehicle_model).label("model"), lower(columns.vehicle_type).label("type"),
+               sa.func.coalesce(lower(columns.first_name), "").label("first"),
+               sa.func.coalesce(lower(columns.last_name), "").label("last")]
+    if kind == "calls":
+        counted += [columns.organization_id, columns.accepted_at, columns.duration_seconds, columns.lead_count,
+                    columns.time_to_answer_seconds, columns.dealer_id]
+    return counted
+
+
+class _Statements:
+    """The consumer's statements, built once per process: it applies thousands of events, and
+    building a statement cost more client CPU than sending it."""
+
+    def __init__(self, tables: Mapping[str, sa.Table]):
+        calls, leads, organizations = tables["calls"], tables["leads"], tables["organizations"]
+        self.tables = tables
+        key = sa.column("key", sa.Text)
+        self.lock = sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtextextended(key, 0))).select_from(
+            sa.func.unnest(sa.cast(sa.bindparam("keys", type_=ARRAY(sa.Text)), ARRAY(sa.Text))).alias("key"))
+        self.call_version = sa.select(calls.c.version).where(calls.c.id == sa.bindparam("id"))
+        self.call_status = sa.select(calls.c.status).where(calls.c.id == sa.bindparam("id"))
+        self.latest_shopper = (sa.select(leads.c.first_name, leads.c.last_name, leads.c.email, leads.c.phone)
+                               .where(leads.c.stream_id == sa.bindparam("stream_id"))
+                               .order_by(leads.c.created_at.desc(), leads.c.id.desc()).limit(1))
+        ensured = (pg_insert(organizations).values(id=sa.bindparam("id"), name=sa.bindparam("name"),
+                                                   code=sa.bindparam("code"), updated_at=None)
+                   .on_conflict_do_nothing().returning(organizations.c.name).cte("ensured"))
+        # The stand-in's name when this inserted it, else the known one (the SELECT reads the
+        # table as it was before the statement, so exactly one of the two has a row).
+        self.ensure_organization = sa.union_all(
+            sa.select(ensured.c.name),
+            sa.select(organizations.c.name).where(organizations.c.id == sa.bindparam("id")))
+        lead_count = sa.select(sa.func.count()).where(leads.c.stream_id == calls.c.id).scalar_subquery()
+
+        call_values: dict[str, Any] = {column.name: sa.bindparam(column.name, type_=column.type) for column in calls.c
+                       if column.name != "lead_count"}
+        call_values["lead_count"] = sa.select(sa.func.count()).where(
+            leads.c.stream_id == sa.bindparam("id")).scalar_subquery()
+        upsert_call = pg_insert(calls).values(call_values)
+        updates: dict[str, Any] = {name: upsert_call.excluded[name] for name in call_values if name != "id"}
+        # a dealersRung only stream.requested carries is kept by later snapshots
+        updates["dealers_rung"] = sa.func.coalesce(upsert_call.excluded.dealers_rung, calls.c.dealers_rung)
+        self.save_call = self._rewrite("calls", calls.c.id == sa.bindparam("id"),
+                                       upsert_call.on_conflict_do_update(index_elements=["id"], set_=updates))
+        # An UPDATE takes parameters named after its table's columns as SET values: these are not.
+        self.set_call_shopper = self._rewrite(
+            "calls", calls.c.id == sa.bindparam("record_id"),
+            calls.update().where(calls.c.id == sa.bindparam("record_id")).values(
+                {name: sa.bindparam(f"new_{name}") for name in ("first_name", "last_name", "email", "phone")}))
+        lead_count_changing = sa.and_(calls.c.id == sa.bindparam("record_id"), calls.c.lead_count != lead_count)
+        self.refresh_call_lead_count = self._rewrite(
+            "calls", lead_count_changing, calls.update().where(lead_count_changing).values(lead_count=lead_count))
+
+        lead_values = {column.name: sa.bindparam(column.name, type_=column.type) for column in leads.c}
+        upsert_lead = pg_insert(leads).values(lead_values)
+        self.save_lead = self._rewrite("leads", leads.c.id == sa.bindparam("id"), upsert_lead.on_conflict_do_update(
+            index_elements=["id"], set_={name: upsert_lead.excluded[name] for name in lead_values if name != "id"}))
+        new_status = sa.bindparam("new_status", type_=sa.String)
+        status_changing = sa.and_(leads.c.stream_id == sa.bindparam("of_stream"),
+                                  leads.c.call_status.is_distinct_from(new_status))
+        self.set_leads_call_status = self._rewrite(
+            "leads", status_changing, leads.update().where(status_changing).values(call_status=new_status))
+
+        self.add_to_counters = sa.select(sa.literal(1)).add_cte(*[
+            self._increment_cte(tables[name], keys, values) for name, keys, values in COUNTERS])
+
+    def _rewrite(self, kind: str, where: sa.ColumnElement, write: Any) -> sa.CompoundSelect:
+        """One statement that writes records (`write`, an INSERT or UPDATE of those `where` selects)
+        and returns what the counters count of each record before the write (`after` false) and
+        after it (`after` true; `inserted` when the row is new). The sub-statements of a WITH all
+        read the table as it was when the statement began, so `before` misses the write, and the
+        caller holds the record's lock, so nothing else changed it in between."""
+        table = self.tables[kind]
+        before = sa.select(*_counted_columns(kind, table.c)).where(where).cte("before")
+        # `xmax = 0` only on a row an INSERT .. ON CONFLICT inserted; an UPDATE's new rows have it too.
+        inserted = sa.literal_column("xmax = 0") if isinstance(write, sa.Insert) else sa.false()
+        written = write.returning(inserted.label("inserted"), *_counted_columns(kind, table.c)).cte("written")
+        return sa.union_all(
+            sa.select(sa.false().label("after"), sa.false().label("inserted"),
+                      *[column for column in before.c]),
+            sa.select(sa.true(), *[column for column in written.c]))
+
+    @staticmethod
+    def _increment_cte(table: sa.Table, key_columns: tuple[str, ...], value_columns: tuple[str, ...]) -> sa.CTE:
+        """Adds to counter rows, creating missing ones, from the rows the `counters` parameter (a JSON
+        object) holds under the table's name (none: nothing added). One text parameter for every
+        table: dumping dozens of arrays per event cost more CPU than the statement."""
         columns = key_columns + value_columns
-        conn.execute(_increment_statement(table, key_columns, value_columns),
-                     {name: [row[index] for row in rows] for index, name in enumerate(columns)})
+        counters = sa.cast(sa.bindparam("counters", type_=sa.Text), JSONB)
+        rows = sa.func.jsonb_to_recordset(counters[table.name]).table_valued(
+            *[sa.column(name, table.c[name].type) for name in columns]).render_derived(with_types=True)
+        insert = pg_insert(table).from_select(list(columns), sa.select(*[rows.c[name] for name in columns]))
+        return insert.on_conflict_do_update(
+            index_elements=list(key_columns),
+            set_={name: table.c[name] + insert.excluded[name] for name in value_columns}).cte(f"add_{table.name}")
+
+
+@cache
+def _statements(metadata: sa.MetaData) -> _Statements:
+    return _Statements(metadata.tables)
 
 
 def call_contribution(row: Mapping[Any, Any]) -> tuple[list[tuple], list[tuple]]:
@@ -95,41 +198,76 @@ def dealer_contribution(row: Mapping[Any, Any]) -> tuple[list[tuple], list[tuple
     return [(key, figures) for key in keys], ([(*key, seconds) for key in keys] if seconds is not None else [])
 
 
+def _facet_and_name_deltas(kind: str, before: Sequence[Mapping[Any, Any]],
+                           after: Sequence[Mapping[Any, Any]]) -> dict[str, Counter]:
+    """What facet_counts and name_counts gain (after) and lose (before) of `kind`'s records."""
+    facets: Counter = Counter()
+    names: Counter = Counter()
+    for rows, sign in ((before, -1), (after, 1)):
+        for row in rows:
+            names[(kind, row["first"], row["last"])] += sign
+            if row["moment"] is not None:
+                day = bucket_of(row["moment"], DAY)
+                for facet in FACETS:
+                    if row[facet] is not None:
+                        facets[(kind, facet, row[facet], day)] += sign
+    return {"facet_counts": facets, "name_counts": names}
+
+
+def _call_stat_deltas(before: Sequence[Mapping[Any, Any]], after: Sequence[Mapping[Any, Any]]) -> dict[str, dict]:
+    """What call_stats / answer_times and dealer_stats / dealer_answer_times move from the calls as
+    they were to as they are (nothing, when nothing they count changed)."""
+    deltas: dict[str, dict] = {}
+    for contribution, stats_table, width, times_table in (
+            (call_contribution, "call_stats", len(STAT_COLUMNS), "answer_times"),
+            (dealer_contribution, "dealer_stats", len(DEALER_STAT_COLUMNS), "dealer_answer_times")):
+        stats: dict[tuple, list[int]] = {}
+        times: Counter = Counter()
+        for rows, sign in ((before, -1), (after, 1)):
+            for row in rows:
+                figures, seconds = contribution(row)
+                for key, values in figures:
+                    total = stats.setdefault(key, [0] * width)
+                    for index, value in enumerate(values):
+                        total[index] += sign * value
+                for key in seconds:
+                    times[key] += sign
+        deltas[stats_table] = {key: tuple(values) for key, values in stats.items()}
+        deltas[times_table] = times
+    return deltas
+
+
 class SqlProjectionStore(ProjectionStore):
+    """One per transaction. Each write of a call or lead is one statement that also returns what
+    the counters counted of the record before and after it, and the counters then move in one more
+    statement: a stream snapshot costs 7 statements, where one per step cost 17."""
+
     def __init__(self, connection: Connection, tables: dict[str, sa.Table]):
         self._conn = connection
+        self._sql = _statements(tables["calls"].metadata)
         self._calls = tables["calls"]
         self._leads = tables["leads"]
         self._organizations = tables["organizations"]
         self._dealers = tables["dealers"]
-        self._period_counts = tables["period_counts"]
-        self._facet_counts = tables["facet_counts"]
-        self._name_counts = tables["name_counts"]
-        self._call_stats = tables["call_stats"]
-        self._answer_times = tables["answer_times"]
-        self._dealer_stats = tables["dealer_stats"]
-        self._dealer_answer_times = tables["dealer_answer_times"]
         self._revoked_tokens = tables["revoked_tokens"]
         self._token_cutoffs = tables["token_cutoffs"]
 
-    def lock(self, key: str) -> None:
-        # A transaction-scoped advisory lock also covers rows that do not exist yet.
-        self._conn.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtextextended(key, 0))))
+    def lock(self, *keys: str) -> None:
+        # Transaction-scoped advisory locks also cover rows that do not exist yet.
+        self._conn.execute(self._sql.lock, {"keys": list(keys)}).all()
 
-    def _scalar(self, query):
-        return self._conn.execute(query).scalar_one_or_none()
+    def _scalar(self, query, parameters: dict | None = None):
+        return self._conn.execute(query, parameters).scalar_one_or_none()
 
     def call_version(self, stream_id: str) -> int | None:
-        return self._scalar(sa.select(self._calls.c.version).where(self._calls.c.id == stream_id))
+        return self._scalar(self._sql.call_version, {"id": stream_id})
 
     def call_status(self, stream_id: str) -> str | None:
-        return self._scalar(sa.select(self._calls.c.status).where(self._calls.c.id == stream_id))
+        return self._scalar(self._sql.call_status, {"id": stream_id})
 
     def save_call(self, snapshot: StreamSnapshot, shopper: Shopper) -> None:
         dealer = snapshot.dealer
-        before = self._counted("calls", self._calls.c.id == snapshot.id)
-        leads = self._leads
-        inserted = self._upsert_call({
+        self._rewrite("calls", self._sql.save_call, {
             "id": snapshot.id, "version": snapshot.version,
             "organization_id": snapshot.organization_id, "organization_code": snapshot.organization_code,
             "organization_name": snapshot.organization_name, "vin": snapshot.vin,
@@ -141,20 +279,7 @@ class SqlProjectionStore(ProjectionStore):
             "stopped_at": snapshot.stopped_at, "stopped_by": snapshot.stopped_by, "note": snapshot.note,
             "duration_seconds": snapshot.duration_seconds, **_shopper_values(shopper),
             "time_to_answer_seconds": snapshot.time_to_answer_seconds, "missed_reason": snapshot.missed_reason,
-            "dealers_rung": snapshot.dealers_rung,
-            "lead_count": sa.select(sa.func.count()).where(leads.c.stream_id == snapshot.id).scalar_subquery()})
-        if inserted:  # a stream's requestedAt never changes, so it is counted once, when first seen
-            self._count_in_period("calls", snapshot.requested_at)
-        self._recount("calls", before, self._counted("calls", self._calls.c.id == snapshot.id))
-
-    def _upsert_call(self, values: dict) -> bool:
-        """As _upsert; a dealersRung only stream.requested carries is kept by later snapshots."""
-        calls = self._calls
-        stmt = pg_insert(calls).values(**values)
-        updates = {key: stmt.excluded[key] for key in values if key != "id"}
-        updates["dealers_rung"] = sa.func.coalesce(stmt.excluded.dealers_rung, calls.c.dealers_rung)
-        stmt = stmt.on_conflict_do_update(index_elements=["id"], set_=updates)
-        return bool(self._conn.execute(stmt.returning(sa.literal_column("xmax = 0"))).scalar_one())
+            "dealers_rung": snapshot.dealers_rung})
 
     def set_dealers_rung(self, stream_id: str, dealers_rung: int) -> None:
         calls = self._calls
@@ -162,130 +287,66 @@ class SqlProjectionStore(ProjectionStore):
                            .values(dealers_rung=dealers_rung))
 
     def refresh_call_lead_count(self, stream_id: str) -> None:
-        calls, leads = self._calls, self._leads
-        counted = sa.select(sa.func.count()).where(leads.c.stream_id == stream_id).scalar_subquery()
-        changing = sa.and_(calls.c.id == stream_id, calls.c.lead_count != counted)
-        before = self._counted("calls", changing)
-        if before:
-            self._conn.execute(calls.update().where(changing).values(lead_count=counted))
-            self._recount("calls", before, self._counted("calls", calls.c.id == stream_id))
-
-    def _count_in_period(self, kind: str, moment: datetime | None) -> None:
-        if moment is None:
-            return
-        counts = self._period_counts
-        for grain in (QUARTER, DAY):
-            stmt = pg_insert(counts).values(kind=kind, grain=grain, bucket=bucket_of(moment, grain), count=1)
-            self._conn.execute(stmt.on_conflict_do_update(index_elements=["kind", "grain", "bucket"],
-                                                          set_={"count": counts.c.count + 1}))
-
-    def _counted(self, kind: str, where: sa.ColumnElement) -> list[RowMapping]:
-        """What facet_counts and name_counts count of the records `where` selects."""
-        table = self._calls if kind == "calls" else self._leads
-        moment, status = (table.c.requested_at, table.c.status) if kind == "calls" \
-            else (table.c.created_at, table.c.call_status)
-        lower = sa.func.lower
-        query = sa.select(moment.label("moment"), status.label("status"), lower(table.c.vehicle_make).label("make"),
-                          lower(table.c.vehicle_model).label("model"), lower(table.c.vehicle_type).label("type"),
-                          sa.func.coalesce(lower(table.c.first_name), "").label("first"),
-                          sa.func.coalesce(lower(table.c.last_name), "").label("last")).where(where)
-        if kind == "calls":  # and what call_stats and answer_times count
-            c = table.c
-            query = query.add_columns(c.organization_id, c.accepted_at, c.duration_seconds, c.lead_count,
-                                      c.time_to_answer_seconds, c.dealer_id)
-        return list(self._conn.execute(query).mappings())
-
-    def _recount(self, kind: str, before: Sequence[Mapping[Any, Any]], after: Sequence[Mapping[Any, Any]]) -> None:
-        """Moves facet_counts and name_counts from the records as they were (`_counted` before a
-        write) to as they are: whatever changed, in whichever order events came, the counts stay
-        those of the rows."""
-        facets: Counter = Counter()
-        names: Counter = Counter()
-        for rows, sign in ((before, -1), (after, 1)):
-            for row in rows:
-                names[(row["first"], row["last"])] += sign
-                if row["moment"] is not None:
-                    day = bucket_of(row["moment"], DAY)
-                    for facet in FACETS:
-                        if row[facet] is not None:
-                            facets[(facet, row[facet], day)] += sign
-        self._add(self._facet_counts, ("kind", "facet", "value", "day"),
-                  {(kind, *key): delta for key, delta in facets.items()})
-        self._add(self._name_counts, ("kind", "lower_first_name", "lower_last_name"),
-                  {(kind, *key): delta for key, delta in names.items()})
-        if kind == "calls":
-            self._move_call_stats(before, after)
-
-    def _move_call_stats(self, before: Sequence[Mapping[Any, Any]], after: Sequence[Mapping[Any, Any]]) -> None:
-        """Moves call_stats / answer_times and dealer_stats / dealer_answer_times from the call as it
-        was to as it is (nothing moves when nothing they count changed)."""
-        for contribution, stats_table, stats_key, columns, times_table in (
-                (call_contribution, self._call_stats, ("scope", "grain", "bucket"), STAT_COLUMNS, self._answer_times),
-                (dealer_contribution, self._dealer_stats, ("grain", "bucket", "dealer_id"), DEALER_STAT_COLUMNS,
-                 self._dealer_answer_times)):
-            stats: dict[tuple, list[int]] = {}
-            times: Counter = Counter()
-            for rows, sign in ((before, -1), (after, 1)):
-                for row in rows:
-                    figures, seconds = contribution(row)
-                    for key, values in figures:
-                        total = stats.setdefault(key, [0] * len(columns))
-                        for index, value in enumerate(values):
-                            total[index] += sign * value
-                    for key in seconds:
-                        times[key] += sign
-            _increment(self._conn, stats_table, stats_key, tuple(columns),
-                       [(*key, *values) for key, values in sorted(stats.items()) if any(values)])
-            self._add(times_table, (*stats_key, "seconds"), dict(times))
-
-    def _add(self, counts: sa.Table, key_columns: tuple[str, ...], deltas: dict[tuple, int]) -> None:
-        _increment(self._conn, counts, key_columns, ("count",),
-                   [(*key, delta) for key, delta in sorted(deltas.items()) if delta])
+        self._rewrite("calls", self._sql.refresh_call_lead_count, {"record_id": stream_id})
 
     def set_call_shopper(self, stream_id: str, shopper: Shopper) -> None:
-        before = self._counted("calls", self._calls.c.id == stream_id)
-        self._conn.execute(self._calls.update().where(self._calls.c.id == stream_id)
-                           .values(**_shopper_values(shopper)))
-        self._recount("calls", before, self._counted("calls", self._calls.c.id == stream_id))
+        new_values = {f"new_{name}": value for name, value in _shopper_values(shopper).items()}
+        self._rewrite("calls", self._sql.set_call_shopper, {"record_id": stream_id, **new_values})
 
     def save_lead(self, lead: Lead, call_status: str | None) -> None:
-        before = self._counted("leads", self._leads.c.id == lead.id)
-        inserted = _upsert(self._conn, self._leads, {
+        self._rewrite("leads", self._sql.save_lead, {
             "id": lead.id, "stream_id": lead.stream_id, "organization_id": lead.organization_id,
             "organization_name": lead.organization_name, "vin": lead.vin, **_vehicle_values(lead.vehicle),
             **_shopper_values(lead.shopper), "comment": lead.comment, "created_at": lead.created_at,
             "call_status": call_status})
-        if inserted:
-            self._count_in_period("leads", lead.created_at)
-        self._recount("leads", before, self._counted("leads", self._leads.c.id == lead.id))
-
-    def latest_shopper(self, stream_id: str) -> Shopper | None:
-        leads = self._leads
-        row = self._conn.execute(
-            sa.select(leads.c.first_name, leads.c.last_name, leads.c.email, leads.c.phone)
-            .where(leads.c.stream_id == stream_id)
-            .order_by(leads.c.created_at.desc(), leads.c.id.desc()).limit(1)).first()
-        return Shopper(*row) if row else None
 
     def set_leads_call_status(self, stream_id: str, status: str) -> None:
-        changing = sa.and_(self._leads.c.stream_id == stream_id, self._leads.c.call_status.is_distinct_from(status))
-        before = self._counted("leads", changing)
-        if before:
-            self._conn.execute(self._leads.update().where(changing).values(call_status=status))
-            self._recount("leads", before, [{**row, "status": status} for row in before])
+        self._rewrite("leads", self._sql.set_leads_call_status, {"of_stream": stream_id, "new_status": status})
+
+    def latest_shopper(self, stream_id: str) -> Shopper | None:
+        row = self._conn.execute(self._sql.latest_shopper, {"stream_id": stream_id}).first()
+        return Shopper(*row) if row else None
+
+    def _rewrite(self, kind: str, statement: sa.CompoundSelect, parameters: dict) -> None:
+        """Runs one of _Statements' rewrites and moves the counters from the records as they were
+        to as they are: whatever changed, in whichever order events came, the counts stay those of
+        the rows. A new record is also counted in period_counts (its moment never changes)."""
+        before: list[RowMapping] = []
+        after: list[RowMapping] = []
+        periods: Counter = Counter()
+        for row in self._conn.execute(statement, parameters).mappings():
+            (after if row["after"] else before).append(row)
+            if row["inserted"] and row["moment"] is not None:
+                for grain in (QUARTER, DAY):
+                    periods[(kind, grain, bucket_of(row["moment"], grain))] += 1
+        if not before and not after:
+            return
+        deltas: dict[str, Mapping[tuple, Any]] = {"period_counts": periods,
+                                                  **_facet_and_name_deltas(kind, before, after)}
+        if kind == "calls":
+            deltas.update(_call_stat_deltas(before, after))
+        self._add_to_counters(deltas)
+
+    def _add_to_counters(self, deltas: Mapping[str, Mapping[tuple, Any]]) -> None:
+        """`deltas`: per counter table, {key: value or tuple of values}; rows that add nothing are
+        left out, and the rest go in key order, so concurrent consumers lock them in one order."""
+        counters: dict[str, list[dict]] = {}
+        for table, key_columns, value_columns in COUNTERS:
+            rows = [dict(zip(key_columns + value_columns, (*key, *values), strict=True))
+                    for key, value in sorted(deltas.get(table, {}).items())
+                    if any(values := value if isinstance(value, tuple) else (value,))]
+            if rows:
+                counters[table] = rows
+        if counters:
+            self._conn.execute(self._sql.add_to_counters, {"counters": json.dumps(counters, default=_json_moment)})
+
+    def ensure_organization(self, organization_id: str, name: str, code: str | None) -> str | None:
+        # No updatedAt: the organization's own event, whatever its date, supersedes this stand-in.
+        return self._scalar(self._sql.ensure_organization, {"id": organization_id, "name": name, "code": code})
 
     def organization_updated_at(self, organization_id: str) -> datetime | None:
         orgs = self._organizations
         return self._scalar(sa.select(orgs.c.updated_at).where(orgs.c.id == organization_id))
-
-    def organization_name(self, organization_id: str) -> str | None:
-        orgs = self._organizations
-        return self._scalar(sa.select(orgs.c.name).where(orgs.c.id == organization_id))
-
-    def ensure_organization(self, organization_id: str, name: str, code: str | None) -> None:
-        # No updatedAt: the organization's own event, whatever its date, supersedes this stand-in.
-        self._conn.execute(pg_insert(self._organizations).values(
-            id=organization_id, name=name, code=code, updated_at=None).on_conflict_do_nothing())
 
     def save_organization(self, organization: Organization) -> None:
         _upsert(self._conn, self._organizations, {

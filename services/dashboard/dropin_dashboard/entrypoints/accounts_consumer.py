@@ -8,7 +8,7 @@ from ..bootstrap import bootstrap
 
 
 def main() -> None:
-    start("dashboard accounts consumer", lambda: bootstrap().accounts_consumer())
+    start("dashboard accounts consumer", lambda: bootstrap(reporting=False).accounts_consumer())
 
 
 if __name__ == "__main__":

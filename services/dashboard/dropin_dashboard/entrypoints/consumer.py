@@ -10,7 +10,7 @@ QUEUE = DASHBOARD_QUEUE  # the queue whose data age /readyz and the answers repo
 
 
 def main() -> None:
-    consumer_main("dashboard", bootstrap)
+    consumer_main("dashboard", lambda: bootstrap(reporting=False))
 
 
 if __name__ == "__main__":

@@ -19,21 +19,26 @@ def _stream_key(stream_id: str) -> str:
     return f"stream:{stream_id}"
 
 
+def _organization_lock(organization_id: str | None, carried_name: str | None) -> tuple[str, ...]:
+    """The organization's lock, when its name is to be read (see _current_organization_name). It is
+    taken with the record's own, always after it: one order everywhere, so no deadlock."""
+    return (f"organization:{organization_id}",) if organization_id and carried_name else ()
+
+
 def _current_organization_name(store: ProjectionStore, organization_id: str | None, carried_name: str | None,
                                code: str | None) -> str | None:
     """Every organization a call or lead names is in the organizations read model (a stand-in from
     the carried name until its own event arrives), and its current name wins over the carried one,
-    which may predate a rename. So the organizationName filter can go through organizations."""
+    which may predate a rename. So the organizationName filter can go through organizations. The
+    caller holds the organization's lock, so a rename cannot slip between this read and the commit."""
     if not organization_id or not carried_name:
         return carried_name
-    store.lock(f"organization:{organization_id}")
-    store.ensure_organization(organization_id, carried_name, code)
-    return store.organization_name(organization_id) or carried_name
+    return store.ensure_organization(organization_id, carried_name, code) or carried_name
 
 
 def apply_stream_snapshot(store: ProjectionStore, snapshot: StreamSnapshot) -> bool:
     """Returns False when a newer snapshot of the stream was applied already."""
-    store.lock(_stream_key(snapshot.id))
+    store.lock(_stream_key(snapshot.id), *_organization_lock(snapshot.organization_id, snapshot.organization_name))
     if not snapshot.supersedes(store.call_version(snapshot.id)):
         if snapshot.dealers_rung is not None:  # stream.requested after a later snapshot: only this is new
             store.set_dealers_rung(snapshot.id, snapshot.dealers_rung)
@@ -49,7 +54,8 @@ def apply_stream_snapshot(store: ProjectionStore, snapshot: StreamSnapshot) -> b
 
 def apply_lead(store: ProjectionStore, lead: Lead) -> None:
     # Its stream's lock, or its own: two copies of one lead are never written side by side.
-    store.lock(_stream_key(lead.stream_id) if lead.stream_id is not None else f"lead:{lead.id}")
+    store.lock(_stream_key(lead.stream_id) if lead.stream_id is not None else f"lead:{lead.id}",
+               *_organization_lock(lead.organization_id, lead.organization_name))
     lead = replace(lead, organization_name=_current_organization_name(
         store, lead.organization_id, lead.organization_name, None))
     if lead.stream_id is None:

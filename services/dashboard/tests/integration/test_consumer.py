@@ -1,9 +1,12 @@
 """Events through RabbitMQ into the read models, by the real consumer process."""
 import time
+import uuid
 
 import pytest
+import sqlalchemy as sa
 
 from dropin_common.auth import ROLE_ADMIN
+from dropin_common.events import Event
 from tests.payloads import account_payload, lead_payload, organization_payload, stream_payload
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("empty_read_models")]
@@ -172,3 +175,33 @@ def test_a_correctly_signed_token_for_an_account_never_heard_of_is_a_401(client,
     response = client.get("/dashboard/countallcalllead",
                           headers={"Authorization": f"JWT {tokens.issue('nobody-here', ROLE_ADMIN, None)}"})
     assert response.status_code == 401 and response.get_json()["error"]["code"] == "unknown_account"
+
+
+def test_a_stream_snapshot_is_applied_in_few_statements(container, client, admin_headers):
+    """Beside the ring path, every statement of the consumer costs CPU the next shopper may wait
+    for (tools/bench_consumers.py). A snapshot: inbox, locks, version, organization, leads' status,
+    the shopper, the call (read before and after in the same statement), counters, progress."""
+    processor = container.consumer().processor
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+    sa.event.listen(container.engine, "before_cursor_execute", record)
+    stream_id = "3f1c2a9e-0000-4000-8000-000000000100"
+    try:
+        for version, (event_type, status) in enumerate(
+                (("stream.requested", "requested"), ("stream.accepted", "streaming"),
+                 ("stream.stopped", "completed")), start=1):
+            statements.clear()
+            envelope = {"id": str(uuid.uuid4()), "type": event_type, "version": 1,
+                        "occurredAt": "2026-06-16T10:05:00Z",
+                        "data": {"stream": stream_payload(stream_id, version=version, status=status,
+                                                          dealer=DEALER if version > 1 else None)}}
+            assert processor.process(Event.from_envelope(envelope)) == "handled"
+            assert len(statements) <= 9, "\n\n".join(statements)
+    finally:
+        sa.event.remove(container.engine, "before_cursor_execute", record)
+    [call] = calls(client, admin_headers)
+    assert (call["id"], call["status"]) == (stream_id, "completed")
+    assert client.get("/dashboard/countcall", headers=admin_headers,
+                      query_string={"status": "completed"}).get_json() == {"count": 1}

@@ -24,8 +24,8 @@ class FakeProjectionStore(ProjectionStore):
     revocations: list[dict] = field(default_factory=list)
     locks: list[str] = field(default_factory=list)
 
-    def lock(self, key: str) -> None:
-        self.locks.append(key)
+    def lock(self, *keys: str) -> None:
+        self.locks.extend(keys)
 
     def call_version(self, stream_id: str) -> int | None:
         call = self.calls.get(stream_id)
@@ -72,12 +72,9 @@ class FakeProjectionStore(ProjectionStore):
         org = self.organizations.get(organization_id)
         return org.updated_at if org else None
 
-    def organization_name(self, organization_id: str) -> str | None:
-        org = self.organizations.get(organization_id)
-        return org.name if org else None
-
-    def ensure_organization(self, organization_id: str, name: str, code: str | None) -> None:
-        self.organizations.setdefault(organization_id, Organization(organization_id, name, code, None, None, None))
+    def ensure_organization(self, organization_id: str, name: str, code: str | None) -> str:
+        return self.organizations.setdefault(organization_id,
+                                             Organization(organization_id, name, code, None, None, None)).name
 
     def save_organization(self, organization: Organization) -> None:
         self.organizations[organization.id] = organization
