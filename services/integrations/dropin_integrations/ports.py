@@ -33,7 +33,8 @@ class Replica(abc.ABC):
     def stream(self, stream_id: str) -> StreamRecord | None: ...
 
     @abc.abstractmethod
-    def save_stream(self, stream: StreamRecord) -> bool: ...
+    def save_stream(self, stream: StreamRecord) -> bool:
+        """False when a newer version of the stream is stored already (nothing is saved)."""
 
     @abc.abstractmethod
     def add_lead(self, lead: LeadRecord) -> bool:

@@ -42,6 +42,12 @@ def _fields_of(cls: Any) -> tuple[tuple[str, str, Any, bool], ...]:  # Any: a cl
                  for f in dataclasses.fields(cls) if not f.metadata.get("envelope"))
 
 
+@cache
+def _field_decoders(cls: Any) -> tuple[tuple[str, str, Callable[[Any, str], Any], bool], ...]:
+    """As _fields, with each field's decoding function in place of its type."""
+    return tuple((name, key, _decoder(tp), has_default) for name, key, tp, has_default in _fields(cls))
+
+
 def _optional(tp: Any) -> Any | None:
     """X for `X | None`, else None."""
     if typing.get_origin(tp) in (typing.Union, types.UnionType):
@@ -53,36 +59,68 @@ def _optional(tp: Any) -> Any | None:
 
 def decode(tp: Any, value: Any, path: str) -> Any:
     """`value` (decoded JSON) as type `tp`; ValueError naming `path` if it is not one."""
+    return _decoder(tp)(value, path)
+
+
+@cache
+def _decoder(tp: Any) -> Callable[[Any, str], Any]:
+    """The decoding function of `tp`, worked out once per type: every consumer decodes every event,
+    and asking `typing` what each field's type is, per field and per event, cost more than the rest."""
     inner = _optional(tp)
     if inner is not None:
-        return None if value is None else decode(inner, value, path)
+        decode_inner = _decoder(inner)
+        return lambda value, path: None if value is None else decode_inner(value, path)
     if tp is Any:
-        return value
+        return lambda value, _path: value
     if isinstance(tp, type) and issubclass(tp, Payload):
-        return tp.from_data(value, path)
+        return tp.from_data
     origin = typing.get_origin(tp)
     if origin is tuple:
-        if not isinstance(value, list):
-            raise ValueError(f"{path}: expected an array, got {type(value).__name__}")
-        item = typing.get_args(tp)[0]
-        return tuple(decode(item, element, f"{path}[{i}]") for i, element in enumerate(value))
+        decode_item = _decoder(typing.get_args(tp)[0])
+
+        def decode_tuple(value: Any, path: str) -> tuple:
+            if not isinstance(value, list):
+                raise ValueError(f"{path}: expected an array, got {type(value).__name__}")
+            return tuple(decode_item(element, f"{path}[{i}]") for i, element in enumerate(value))
+        return decode_tuple
     if origin is dict or tp is dict:
-        if not isinstance(value, dict):
-            raise ValueError(f"{path}: expected an object, got {type(value).__name__}")
-        return value
+        def decode_object(value: Any, path: str) -> dict:
+            if not isinstance(value, dict):
+                raise ValueError(f"{path}: expected an object, got {type(value).__name__}")
+            return value
+        return decode_object
     if tp is datetime:
-        try:
-            moment = parse_iso(value) if isinstance(value, str) else None
-        except ValueError:
-            moment = None
-        if moment is None:
-            raise ValueError(f"{path}: expected an ISO-8601 time, got {value!r}"[:200])
-        return moment
-    if tp is float and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    if tp in (str, int, bool) and isinstance(value, tp) and (tp is bool or not isinstance(value, bool)):
-        return value
-    raise ValueError(f"{path}: expected {getattr(tp, '__name__', tp)}, got {type(value).__name__}")
+        return _decode_moment
+    if tp is float:
+        def decode_float(value: Any, path: str) -> float:
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return float(value)
+            raise _wrong_type(tp, value, path)
+        return decode_float
+    if tp in (str, int, bool):
+        def decode_scalar(value: Any, path: str) -> Any:
+            if isinstance(value, tp) and (tp is bool or not isinstance(value, bool)):
+                return value
+            raise _wrong_type(tp, value, path)
+        return decode_scalar
+
+    def refuse(value: Any, path: str) -> Any:
+        raise _wrong_type(tp, value, path)
+    return refuse
+
+
+def _decode_moment(value: Any, path: str) -> datetime:
+    try:
+        moment = parse_iso(value) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise ValueError(f"{path}: expected an ISO-8601 time, got {value!r}"[:200])
+    return moment
+
+
+def _wrong_type(tp: Any, value: Any, path: str) -> ValueError:
+    return ValueError(f"{path}: expected {getattr(tp, '__name__', tp)}, got {type(value).__name__}")
 
 
 def encode(value: Any) -> Any:
@@ -104,9 +142,9 @@ class Payload:
         if not isinstance(data, dict):
             raise ValueError(f"{path}: expected an object, got {type(data).__name__}")
         values = {}
-        for name, key, tp, has_default in _fields(cls):
+        for name, key, decode_field, has_default in _field_decoders(cls):
             if key in data:
-                values[name] = decode(tp, data[key], f"{path}.{key}")
+                values[name] = decode_field(data[key], f"{path}.{key}")
             elif not has_default:
                 raise ValueError(f"{path}.{key}: missing")
         return cls(**values)

@@ -64,8 +64,9 @@ def on_lead_created(snapshot: streams.LeadSnapshot, occurred_at: datetime, store
 
 def on_stream(snapshot: streams.StreamSnapshot, occurred_at: datetime, stores: Stores,
               settings: DeliverySettings) -> None:
-    stores.replica.save_stream(stream_from(snapshot, occurred_at))
-    stream = stores.replica.stream(snapshot.id)  # the newest we know, whichever came first
+    record = stream_from(snapshot, occurred_at)
+    # The newest we know, whichever came first: this one if it was saved, else the stored one.
+    stream = record if stores.replica.save_stream(record) else stores.replica.stream(snapshot.id)
     if stream is None or not stream.has_ended:
         return
     _plan_webhooks(stores, stream.organization_id, STREAM_END_EVENTS[stream.status], stream.id,
