@@ -42,9 +42,13 @@ def _fields_of(cls: Any) -> tuple[tuple[str, str, Any, bool], ...]:  # Any: a cl
                  for f in dataclasses.fields(cls) if not f.metadata.get("envelope"))
 
 
-@cache
-def _field_decoders(cls: Any) -> tuple[tuple[str, str, Callable[[Any, str], Any], bool], ...]:
+def _field_decoders(cls: type) -> tuple[tuple[str, str, Callable[[Any, str], Any], bool], ...]:
     """As _fields, with each field's decoding function in place of its type."""
+    return _field_decoders_of(cls)
+
+
+@cache
+def _field_decoders_of(cls: Any) -> tuple[tuple[str, str, Callable[[Any, str], Any], bool], ...]:
     return tuple((name, key, _decoder(tp), has_default) for name, key, tp, has_default in _fields(cls))
 
 
@@ -78,13 +82,13 @@ def _decoder(tp: Any) -> Callable[[Any, str], Any]:
     if origin is tuple:
         decode_item = _decoder(typing.get_args(tp)[0])
 
-        def decode_tuple(value: Any, path: str) -> tuple:
+        def decode_tuple(value: Any, path: str) -> tuple[Any, ...]:
             if not isinstance(value, list):
                 raise ValueError(f"{path}: expected an array, got {type(value).__name__}")
             return tuple(decode_item(element, f"{path}[{i}]") for i, element in enumerate(value))
         return decode_tuple
     if origin is dict or tp is dict:
-        def decode_object(value: Any, path: str) -> dict:
+        def decode_object(value: Any, path: str) -> dict[str, Any]:
             if not isinstance(value, dict):
                 raise ValueError(f"{path}: expected an object, got {type(value).__name__}")
             return value
