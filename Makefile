@@ -7,13 +7,14 @@ PACKAGES := libs/common $(addprefix services/,$(SERVICES))
 STAMP := $(VENV)/.installed
 
 .PHONY: help install nginx chromium web run stop status logs lint test test-unit test-integration test-e2e \
-        $(addprefix test-,$(SERVICES)) bench-auth bench-streams bench-dashboard bench-chat bench-web chaos create-admin up down test-compose test-helm clean
+        $(addprefix test-,$(SERVICES)) bench-auth bench-streams bench-dashboard bench-chat bench-web bench-consumers chaos create-admin up down test-compose test-helm clean
 
 help:
 	@echo "make run      start the whole stack (gateway on http://127.0.0.1:$${GATEWAY_PORT:-8080})"
 	@echo "make test     lint, then run every test (unit, integration, end-to-end)"
 	@echo "make stop | status | logs | lint | test-unit | test-integration | test-e2e | test-<service> | web"
-	@echo "make bench-auth | bench-streams | bench-dashboard | bench-chat | bench-web | create-admin | up | down"
+	@echo "make bench-auth | bench-streams | bench-dashboard | bench-chat | bench-web | bench-consumers"
+	@echo "make create-admin | up | down"
 
 # One virtual environment for the monorepo; each service can also install alone (make -C services/x).
 $(STAMP): $(addsuffix /pyproject.toml,$(PACKAGES))
@@ -94,6 +95,10 @@ bench-chat: install nginx
 
 bench-web: install nginx chromium
 	$(PY) tools/bench.py web
+
+# What each consumer of stream events spends per event (statements, its CPU, PostgreSQL's CPU).
+bench-consumers: install
+	$(PY) tools/bench_consumers.py
 
 # Fault injection on the bench profile (kills, terminated backends, closed broker connections);
 # a few minutes, prints what clients saw and checks nothing was lost. Not part of `make test`.
