@@ -8,11 +8,12 @@ CPU. Prints figures; asserts nothing.
 The consumers that take stream events run beside the ring path, so every millisecond of CPU they
 spend per event is one the next shopper's request may wait for on a small machine. Each service's
 real EventProcessor (its inbox, handlers and progress hook, as its consumer process builds them)
-applies, on a throwaway database brought to its schema, the events of STREAMS streams in phases:
+applies, on a throwaway database brought to its schema, the events of `--streams` streams in phases:
 every stream's `stream.requested`, then every `stream.accepted`, and so on. Per phase it counts the
 statements SQLAlchemy sent (a transaction's BEGIN and COMMIT are not statements here) and reads the
-CPU time of this process and of its PostgreSQL backends (/proc/<pid>/stat), so the server's share
-is measured too. No broker: what pika costs is the same for every handler.
+CPU time of this process and of its PostgreSQL backends (/proc/<pid>/stat: the server must run on
+this machine), so the server's share is measured too. No broker: what pika costs is the same for
+every handler.
 
 Env: as the services' own (PG* for the server; a DATABASE_URL is not used, each service gets
 its own `<service>_consumer_bench` database).
@@ -142,7 +143,7 @@ def measure(consumer: ServiceConsumer, streams: int) -> None:
         from dropin_common.contracts.golden import golden_envelope
         created = golden_envelope("organization.created")
         organization = created["data"]["organization"]
-        with contextlib.suppress(Exception):  # not every consumer keeps organizations  # noqa
+        with contextlib.suppress(PoisonMessage):  # not every consumer keeps organizations
             processor.process(Event.from_envelope(created))
         started = datetime.now(timezone.utc) - timedelta(days=2)
         lives = [stream_life(organization, started + timedelta(minutes=n)) for n in range(streams)]

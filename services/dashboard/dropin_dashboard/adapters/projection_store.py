@@ -1,11 +1,11 @@
 """The read models as the consumer writes them, on the consumer's transaction."""
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import cache
-import json
 from typing import Any
 
 import sqlalchemy as sa
@@ -100,8 +100,8 @@ class _Statements:
             sa.select(organizations.c.name).where(organizations.c.id == sa.bindparam("id")))
         lead_count = sa.select(sa.func.count()).where(leads.c.stream_id == calls.c.id).scalar_subquery()
 
-        call_values: dict[str, Any] = {column.name: sa.bindparam(column.name, type_=column.type) for column in calls.c
-                       if column.name != "lead_count"}
+        call_values: dict[str, Any] = {column.name: sa.bindparam(column.name, type_=column.type)
+                                       for column in calls.c if column.name != "lead_count"}
         call_values["lead_count"] = sa.select(sa.func.count()).where(
             leads.c.stream_id == sa.bindparam("id")).scalar_subquery()
         upsert_call = pg_insert(calls).values(call_values)
