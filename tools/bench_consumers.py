@@ -34,9 +34,9 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from cpu_per_request import TICKS, cpu_ticks  # tools/, beside this script
 
 ROOT = Path(__file__).resolve().parents[1]
-TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass(frozen=True)
@@ -105,9 +105,8 @@ def backend_cpu_seconds(engine: sa.Engine, database: str) -> float:
                             {"d": database}).scalars().all()
     total = 0
     for pid in pids:
-        with contextlib.suppress(OSError):
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
+        with contextlib.suppress(OSError):  # a backend that has just ended
+            total += cpu_ticks(pid)
     return total / TICKS
 
 

@@ -43,17 +43,23 @@ def process_group(cmdline: str) -> str:
     return "other"
 
 
+def cpu_ticks(pid: int) -> int:
+    """The CPU time process `pid` has used so far (user + system), in clock ticks; OSError once gone."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
 def cpu_by_process() -> dict[int, tuple[str, int]]:
     taken = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
             continue
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            ticks = cpu_ticks(int(entry.name))
             cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        taken[int(entry.name)] = (cmdline, int(fields[11]) + int(fields[12]))  # utime + stime
+        taken[int(entry.name)] = (cmdline, ticks)
     return taken
 
 

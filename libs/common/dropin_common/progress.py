@@ -39,12 +39,16 @@ def create_consumer_progress_table(op) -> None:
 
 
 def record_progress(table: sa.Table, queue: str):
-    """An `on_applied` handler keeping `queue`'s row up to date."""
+    """An `on_applied` handler keeping `queue`'s row up to date. Its statement is built once: it
+    runs with every event a consumer applies."""
+    occurred_at = sa.bindparam("occurred_at", type_=sa.DateTime(timezone=True))
+    insert = pg_insert(table).values(queue=queue, newest_event_at=occurred_at, applied_at=sa.func.now())
+    upsert = insert.on_conflict_do_update(index_elements=["queue"], set_={
+        "newest_event_at": sa.func.greatest(table.c.newest_event_at, insert.excluded.newest_event_at),
+        "applied_at": insert.excluded.applied_at})
+
     def on_applied(event: Event, conn: Connection) -> None:
-        insert = pg_insert(table).values(queue=queue, newest_event_at=event.occurred_at, applied_at=sa.func.now())
-        conn.execute(insert.on_conflict_do_update(index_elements=["queue"], set_={
-            "newest_event_at": sa.func.greatest(table.c.newest_event_at, insert.excluded.newest_event_at),
-            "applied_at": insert.excluded.applied_at}))
+        conn.execute(upsert, {"occurred_at": event.occurred_at})
     return on_applied
 
 
